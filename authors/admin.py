@@ -1,0 +1,27 @@
+from django import forms
+from django.contrib import admin
+from django.db import models
+from django.db.models import Count
+from markdownx.admin import MarkdownxModelAdmin
+
+from .models import Author
+
+
+@admin.register(Author)
+class AuthorAdmin(MarkdownxModelAdmin):
+    list_display = ["name", "slug", "post_count", "source_path", "updated"]
+    search_fields = ["first_name", "last_name", "slug"]
+    prepopulated_fields = {"slug": ["first_name", "last_name"]}
+    readonly_fields = ["source_path", "created", "updated"]
+    autocomplete_fields = ["user"]
+    formfield_overrides = {
+        **MarkdownxModelAdmin.formfield_overrides,
+        models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"},
+    }
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(post_total=Count("posts"))
+
+    @admin.display(description="posts", ordering="post_total")
+    def post_count(self, author):
+        return author.post_total

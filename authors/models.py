@@ -1,0 +1,60 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from markdownx.models import MarkdownxField
+
+from folio.rendering import render_markdown
+
+
+class Author(models.Model):
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100, blank=True)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    bio = MarkdownxField(blank=True, help_text="Markdown.")
+    bio_html = models.TextField(blank=True, editable=False)
+    photo = models.ImageField(upload_to="authors/", blank=True)
+    website = models.URLField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+        help_text="The login account that writes as this author.",
+    )
+    source_path = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="The file this author was imported from; blank for authors made here.",
+    )
+    source_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_path"],
+                condition=~Q(source_path=""),
+                name="authors_author_unique_source_path",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # Imported names carry stray whitespace ('Ansubha '); store them clean.
+        self.first_name = self.first_name.strip()
+        self.last_name = self.last_name.strip()
+        self.bio_html = render_markdown(self.bio)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("authors:author-detail", kwargs={"slug": self.slug})
+
+    @property
+    def name(self):
+        return f"{self.first_name} {self.last_name}".strip()

@@ -1,0 +1,60 @@
+"""The one place every write to readable content reports to.
+
+Admin saves, bulk actions, deletes and the importer all end up here (model signals
+for per-object writes; explicit :func:`notify` calls for bulk paths that bypass
+``save()``, such as ``QuerySet.update``). Listeners keep derived state in step:
+the page cache and the search index connect to :data:`content_changed`.
+
+The signal is sent inside the writer's transaction, so a listener that writes to
+the database (the search index) commits or rolls back with the change itself; a
+listener with effects outside the database (the cache) should defer them with
+``transaction.on_commit``.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import Signal, receiver
+
+from authors.models import Author
+
+from .models import Post, Tag
+
+#: Sent with ``post_ids``, ``author_ids`` and ``tag_ids`` (frozensets of primary keys).
+content_changed = Signal()
+
+
+def notify(*, post_ids=(), author_ids=(), tag_ids=()):
+    """Tell every listener that these objects were created, changed or deleted."""
+    content_changed.send(
+        sender=None,
+        post_ids=frozenset(post_ids),
+        author_ids=frozenset(author_ids),
+        tag_ids=frozenset(tag_ids),
+    )
+
+
+@receiver([post_save, post_delete], sender=Post, dispatch_uid="folio-post-changed")
+def _post_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        notify(post_ids=[instance.pk])
+
+
+@receiver([post_save, post_delete], sender=Author, dispatch_uid="folio-author-changed")
+def _author_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        notify(author_ids=[instance.pk])
+
+
+@receiver([post_save, post_delete], sender=Tag, dispatch_uid="folio-tag-changed")
+def _tag_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        notify(tag_ids=[instance.pk])
+
+
+@receiver(m2m_changed, sender=Post.tags.through, dispatch_uid="folio-post-tags-changed")
+def _post_tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if reverse:  # tag.posts.add(...): instance is the Tag
+        notify(post_ids=pk_set or (), tag_ids=[instance.pk])
+    else:
+        notify(post_ids=[instance.pk], tag_ids=pk_set or ())

@@ -1,0 +1,160 @@
+"""Settings shared by every environment.
+
+Environment-specific modules (local, test, production) import everything from here
+and override what differs. Anything secret or host-specific is read from the
+environment in production.py, never hard-coded here.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def env_list(name, default=""):
+    """A comma-separated environment variable as a list, empty items dropped."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+SITE_TITLE = os.environ.get("FOLIO_SITE_TITLE", "Folio")
+SITE_DESCRIPTION = os.environ.get(
+    "FOLIO_SITE_DESCRIPTION", "Essays, notes and stories, freshly published."
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    # Before staticfiles so runserver serves static files the way production does.
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "markdownx",
+    "authors",
+    "blog",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "folio.context_processors.site",
+            ],
+        },
+    },
+]
+
+
+def database_from_env(default_sqlite_path):
+    """DATABASE_URL when set (PostgreSQL at scale), else the embedded SQLite file."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # Persistent connections with health checks: no reconnect per request,
+        # and a dropped connection is noticed before a request uses it.
+        return dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": default_sqlite_path,
+        "OPTIONS": {
+            # WAL lets readers proceed while a writer (an import, an admin save)
+            # commits; synchronous=NORMAL is durable across app crashes in WAL mode
+            # and avoids an fsync per transaction. IMMEDIATE transactions plus a busy
+            # timeout turn concurrent writers into waits instead of "database is locked".
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+    }
+
+
+DATABASES = {"default": database_from_env(BASE_DIR / "db.sqlite3")}
+
+
+def cache_from_env():
+    """Redis when REDIS_URL is set, else an in-process cache."""
+    url = os.environ.get("REDIS_URL")
+    if url:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "folio"),
+        }
+    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "folio"}
+
+
+CACHES = {"default": cache_from_env()}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+# Dates in imported front matter that carry no time zone are read in this zone.
+TIME_ZONE = os.environ.get("FOLIO_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# The admin preview renders through the same pipeline as the public pages.
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "folio.rendering.render_markdown"
+MARKDOWNX_MEDIA_PATH = "markdownx/%Y/%m/"
+MARKDOWNX_UPLOAD_MAX_SIZE = 10 * 1024 * 1024
+MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
+MARKDOWNX_IMAGE_MAX_SIZE = {"size": (2000, 2000), "quality": 85}
+
+FOLIO_POSTS_PER_PAGE = 10
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# The admin can live somewhere less guessable than /admin/.
+ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
+# Serve uploaded media from Django itself (fine for one machine; see docs/deploy.md).
+SERVE_MEDIA = os.environ.get("FOLIO_SERVE_MEDIA", "true").lower() == "true"

@@ -1,0 +1,10 @@
+"""Settings for running Folio on a developer's machine (the default for manage.py)."""
+
+from .base import *  # noqa: F403
+from .base import env_list
+
+DEBUG = True
+# An obviously fake key: local sessions are worthless outside this machine.
+SECRET_KEY = "django-insecure-local-development-key-not-for-production"
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+INTERNAL_IPS = ["127.0.0.1"]

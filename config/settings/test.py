@@ -1,0 +1,24 @@
+"""Settings for the test suite: fast, isolated, and as close to production as is useful."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, DATABASES
+
+DEBUG = False
+SECRET_KEY = "django-insecure-test-key"
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+
+# Fast hashing: tests create users, and the default hasher is slow by design.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["NAME"] = BASE_DIR / "test-db.sqlite3"
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+
+# Static files need no collectstatic run in tests.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Serve static files from the finders: tests never run collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

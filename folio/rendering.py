@@ -1,0 +1,136 @@
+"""The one pipeline that turns markdown into HTML.
+
+Everything that displays markdown goes through :func:`render_markdown`: post bodies
+and excerpts on save, author bios, the importer, and the admin's live preview
+(``MARKDOWNX_MARKDOWNIFY_FUNCTION``). The sanitizer is the last step of the pipeline,
+so nothing rendered here can carry script, event handlers or dangerous URLs, whatever
+the markdown or its raw HTML contains.
+
+pulldown-cmark (through pyromark) does the markdown; it is ~100x faster than a
+pure-Python renderer, which is what lets an import of 10,000 posts finish in seconds.
+"""
+
+import html
+import re
+from functools import lru_cache
+
+import nh3
+import pyromark
+from django.utils.text import slugify
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+_MARKDOWN_OPTIONS = (
+    pyromark.Options.ENABLE_TABLES
+    | pyromark.Options.ENABLE_STRIKETHROUGH
+    | pyromark.Options.ENABLE_TASKLISTS
+    | pyromark.Options.ENABLE_FOOTNOTES
+)
+
+# The allow-list. Anything not named here is dropped (tags keep their text, except
+# script/style, whose content goes too). URLs may only be http(s), mailto or relative.
+_ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup",
+    "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "ins", "kbd", "li",
+    "mark", "ol", "p", "pre", "q", "s", "samp", "section", "small", "span", "strong",
+    "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr",
+    "u", "ul", "var",
+}  # fmt: skip
+_ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "ol": {"start", "reversed"},
+    "time": {"datetime"},
+    "code": {"class"},
+    "pre": {"class"},
+    "span": {"class"},
+    "div": {"class"},
+    "sup": {"class", "id"},
+    "li": {"id"},
+    "section": {"class"},
+}
+# Task-list checkboxes are the only inputs that survive, and they are inert.
+_TAG_ATTRIBUTE_VALUES = {"input": {"type": {"checkbox"}, "checked": {""}, "disabled": {""}}}
+
+_cleaner = nh3.Cleaner(
+    tags=_ALLOWED_TAGS,
+    clean_content_tags={"script", "style"},
+    attributes=_ALLOWED_ATTRIBUTES,
+    tag_attribute_values=_TAG_ATTRIBUTE_VALUES,
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer",
+)
+
+_CODE_BLOCK = re.compile(r'<pre><code class="language-([\w+#.-]+)">(.*?)</code></pre>', re.S)
+_BARE_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
+_TAG = re.compile(r"<[^>]*>")
+_WHITESPACE = re.compile(r"\s+")
+
+_formatter = HtmlFormatter(nowrap=True)
+
+
+@lru_cache(maxsize=64)
+def _lexer(language):
+    try:
+        return get_lexer_by_name(language)
+    except ClassNotFound:
+        return None
+
+
+def _highlight(match):
+    language, escaped_code = match.group(1), match.group(2)
+    lexer = _lexer(language.lower())
+    if lexer is None:
+        return match.group(0)
+    code = highlight(html.unescape(escaped_code), lexer, _formatter)
+    return f'<pre class="highlight"><code class="language-{language}">{code}</code></pre>'
+
+
+def _add_heading_ids(sanitized_html):
+    """Give every heading a stable, unique id derived from its text.
+
+    Runs after the sanitizer (which drops any id the author wrote), so the only ids
+    in the output are these slugs.
+    """
+    seen = {}
+
+    def add_id(match):
+        level, inner = match.groups()
+        base = slugify(html_to_text(inner)) or "section"
+        count = seen.get(base, 0)
+        seen[base] = count + 1
+        anchor = base if count == 0 else f"{base}-{count + 1}"
+        return f'<h{level} id="{anchor}">{inner}</h{level}>'
+
+    return _BARE_HEADING.sub(add_id, sanitized_html)
+
+
+def render_markdown(text: str) -> str:
+    """Markdown (with raw HTML) to sanitized HTML, with heading ids and highlighted code."""
+    if not text:
+        return ""
+    rendered = pyromark.html(text, options=_MARKDOWN_OPTIONS)
+    if "<pre><code class=" in rendered:
+        rendered = _CODE_BLOCK.sub(_highlight, rendered)
+    return _add_heading_ids(_cleaner.clean(rendered))
+
+
+def html_to_text(fragment: str) -> str:
+    """The visible text of an HTML fragment, whitespace folded."""
+    return _WHITESPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()
+
+
+def headings(rendered_html: str) -> list[dict]:
+    """The (level, id, text) of each heading that render_markdown gave an id."""
+    return [
+        {"level": int(level), "id": anchor, "text": html_to_text(inner)}
+        for level, anchor, inner in re.findall(
+            r'<h([1-6]) id="([^"]+)">(.*?)</h\1>', rendered_html, re.S
+        )
+    ]

@@ -1,0 +1,46 @@
+"""Small builders for test data: explicit, no magic, one call per object."""
+
+import io
+import itertools
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from authors.models import Author
+from blog.models import Post, Tag
+
+_sequence = itertools.count(1)
+
+
+def image_file(name="picture.jpg", size=(40, 30), color=(200, 80, 60), fmt="JPEG"):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, fmt)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+def make_author(**fields):
+    n = next(_sequence)
+    fields.setdefault("first_name", f"Ada{n}")
+    fields.setdefault("last_name", "Writer")
+    fields.setdefault("slug", f"ada-{n}")
+    return Author.objects.create(**fields)
+
+
+def make_post(*, tags=(), **fields):
+    n = next(_sequence)
+    fields.setdefault("title", f"Post number {n}")
+    fields.setdefault("slug", f"post-{n}")
+    fields.setdefault("body", f"Body of post {n}.\n\n## A heading\n\nMore text.")
+    fields.setdefault("status", Post.Status.PUBLISHED)
+    fields.setdefault("publish_at", timezone.now() - timedelta(days=n))
+    post = Post.objects.create(**fields)
+    if tags:
+        post.tags.set(tags)
+    return post
+
+
+def make_tag(name="Python", kind=Tag.Kind.TAG, **fields):
+    fields.setdefault("slug", name.lower().replace(" ", "-"))
+    return Tag.objects.create(name=name, kind=kind, **fields)

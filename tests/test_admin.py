@@ -1,0 +1,73 @@
+import pytest
+from django.urls import reverse
+
+from blog.models import Post
+from tests.factories import make_author, make_post, make_tag
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("model", ["blog_post", "blog_tag", "authors_author"])
+def test_changelist_add_and_change_pages_render(staff_client, model):
+    obj = {"blog_post": make_post, "blog_tag": make_tag, "authors_author": make_author}[model]()
+    assert staff_client.get(reverse(f"admin:{model}_changelist")).status_code == 200
+    assert staff_client.get(reverse(f"admin:{model}_add")).status_code == 200
+    response = staff_client.get(reverse(f"admin:{model}_change", args=[obj.pk]))
+    assert response.status_code == 200
+
+
+def test_post_form_uses_the_markdownx_editor_and_links_to_the_site(staff_client):
+    post = make_post()
+    html = staff_client.get(reverse("admin:blog_post_change", args=[post.pk])).content.decode()
+    assert "markdownx-editor" in html and "markdownx-preview" in html
+    assert "View on site" in html
+
+
+def test_changelist_filters_and_search(staff_client):
+    make_post(title="Live one")
+    make_post(title="Draft one", status=Post.Status.DRAFT)
+    url = reverse("admin:blog_post_changelist")
+    html = staff_client.get(url + "?state=draft").content.decode()
+    assert "Draft one" in html and "Live one" not in html
+    html = staff_client.get(url + "?q=Live").content.decode()
+    assert "Live one" in html and "Draft one" not in html
+
+
+def test_bulk_publish_and_unpublish(staff_client):
+    drafts = [make_post(status=Post.Status.DRAFT) for _ in range(2)]
+    url = reverse("admin:blog_post_changelist")
+    ids = [p.pk for p in drafts]
+    staff_client.post(url, {"action": "publish", "_selected_action": ids})
+    assert Post.objects.filter(pk__in=ids, status=Post.Status.PUBLISHED).count() == 2
+    staff_client.post(url, {"action": "unpublish", "_selected_action": ids[:1]})
+    assert Post.objects.get(pk=ids[0]).status == Post.Status.DRAFT
+
+
+def test_adding_a_post_renders_its_markdown(staff_client):
+    author = make_author()
+    response = staff_client.post(
+        reverse("admin:blog_post_add"),
+        {
+            "title": "Written in the admin",
+            "slug": "written-in-the-admin",
+            "author": author.pk,
+            "status": "published",
+            "publish_at_0": "2026-01-02",
+            "publish_at_1": "10:00:00",
+            "body": "Some **bold** words",
+            "excerpt": "",
+            "extra": "{}",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    post = Post.objects.get(slug="written-in-the-admin")
+    assert "<strong>bold</strong>" in post.body_html
+
+
+def test_markdownx_preview_uses_the_sanitizing_pipeline(staff_client):
+    response = staff_client.post(
+        reverse("markdownx_markdownify"), {"content": "## Hi\n\n<script>alert(1)</script>"}
+    )
+    assert response.status_code == 200
+    assert '<h2 id="hi">Hi</h2>' in response.content.decode()
+    assert "script" not in response.content.decode()
