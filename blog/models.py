@@ -113,6 +113,9 @@ class Post(models.Model):
 
     objects = PostQuerySet.as_manager()
 
+    # The (body, excerpt) the stored HTML was rendered from on this instance.
+    _rendered_from = None
+
     class Meta:
         ordering = ["-publish_at", "-pk"]
         get_latest_by = "publish_at"
@@ -141,7 +144,13 @@ class Post(models.Model):
         return reverse("blog:post-detail", kwargs={"slug": self.slug})
 
     def render(self):
-        """Render the markdown fields into their stored HTML (done on every save)."""
+        """Render the markdown fields into their stored HTML (done on every save).
+
+        Skipped when this instance already holds HTML rendered from the current text
+        (see adopt_rendering), so work done ahead of the save is not done twice.
+        """
+        if self._rendered_from == (self.body, self.excerpt):
+            return
         self.body_html = render_markdown(self.body)
         body_text = html_to_text(self.body_html)
         self.word_count = len(body_text.split())
@@ -150,6 +159,21 @@ class Post(models.Model):
         else:
             # No excerpt written: the list pages show the opening of the body instead.
             self.excerpt_html = render_markdown(Truncator(body_text).words(40))
+        self._rendered_from = (self.body, self.excerpt)
+
+    def rendering(self):
+        """The rendered state of this instance, to hand to another one (picklable)."""
+        self.render()
+        return (self.body, self.excerpt, self.body_html, self.excerpt_html, self.word_count)
+
+    def adopt_rendering(self, rendering):
+        """Take HTML that render() produced elsewhere (the importer renders in worker
+        processes), provided it was rendered from exactly this instance's text."""
+        body, excerpt, body_html, excerpt_html, word_count = rendering
+        if (body, excerpt) != (self.body, self.excerpt):
+            raise ValueError("rendering is of different text")
+        self.body_html, self.excerpt_html, self.word_count = body_html, excerpt_html, word_count
+        self._rendered_from = (body, excerpt)
 
     @property
     def is_published(self):

@@ -93,7 +93,7 @@ def database_from_env(default_sqlite_path):
     }
 
 
-DATABASES = {"default": database_from_env(BASE_DIR / "db.sqlite3")}
+DATABASES = {"default": database_from_env(os.environ.get("SQLITE_PATH", BASE_DIR / "db.sqlite3"))}
 
 
 def cache_from_env():
