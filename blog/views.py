@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.generic import DetailView, ListView
 
 from .models import Post, Tag
@@ -39,13 +41,35 @@ class TagPostListView(PostListView):
 
 
 class PostDetailView(PublishedPostsMixin, DetailView):
+    """A published post; or, as a staff preview, an unpublished one its editor may change."""
+
     context_object_name = "post"
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("tags")
 
+    def get_object(self, queryset=None):
+        try:
+            return super().get_object(queryset)
+        except Http404:
+            user = self.request.user
+            if not user.is_authenticated:
+                raise
+        # Staff preview: drafts and scheduled posts, only to those who may change them.
+        preview = Post.objects.editable_by(user).select_related("author").prefetch_related("tags")
+        return get_object_or_404(preview, slug=self.kwargs["slug"])
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if not self.object.is_published:
+            # A preview must never be kept by a browser or a shared cache.
+            add_never_cache_headers(response)
+            patch_cache_control(response, no_store=True)
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["previous_post"] = self.object.get_previous_published()
         context["next_post"] = self.object.get_next_published()
+        context["preview_state"] = None if self.object.is_published else self.object.state
         return context
