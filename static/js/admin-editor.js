@@ -21,14 +21,6 @@
     return text ? text.split(/\s+/).length : 0;
   }
 
-  function status(container, className, role) {
-    var node = document.createElement("p");
-    node.className = className;
-    node.setAttribute("role", role);
-    container.insertAdjacentElement("afterend", node);
-    return node;
-  }
-
   function setUpPreview(preview, siteCss) {
     var root = preview.attachShadow({ mode: "open" });
     var link = document.createElement("link");
@@ -53,6 +45,7 @@
     if (!editor || !preview) return;
     if (siteCss) setUpPreview(preview, siteCss);
 
+    // Under the editor, spanning both panes: image picker, word count, messages.
     var tools = document.createElement("div");
     tools.className = "editor-tools";
     var picker = document.createElement("input");
@@ -67,16 +60,18 @@
     var hint = document.createElement("span");
     hint.className = "editor-hint";
     hint.textContent = "or drop or paste an image into the text";
-    tools.append(label, picker, hint);
-    container.insertAdjacentElement("afterend", tools);
-
-    var message = status(tools, "editor-message", "status");
-    message.setAttribute("aria-live", "polite");
+    tools.append(picker, label, hint);
     var counter = null;
     if (editor.name === "body") {
-      counter = status(container, "editor-word-count", "status");
-      counter.setAttribute("aria-live", "polite");
+      counter = document.createElement("span");
+      counter.className = "editor-word-count";
+      counter.setAttribute("role", "status");
+      tools.append(counter);
     }
+    var message = document.createElement("p");
+    message.className = "editor-message";
+    message.setAttribute("role", "status");
+    container.append(tools, message);
 
     picker.addEventListener("change", function () {
       if (!picker.files.length) return;
