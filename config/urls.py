@@ -3,8 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-from blog.views import PostListView
-from folio.views import editor_image_upload
+from blog.views import PostListView, editor_image_upload
 
 urlpatterns = [
     path("", PostListView.as_view(), name="home"),

@@ -77,16 +77,16 @@ def test_a_gif_is_accepted(client, writer):
                 b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
                 content_type="image/svg+xml",
             ),
-            "logo.svg is not an image Folio can read; upload JPEG, PNG, GIF or WebP.",
+            "logo.svg: not an image Pillow can read. Upload a JPEG, PNG, GIF or WebP image.",
         ),
         (
             SimpleUploadedFile("notes.jpg", b"just some text\n" * 20, content_type="image/jpeg"),
-            "notes.jpg is not an image Folio can read",
+            "notes.jpg: not an image Pillow can read",
         ),
-        (image_file("photo.bmp", fmt="BMP"), "photo.bmp is a BMP image; upload JPEG, PNG"),
+        (image_file("photo.bmp", fmt="BMP"), "photo.bmp: BMP images are not accepted"),
         (
             SimpleUploadedFile("cut.png", image_file(fmt="PNG").read()[:60]),
-            "cut.png is not an image Folio can read",
+            "cut.png: broken image",
         ),
     ],
     ids=["svg", "text-renamed-jpg", "bmp", "truncated"],
@@ -100,7 +100,7 @@ def test_files_that_are_not_allowed_images_are_refused(client, writer, media_roo
 
 
 def test_an_oversized_file_is_refused(client, writer, settings):
-    settings.MARKDOWNX_UPLOAD_MAX_SIZE = 1024
+    settings.FOLIO_IMAGE_MAX_BYTES = 1024
     client.force_login(writer)
     noise = Image.frombytes("RGB", (300, 300), bytes(range(256)) * 1055)
     buffer = io.BytesIO()
@@ -108,8 +108,8 @@ def test_an_oversized_file_is_refused(client, writer, settings):
     big = SimpleUploadedFile("big.png", buffer.getvalue(), content_type="image/png")
     response = upload(client, big)
     assert response.status_code == 400
-    assert response.json()["error"].startswith("big.png is ")
-    assert "the limit is 1.0\xa0KB" in response.json()["error"]
+    assert response.json()["error"].startswith("big.png: ")
+    assert "is over the 1.0\xa0KB limit" in response.json()["error"]
 
 
 @pytest.mark.parametrize(
