@@ -165,3 +165,6 @@ FOLIO_IMAGE_MAX_BYTES = 20 * 1024 * 1024
 FOLIO_IMAGE_MAX_PIXELS = 40_000_000
 # Source files larger than this are refused by the importer with a size message.
 FOLIO_IMPORT_MAX_FILE_BYTES = 8 * 1024 * 1024
+
+# Editors (docs/editors.md): a post's old addresses answer with a 301 (only on a 404).
+MIDDLEWARE += ["blog.middleware.RedirectFallbackMiddleware"]
