@@ -1,9 +1,11 @@
 from django.conf import settings
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
+
+from folio.rendering import render_markdown
 
 from .models import Post, Tag
 from .uploads import ImageRejected, store_image
@@ -95,3 +97,21 @@ def editor_image_upload(request):
     except ImageRejected as error:
         return JsonResponse({"error": str(error)}, status=400)
     return JsonResponse({"image_code": image.markdown, "url": image.url})
+
+
+@require_POST
+def editor_markdownify(request):
+    """The editor's live preview (replaces markdownx's own, which renders for anyone).
+
+    Staff only, so the site cannot be used as an anonymous markdown-rendering service;
+    the HTML comes from the one sanitizing pipeline like everything else.
+    """
+    user = request.user
+    if not (user.is_active and user.is_staff):
+        return HttpResponse(
+            "Log in to the admin to preview.", status=403, content_type="text/plain"
+        )
+    content = request.POST.get("content")
+    if content is None:
+        return HttpResponse("No 'content' to preview.", status=400, content_type="text/plain")
+    return HttpResponse(render_markdown(content))

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-from blog.views import PostListView, editor_image_upload
+from blog.views import PostListView, editor_image_upload, editor_markdownify
 
 urlpatterns = [
     path("", PostListView.as_view(), name="home"),
@@ -11,6 +11,8 @@ urlpatterns = [
     path("authors/", include("authors.urls")),
     # Before markdownx.urls, so this view (staff only, Pillow-validated) answers uploads.
     path("markdownx/upload/", editor_image_upload, name="editor-image-upload"),
+    # Likewise the live preview: staff only (markdownx's own answers anyone).
+    path("markdownx/markdownify/", editor_markdownify, name="editor-markdownify"),
     path("markdownx/", include("markdownx.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from blog.models import Post
-from tests.factories import image_file, make_author
+from tests.factories import image_file, make_author, make_post, make_tag
 
 CHROMIUM = Path("/usr/bin/chromium")
 sync_api = pytest.importorskip(
@@ -132,3 +132,66 @@ def test_writer_drafts_with_preview_and_image_then_editor_publishes(
     reader.goto(f"{live_server.url}/blog/")
     expect(reader.locator(".card__title")).to_contain_text(["Written in Chromium"])
     reader.close()
+
+
+# Records every Content-Security-Policy violation, before any page script runs.
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI}`);
+});
+"""
+
+
+def assert_no_csp_violations(page, console):
+    violations = page.evaluate("window.__cspViolations")
+    reported = [text for text in console if "Content Security Policy" in text]
+    assert violations == [] and reported == [], (violations, reported)
+
+
+def test_the_admin_and_the_editor_work_under_the_content_security_policy(
+    browser, live_server, django_user_model
+):
+    django_user_model.objects.create_superuser("boss", password="a-long-password")
+    tag = make_tag("Security")
+    post = make_post(title="Under policy", author=make_author(first_name="Cee"), tags=[tag])
+    console = []
+    page = browser.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.add_init_script(RECORD_VIOLATIONS)
+    page.on("console", lambda message: console.append(message.text))
+    page.on("pageerror", lambda error: pytest.fail(f"JavaScript error: {error}"))
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "boss")
+    page.fill("#id_password", "a-long-password")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+
+    response = page.goto(f"{live_server.url}/admin/blog/post/{post.pk}/change/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    # markdownx's live preview (a POST from its script) and Folio's editor script.
+    page.click("#id_body")
+    page.keyboard.press("End")
+    page.keyboard.type("\n\n## Previewed heading\n")
+    preview = page.locator(".field-body .prose")
+    sync_api.expect(preview.locator("h2#previewed-heading")).to_have_text("Previewed heading")
+    # The preview pane is styled by site.css inside its shadow root (no inline <style>).
+    assert "Charter" in preview.evaluate("node => getComputedStyle(node).fontFamily")
+    # The admin's own scripts: tag autocomplete (select2), the collapsible fieldset,
+    # the date shortcuts; then a save.
+    page.locator(".field-tags .select2-selection").click()
+    sync_api.expect(page.locator(".select2-results__option").first).to_be_visible()
+    page.keyboard.press("Escape")
+    page.locator("fieldset.collapse summary").first.click()
+    page.locator(".datetimeshortcuts a", has_text="Today").first.click()
+    page.click("input[name=_continue]")
+    sync_api.expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert_no_csp_violations(page, console)
+
+    for path in ["/admin/", "/admin/blog/post/", "/admin/blog/post/add/", "/admin/blog/tag/add/"]:
+        page.goto(f"{live_server.url}{path}")
+        assert_no_csp_violations(page, console)
+    page.goto(f"{live_server.url}{post.get_absolute_url()}")
+    sync_api.expect(page.locator("h1")).to_have_text("Under policy")
+    assert_no_csp_violations(page, console)
+    page.close()

@@ -168,3 +168,51 @@ FOLIO_IMPORT_MAX_FILE_BYTES = 8 * 1024 * 1024
 
 # Editors (docs/editors.md): a post's old addresses answer with a 301 (only on a 404).
 MIDDLEWARE += ["blog.middleware.RedirectFallbackMiddleware"]
+
+# Security (docs/security.md) --------------------------------------------------------
+from datetime import timedelta  # noqa: E402
+
+from csp.constants import NONE, SELF  # noqa: E402
+
+# Content-Security-Policy on every response, right after SecurityMiddleware so even
+# its redirects carry it. No inline script anywhere (public pages have none; the
+# admin's and markdownx's scripts are files), and content can never frame, post or
+# base elsewhere. style-src needs no 'unsafe-inline' either: the admin sets styles
+# through the DOM (CSSOM), which CSP allows, and the editor's preview links site.css.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "https:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
+# Login rate limiting (django-axes): after AXES_FAILURE_LIMIT failed logins for one
+# username from one address, that pair is refused (HTTP 429) until the cool-off ends.
+# Per (username, address), so an attacker cannot lock a real user out from elsewhere.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AXES_FAILURE_LIMIT = int(os.environ.get("FOLIO_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("FOLIO_LOGIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "folio.security.client_ip"
+# How many reverse proxies in front of the app append to X-Forwarded-For. 0 (the
+# default): the header is ignored, since any client can send one; with nginx in
+# front set it to 1, and the address nginx saw is used.
+FOLIO_TRUSTED_PROXY_COUNT = int(os.environ.get("FOLIO_TRUSTED_PROXY_COUNT", 0))

@@ -26,13 +26,11 @@
     var link = document.createElement("link");
     link.rel = "stylesheet";
     link.href = siteCss;
-    var style = document.createElement("style");
-    style.textContent =
-      ":host { display: block; background: var(--bg); color: var(--text);" +
-      " font: 17px/1.6 var(--font-ui); padding: 1rem 1.25rem; }";
+    // No <style> element: the Content-Security-Policy allows stylesheets from files
+    // only. site.css carries the pane's own :host rule.
     var prose = document.createElement("div");
     prose.className = "prose";
-    root.append(link, style, prose);
+    root.append(link, prose);
     // markdownx writes each rendered preview into the (now unrendered) light DOM.
     var mirror = function () { prose.innerHTML = preview.innerHTML; };
     new MutationObserver(mirror).observe(preview, { childList: true, characterData: true, subtree: true });
