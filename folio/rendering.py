@@ -67,6 +67,9 @@ _cleaner = nh3.Cleaner(
     link_rel="noopener noreferrer",
 )
 
+# nh3 restricts an <input>'s attribute values but cannot require one, so an <input>
+# whose type was dropped would survive as a text box: only task-list checkboxes stay.
+_NON_CHECKBOX_INPUT = re.compile(r'<input\b(?![^>]*\btype="checkbox")[^>]*>')
 _CODE_BLOCK = re.compile(r'<pre><code class="language-([\w+#.-]+)">(.*?)</code></pre>', re.S)
 _BARE_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 _TAG = re.compile(r"<[^>]*>")
@@ -117,7 +120,10 @@ def render_markdown(text: str) -> str:
     rendered = pyromark.html(text, options=_MARKDOWN_OPTIONS)
     if "<pre><code class=" in rendered:
         rendered = _CODE_BLOCK.sub(_highlight, rendered)
-    return _add_heading_ids(_cleaner.clean(rendered))
+    sanitized = _cleaner.clean(rendered)
+    if "<input" in sanitized:
+        sanitized = _NON_CHECKBOX_INPUT.sub("", sanitized)
+    return _add_heading_ids(sanitized)
 
 
 def html_to_text(fragment: str) -> str:

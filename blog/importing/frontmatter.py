@@ -26,8 +26,8 @@ def decode(data: bytes) -> str:
     """File bytes as text; refuses binary and non-UTF-8 files."""
     if not data.strip():
         raise ImportFileError("the file is empty")
-    if b"\x00" in data[:8192]:
-        raise ImportFileError("this is a binary file, not markdown")
+    if b"\x00" in data:
+        raise ImportFileError("this is a binary file, not markdown (it holds NUL bytes)")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -99,6 +99,9 @@ def to_plain(value, *, what="front matter"):
             return [copy(item, depth + 1) for item in node]
         if isinstance(node, datetime.date):  # datetime is a date too
             return node.isoformat()
+        if isinstance(node, str) and "\x00" in node:
+            # A YAML "\0" escape: no database text column may hold one (PostgreSQL refuses).
+            raise ImportFileError(f"{what}: a value holds a NUL character (\\0); refused")
         if isinstance(node, bytes):  # !!binary
             raise ImportFileError(f"{what}: binary values are not supported")
         if isinstance(node, float) and node != node:  # NaN is not JSON

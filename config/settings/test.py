@@ -27,3 +27,6 @@ STORAGES = {
 # Serve static files from the finders: tests never run collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# django-axes logs every login at INFO; in tests that is noise around real failures.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # noqa: F405

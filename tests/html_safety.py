@@ -1,0 +1,162 @@
+"""Parsing rendered pages for anything that could run script, as a browser would see it.
+
+:func:`problems` returns what is wrong with a page (empty when it is safe):
+
+- a ``<script>`` element, except JSON-LD (``type="application/ld+json"``) whose text is
+  valid JSON holding no ``</``;
+- an element that can run or embed active content (iframe, object, embed, svg, math,
+  form, base, style, …) anywhere, found both by the parser and by a raw scan of the
+  markup, so a parser differential cannot hide one;
+- any ``on*`` attribute, or a ``style`` attribute;
+- a URL attribute (href, src, action, formaction, xlink:href, …) whose value, after
+  entity decoding and removal of whitespace and control characters, starts with a
+  dangerous scheme (javascript:, vbscript:, data:).
+
+Feeds and sitemaps (XML) are checked too: each text node that holds markup is the HTML a
+feed reader would render, so it is checked the same way.
+"""
+
+import json
+import re
+import xml.etree.ElementTree as ElementTree
+from html.parser import HTMLParser
+
+FORBIDDEN_ELEMENTS = {
+    "applet", "base", "embed", "frame", "frameset", "iframe", "math", "noscript",
+    "object", "style", "svg", "template", "xmp",
+}  # fmt: skip
+# The site's own forms (search) post to its own paths; a form anywhere else is content's.
+INPUT_TYPES = {"checkbox", "search", "text", "hidden", "submit"}
+URL_ATTRIBUTES = {
+    "action", "background", "cite", "codebase", "data", "dynsrc", "formaction", "href",
+    "lowsrc", "poster", "src", "xlink:href", "srcdoc", "ping",
+}  # fmt: skip
+DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:", "livescript:")
+# Whitespace and control characters browsers ignore inside a URL's scheme.
+_IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f-\x9f]+")
+# The page's own <link rel=stylesheet> and <meta> are fine; content must not add others.
+_RAW_FORBIDDEN = re.compile(
+    r"<\s*/?\s*(" + "|".join(sorted(FORBIDDEN_ELEMENTS | {"script"})) + r")\b", re.I
+)
+
+
+def _is_site_path(url):
+    return url.startswith("/") and not url.startswith("//")
+
+
+def is_dangerous_url(value: str) -> bool:
+    return _IGNORED_IN_SCHEME.sub("", value).lower().startswith(DANGEROUS_SCHEMES)
+
+
+class _Audit(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.problems = []
+        self.text = []
+        self._json_ld = None  # collected text of the JSON-LD script being read
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "script":
+            if (attributes.get("type") or "").strip().lower() == "application/ld+json":
+                self._json_ld = []
+            else:
+                self.problems.append(f"<script> element: {attrs!r}")
+        elif tag in FORBIDDEN_ELEMENTS:
+            self.problems.append(f"<{tag}> element")
+        elif tag == "form" and not _is_site_path(attributes.get("action") or ""):
+            self.problems.append(f"<form action={attributes.get('action')!r}>")
+        elif tag == "input" and attributes.get("type") not in INPUT_TYPES:
+            self.problems.append(f"<input type={attributes.get('type')!r}>")
+        elif tag == "meta" and "http-equiv" in attributes:
+            self.problems.append(f"<meta http-equiv={attributes['http-equiv']!r}>")
+        elif tag == "link" and (attributes.get("rel") or "") not in {
+            "stylesheet", "alternate", "canonical", "icon", "next", "prev", "preload",
+            "manifest", "apple-touch-icon", "search",
+        }:  # fmt: skip
+            self.problems.append(f"<link rel={attributes.get('rel')!r}>")
+        elif tag == "link" and not _is_site_path(attributes.get("href") or "/"):
+            if attributes.get("rel") in {"stylesheet", "preload", "icon", "manifest"}:
+                self.problems.append(f"<link> loads {attributes.get('href')!r} from elsewhere")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append(f"<{tag} {name}={value!r}>: event handler attribute")
+            elif name == "style":
+                self.problems.append(f"<{tag} style={value!r}>: style attribute")
+            elif name in URL_ATTRIBUTES and value and is_dangerous_url(value):
+                self.problems.append(f"<{tag} {name}={value!r}>: dangerous URL")
+            elif (
+                name == "srcset"
+                and value
+                and any(is_dangerous_url(candidate) for candidate in value.split(","))
+            ):
+                self.problems.append(f"<{tag} srcset={value!r}>: dangerous URL")
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._json_ld is not None:
+            raw = "".join(self._json_ld)
+            if "</" in raw:
+                self.problems.append("JSON-LD holds '</'")
+            try:
+                json.loads(raw)
+            except ValueError as exc:
+                self.problems.append(f"JSON-LD is not valid JSON: {exc}")
+            self._json_ld = None
+
+    def handle_data(self, data):
+        if self._json_ld is not None:
+            self._json_ld.append(data)
+        else:
+            self.text.append(data)
+
+
+# Where Python's html.parser (3.11) and browsers disagree about comments: for a browser
+# "<!-->" and "<!--->" are complete empty comments and "--!>" ends one, so markup after
+# them is live. Rewritten to the unambiguous form before parsing.
+_ABRUPT_COMMENTS = [(re.compile(r"<!--->|<!-->"), "<!---->"), (re.compile(r"--!>"), "-->")]
+
+
+def audit(html: str) -> _Audit:
+    parser = _Audit()
+    for pattern, replacement in _ABRUPT_COMMENTS:
+        html = pattern.sub(replacement, html)
+    parser.feed(html)
+    parser.close()
+    raw = [
+        match.group(0)
+        for match in _RAW_FORBIDDEN.finditer(html)
+        if not _is_json_ld_script(html, match)
+    ]
+    parser.problems += [f"raw markup {tag!r}" for tag in raw]
+    return parser
+
+
+def _is_json_ld_script(html, match):
+    tag = match.group(1).lower()
+    if tag != "script":
+        return False
+    if match.group(0).replace(" ", "").startswith("</"):
+        return True  # the closing tag of a JSON-LD block; its opening tag is checked
+    end = html.find(">", match.end())
+    return re.search(r'type\s*=\s*"application/ld\+json"', html[match.end() : end]) is not None
+
+
+def problems(content: str, content_type: str = "text/html") -> list[str]:
+    """What is unsafe in a response body (HTML, or an XML feed/sitemap)."""
+    if "xml" in content_type:
+        found = []
+        for element in ElementTree.fromstring(content.encode()).iter():
+            for text in (element.text, *element.attrib.values()):
+                if text and "<" in text:
+                    found += audit(text).problems
+                elif text and is_dangerous_url(text):
+                    found.append(f"<{element.tag}> holds a dangerous URL {text!r}")
+        return found
+    return audit(content).problems
+
+
+def visible_text(html: str) -> str:
+    """The text a reader sees, whitespace folded (for checking plain fields are escaped)."""
+    return " ".join("".join(audit(html).text).split())
