@@ -19,7 +19,11 @@ feed reader would render, so it is checked the same way.
 import json
 import re
 import xml.etree.ElementTree as ElementTree
+from collections import deque
 from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+from django.urls import reverse
 
 FORBIDDEN_ELEMENTS = {
     "applet", "base", "embed", "frame", "frameset", "iframe", "math", "noscript",
@@ -160,3 +164,52 @@ def problems(content: str, content_type: str = "text/html") -> list[str]:
 def visible_text(html: str) -> str:
     """The text a reader sees, whitespace folded (for checking plain fields are escaped)."""
     return " ".join("".join(audit(html).text).split())
+
+
+# Crawling the public site ---------------------------------------------------------------
+
+NOT_PUBLIC = ("/admin", "/media/", "/static/", "/markdownx/")
+MAX_PAGES = 3000
+
+
+def crawl(client, extra_urls=()):
+    """Every public page reachable from the home page (and ``extra_urls``): {url: response}."""
+    queue = deque([reverse("home"), *extra_urls])
+    seen = set(queue)
+    pages = {}
+    while queue and len(pages) < MAX_PAGES:
+        url = queue.popleft()
+        response = client.get(url)
+        assert response.status_code in (200, 301, 302, 404), (url, response.status_code)
+        if response.status_code != 200:
+            continue
+        pages[url] = response
+        if "html" not in response["Content-Type"]:
+            continue
+        for link in _links(response.content.decode()):
+            target = urljoin(url, link)
+            parts = urlsplit(target)
+            if parts.netloc or parts.path.startswith(NOT_PUBLIC):
+                continue
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
+    return pages
+
+
+class _LinkCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href")
+        if tag in ("a", "link") and href:
+            self.links.append(href)
+
+
+def _links(html):
+    collector = _LinkCollector()
+    collector.feed(html)
+    return collector.links

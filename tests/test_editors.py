@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from authors.models import Author
 from blog.models import Post
-from tests.factories import make_author, make_post, post_form_data
+from tests.factories import make_author, make_post, make_tag, post_form_data
+from tests.html_safety import crawl
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +227,41 @@ def test_a_stale_form_is_refused_with_a_message_then_saves_on_purpose(client, ed
     response = client.post(change_url(post), {**opened, "version": version})
     assert response.status_code == 302
     assert Post.objects.get(pk=post.pk).body == "Writer's words"
+
+
+# Another writer's draft, every way in ---------------------------------------------------
+
+
+def test_a_writer_never_reaches_another_writers_draft_anywhere(client, writer, other_writer):
+    secret = make_post(
+        title="Secret plans",
+        body="SECRET-BODY-7c1f",
+        author=other_writer.author,
+        status="draft",
+        tags=[make_tag("Shared")],
+    )
+    revision = secret.revisions.first()
+    client.force_login(writer)
+    admin_pages = [
+        change_url(secret),
+        reverse("admin:blog_post_history", args=[secret.pk]),
+        reverse("admin:blog_post_delete", args=[secret.pk]),
+        reverse("admin:blog_post_revisions", args=[secret.pk]),
+        reverse("admin:blog_post_revision", args=[secret.pk, revision.pk]),
+        f"{CHANGELIST}?q=Secret",
+        f"{CHANGELIST}?state=draft",
+    ]
+    for url in admin_pages:
+        response = client.get(url, follow=True)
+        assert b"SECRET-BODY" not in response.content and b"Secret plans" not in response.content
+    restore = reverse("admin:blog_post_revision_restore", args=[secret.pk, revision.pk])
+    assert client.post(restore).status_code == 404
+    delete = client.post(reverse("admin:blog_post_delete", args=[secret.pk]), {"post": "yes"})
+    assert delete.status_code == 403
+    assert Post.objects.get(pk=secret.pk).title == "Secret plans"
+
+    # The preview address and every public page the writer can reach.
+    assert client.get(secret.get_absolute_url()).status_code == 404
+    for url, response in crawl(client).items():
+        assert b"SECRET-BODY" not in response.content, url
+        assert b"Secret plans" not in response.content, url

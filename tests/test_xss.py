@@ -7,10 +7,8 @@ public page and feed reachable from the home page is rendered and parsed
 exactly as stored: escaped, never interpreted.
 """
 
-from collections import deque
 from datetime import timedelta
-from html.parser import HTMLParser
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urlencode
 
 import pytest
 import yaml
@@ -21,13 +19,10 @@ from authors.models import Author
 from blog.importing import Action, import_site
 from blog.models import Post, Tag
 from tests.factories import make_post, post_form_data
-from tests.html_safety import problems, visible_text
+from tests.html_safety import crawl, problems, visible_text
 from tests.xss_payloads import PAYLOADS
 
 pytestmark = pytest.mark.django_db
-
-NOT_PUBLIC = ("/admin", "/media/", "/static/", "/markdownx/")
-MAX_PAGES = 3000
 
 
 def test_the_corpus_is_large_and_every_payload_is_named_once():
@@ -52,49 +47,6 @@ def test_the_checker_catches_what_it_must():
         assert problems(unsafe), unsafe
     assert problems('<a href="https://example.com/?q=javascript:x">fine</a>') == []
     assert problems('<script type="application/ld+json">{"name": "x"}</script>') == []
-
-
-def crawl(client, extra_urls=()):
-    """Every public page reachable from the home page (and ``extra_urls``): {url: response}."""
-    queue = deque([reverse("home"), *extra_urls])
-    seen = set(queue)
-    pages = {}
-    while queue and len(pages) < MAX_PAGES:
-        url = queue.popleft()
-        response = client.get(url)
-        assert response.status_code in (200, 301, 302, 404), (url, response.status_code)
-        if response.status_code != 200:
-            continue
-        pages[url] = response
-        if "html" not in response["Content-Type"]:
-            continue
-        for link in _links(response.content.decode()):
-            target = urljoin(url, link)
-            parts = urlsplit(target)
-            if parts.netloc or parts.path.startswith(NOT_PUBLIC):
-                continue
-            target = parts.path + (f"?{parts.query}" if parts.query else "")
-            if target not in seen:
-                seen.add(target)
-                queue.append(target)
-    return pages
-
-
-class _LinkCollector(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links = []
-
-    def handle_starttag(self, tag, attrs):
-        href = dict(attrs).get("href")
-        if tag in ("a", "link") and href:
-            self.links.append(href)
-
-
-def _links(html):
-    collector = _LinkCollector()
-    collector.feed(html)
-    return collector.links
 
 
 def search_urls():

@@ -174,15 +174,13 @@ from datetime import timedelta  # noqa: E402
 
 from csp.constants import NONE, SELF  # noqa: E402
 
-# Content-Security-Policy on every response, right after SecurityMiddleware so even
-# its redirects carry it. No inline script anywhere (public pages have none; the
-# admin's and markdownx's scripts are files), and content can never frame, post or
-# base elsewhere. style-src needs no 'unsafe-inline' either: the admin sets styles
-# through the DOM (CSSOM), which CSP allows, and the editor's preview links site.css.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-    "csp.middleware.CSPMiddleware",
-)
+# Content-Security-Policy on every response: first in the chain, so even the HTTPS
+# redirects of SecurityMiddleware and whitenoise's static files carry it. No inline
+# script anywhere (public pages have none; the admin's and markdownx's scripts are
+# files), and content can never frame, post or set a base elsewhere. style-src needs no
+# 'unsafe-inline' either: the admin sets styles through the DOM (CSSOM), which CSP
+# allows, and the editor's preview links site.css (tests/test_browser_editor.py).
+MIDDLEWARE.insert(0, "csp.middleware.CSPMiddleware")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
