@@ -130,3 +130,68 @@ def test_a_missing_file_is_named(client, writer):
     client.force_login(writer)
     response = client.post(URL, {}, **AJAX)
     assert response.status_code == 400 and "field 'image'" in response.json()["error"]
+
+
+def gif_then(markup: bytes) -> bytes:
+    """A valid GIF with markup appended (or hidden in a comment): an image/HTML polyglot."""
+    return image_file(fmt="GIF").read() + markup
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (gif_then(b"<html><body><script>alert(1)</script></body></html>"), "trailing-html.gif"),
+        (gif_then(b"<SCRIPT>alert(document.cookie)</SCRIPT>"), "trailing-script.gif"),
+        (gif_then(b'<svg onload="alert(1)">'), "trailing-svg.gif"),
+        (b"GIF89a/*\x01\x00\x01\x00\x00\x00\x00*/=alert(1);//<script>", "gifar.gif"),
+        (image_file(fmt="PNG").read() + b"<?php system($_GET['c']); ?>", "shell.png"),
+        (
+            b"<!DOCTYPE html><html><body>hi</body></html>" + image_file(fmt="PNG").read(),
+            "html-first.png",
+        ),
+    ],
+    ids=["gif+html", "gif+script", "gif+svg", "gifar", "png+php", "html+png"],
+)
+def test_polyglots_are_refused_with_a_message(client, writer, media_root, data, name):
+    client.force_login(writer)
+    response = upload(client, SimpleUploadedFile(name, data, content_type="image/gif"))
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error.startswith(f"{name}: ")
+    assert "polyglot" in error or "not an image Pillow can read" in error or "broken" in error
+    assert not media_root.exists() or not any(media_root.rglob("*.*"))
+
+
+def test_a_polyglot_gif_is_refused_because_of_its_markup(client, writer):
+    """The GIF part is valid: the markup alone is the reason."""
+    client.force_login(writer)
+    data = gif_then(b"<script>alert(1)</script>")
+    assert Image.open(io.BytesIO(data)).format == "GIF"
+    response = upload(client, SimpleUploadedFile("p.gif", data, content_type="image/gif"))
+    assert "'<script>' at byte" in response.json()["error"]
+    assert "image/HTML polyglot" in response.json()["error"]
+
+
+def test_an_html_file_named_png_is_refused(client, writer):
+    client.force_login(writer)
+    page = SimpleUploadedFile("page.png", b"<html><script>alert(1)</script></html>")
+    response = upload(client, page)
+    assert response.status_code == 400
+    assert response.json()["error"] == (
+        "page.png: not an image Pillow can read. Upload a JPEG, PNG, GIF or WebP image."
+    )
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "GIF", "WEBP"])
+def test_noisy_real_photos_are_not_mistaken_for_polyglots(client, writer, fmt):
+    """Random pixels compress to arbitrary bytes; none of them may trip the markup check."""
+    import random
+
+    rng = random.Random(7)
+    client.force_login(writer)
+    for _ in range(20):
+        noise = Image.frombytes("RGB", (256, 256), rng.randbytes(256 * 256 * 3))
+        buffer = io.BytesIO()
+        noise.save(buffer, fmt)
+        file = SimpleUploadedFile(f"noise.{fmt.lower()}", buffer.getvalue())
+        assert upload(client, file).status_code == 200

@@ -9,6 +9,7 @@ already there.
 
 import hashlib
 import io
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,14 @@ from django.utils.text import slugify
 from PIL import Image, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+# Markup that makes a file a polyglot: a valid image that a browser (or a careless
+# server) could also read as HTML or script. Tag names are matched only when followed by
+# a delimiter, so compressed pixels (random bytes) match by chance about once in 10^10
+# positions; tests/test_uploads.py checks noisy photos pass.
+_MARKUP = re.compile(
+    rb"<(?:script|html|body|iframe|svg|object|embed|meta|!doctype)[\s/>]|<\?php|javascript:",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,11 @@ def verify_image_bytes(data: bytes) -> str:
                         f"{image.format} images are not accepted (JPEG, PNG, GIF, WebP only)"
                     )
                 image.verify()
+                if marker := _MARKUP.search(data):
+                    raise ImageProblem(
+                        f"the file also holds markup ({marker.group(0).decode('latin-1')!r} "
+                        f"at byte {marker.start()}): an image/HTML polyglot"
+                    )
                 return image.format
     except ImageProblem:
         raise
