@@ -226,6 +226,8 @@ def test_the_importer_cannot_be_turned_against_the_server(
     post_reports = {r.path: r for r in result.reports if r.kind == "post"}
     assert sorted(post_reports) == sources
     assert all(r.detail for r in result.reports if r.action == Action.ERROR)
+    # ...its own reason: not the safety net that turns a crash into "unexpected TypeError".
+    assert [r.detail for r in result.reports if r.detail.startswith("unexpected ")] == []
     assert json.dumps(result.counts())
 
     # No half-written post: each stored post is what its file says; errors left nothing.

@@ -71,6 +71,8 @@ def is_post(meta: dict) -> tuple[bool, str]:
     template = meta.get("template")
     if isinstance(template, str):
         template = template.strip().lower()
+    elif template is not None:  # a list or mapping: no template we know (nor hashable)
+        return False, f"template {template!r:.60} is not a post"
     if template in POST_TEMPLATES:
         return True, ""
     if template == "blog":
