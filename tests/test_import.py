@@ -552,3 +552,18 @@ def test_worker_processes_prepare_posts_exactly_like_the_main_process(site, sett
     assert any("pixel limit" in w for w in report_for(parallel, "src/pages/blog/p05.md").warnings)
     assert '<span class="n">x</span>' in post.body_html
     assert parallel.counts()["created"] == 40 and parallel.counts()["error"] == 1
+
+
+def test_malformed_urls_in_paths_and_bodies_are_warnings_not_crashes(site):
+    """Found by bench/fuzz_import.py: urlsplit raises on an unclosed IPv6 host."""
+    site.author("bad", "name: Bad Photo\nphoto: 'http://[oops/x.jpg'\n")
+    site.post(
+        "ipv6",
+        "title: IPv6\ndate: 2021-03-19\nauthor: bad\nimage: 'http://[::1/x.jpg'\n",
+        body="![x](http://[broken/x.png)\n",
+    )
+    result = import_site(site.root)
+    report = report_for(result, "src/pages/blog/ipv6.md")
+    assert report.action == Action.CREATED
+    assert any("is not a valid URL" in warning for warning in report.warnings)
+    assert report_for(result, "src/data/authors/bad.yaml").action == Action.CREATED

@@ -71,6 +71,7 @@ HOSTILE_PATHS = [
     "",
     ".",
     "~/.ssh/id_rsa",
+    "http://[::1/x.jpg",
 ]
 YAML_TAGS = [
     f"!!python/object/apply:os.system ['touch {{outside}}/{EXECUTED}']",

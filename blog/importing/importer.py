@@ -216,7 +216,7 @@ class _Importer:
         photo = None
         if record.photo:
             photo = self.reader.image_at(record.photo, "photo", warnings)
-            if photo is None and urlsplit(record.photo).scheme:
+            if photo is None and _is_url(record.photo):
                 record.extra["photo"] = record.photo  # an external photo URL: kept, not fetched
         action = Action.UPDATED if existing else Action.CREATED
         report = self._report(source, "author", action, warnings=warnings)
@@ -452,6 +452,13 @@ class _Importer:
 _CONFLICT_MESSAGE = (
     "edited in the admin since the last import; left as it is (use --force to overwrite)"
 )
+
+
+def _is_url(text):
+    try:
+        return bool(urlsplit(text).scheme)
+    except ValueError:
+        return False
 
 
 def _worker_settings():

@@ -76,7 +76,10 @@ class ContentReader:
 
         def replace(match):
             url = match.group("url")
-            parts = urlsplit(url)
+            try:
+                parts = urlsplit(url)
+            except ValueError:  # not a URL at all; the sanitizer deals with the link
+                return match.group(0)
             is_local = not parts.scheme or (
                 parts.scheme in {"http", "https"} and parts.hostname == self.site_host
             )

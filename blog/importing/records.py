@@ -211,7 +211,11 @@ def static_path(site: Site, url: str, what: str, warnings: list, site_host: str 
     Accepts 'images/x.jpg', '/images/x.jpg', URL-encoded names and full URLs on the
     site's own host. Returns None (with a warning) when the file is missing or outside.
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as exc:  # e.g. "http://[" (an unclosed IPv6 host)
+        warnings.append(f"{what}: {url[:80]!r} is not a valid URL ({exc})")
+        return None
     if parts.scheme or parts.netloc:
         if parts.scheme not in {"http", "https"} or not site_host:
             return None
