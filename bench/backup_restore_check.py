@@ -56,14 +56,19 @@ def snapshot(media_root: Path) -> dict:
     rows = {}
     for model in (Post, Author, Tag, PostRevision, Redirect, Group, User):
         # The "python" serializer keeps real values (datetimes to the microsecond).
+        # Natural keys, as the portable backup uses: a group or user is its name, not
+        # the number a restore happens to give it.
         data = serializers.serialize(
-            "python", model.objects.order_by("pk"), use_natural_foreign_keys=True
+            "python",
+            model.objects.all(),
+            use_natural_foreign_keys=True,
+            use_natural_primary_keys=True,
         )
         for row in data:  # many-to-many values: a set, whatever order they come back in
             for name, value in row["fields"].items():
                 if isinstance(value, list) and model._meta.get_field(name).many_to_many:
                     row["fields"][name] = sorted(value)
-        rows[model._meta.label] = data
+        rows[model._meta.label] = sorted(data, key=lambda row: (row.get("pk") or 0, repr(row)))
     media = {}
     if media_root.exists():
         for path in sorted(media_root.rglob("*")):
@@ -146,7 +151,7 @@ def differences(before: dict, after: dict) -> list[str]:
             found.append(f"{label}: {len(rows)} rows before, {len(restored)} after")
         changed = [(a, b) for a, b in zip(rows, restored, strict=False) if a != b]
         for a, _ in changed[:3]:
-            found.append(f"{label} pk {a['pk']} changed")
+            found.append(f"{label} {a.get('pk') or a['fields']} changed")
     missing = before["media"].keys() - after["media"].keys()
     changed = [
         n

@@ -11,8 +11,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from bench.backup_restore_check import DUMPDATA_ARGS, differences, snapshot
 from authors.models import Author
+from bench.backup_restore_check import DUMPDATA_ARGS, differences, snapshot
 from blog.models import Post, PostRevision, Redirect, Tag
 from tests.factories import image_file, make_author, make_post, make_tag
 
