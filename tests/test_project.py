@@ -50,3 +50,13 @@ def test_production_settings_load_with_required_env():
         DATABASE_URL="postgres://u@localhost/db",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_sqlite_database_url_keeps_wal_and_the_busy_timeout(monkeypatch, tmp_path):
+    from config.settings.base import database_from_env
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'site.db'}")
+    config = database_from_env("unused")
+    assert config["NAME"] == str(tmp_path / "site.db")
+    assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
+    assert config["OPTIONS"]["timeout"] == 20

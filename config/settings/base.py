@@ -72,13 +72,15 @@ TEMPLATES = [
 def database_from_env(default_sqlite_path):
     """DATABASE_URL when set (PostgreSQL at scale), else the embedded SQLite file."""
     url = os.environ.get("DATABASE_URL")
-    if url:
+    if url and not url.startswith("sqlite:"):
         # Persistent connections with health checks: no reconnect per request,
         # and a dropped connection is noticed before a request uses it.
         return dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+    # sqlite:///path (production on one machine) gets the same tuning as the default file.
+    path = dj_database_url.parse(url)["NAME"] if url else default_sqlite_path
     return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": default_sqlite_path,
+        "NAME": path,
         "OPTIONS": {
             # WAL lets readers proceed while a writer (an import, an admin save)
             # commits; synchronous=NORMAL is durable across app crashes in WAL mode
