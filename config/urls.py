@@ -1,14 +1,22 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.static import serve
 
+from blog.feeds import AuthorFeed
+from blog.sitemaps import sitemaps
 from blog.views import PostListView
+from folio.views import robots_txt
 
 urlpatterns = [
     path("", PostListView.as_view(), name="home"),
     path("blog/", include("blog.urls")),
+    # Here rather than in authors.urls: the authors app never imports blog.
+    path("authors/<str:slug>/feed/", AuthorFeed(), name="author-feed"),
     path("authors/", include("authors.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots-txt"),
     path("markdownx/", include("markdownx.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

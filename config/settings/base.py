@@ -158,3 +158,10 @@ LOGGING = {
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 # Serve uploaded media from Django itself (fine for one machine; see docs/deploy.md).
 SERVE_MEDIA = os.environ.get("FOLIO_SERVE_MEDIA", "true").lower() == "true"
+
+# Readers: sitemap, image renditions, and the shared template tags (folio_tags).
+INSTALLED_APPS += ["django.contrib.sitemaps", "imagekit", "folio"]
+# Renditions are made once, when their source image is saved, and assumed to exist
+# afterwards: pages never check for them (no query or file-system call per image).
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "folio.images.RenditionsGeneratedOnSave"
+IMAGEKIT_CACHEFILE_DIR = "renditions"

@@ -1,0 +1,122 @@
+"""Responsive renditions of uploaded images, through django-imagekit.
+
+A model declares ``hero = Renditions("image", widths=(640, 1024, 1600), ratio=(16, 9))``:
+that adds one imagekit ``ImageSpecField`` per width and format (the source's own
+format and WebP), generated once when the source is saved (the Optimistic strategy,
+see ``IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY``) and never checked for on a request,
+so a list of thirty cards costs no query and no file-system call per image.
+
+Whether the source is a usable image is decided on save, by :func:`image_size`, and
+stored in the model's ``<source>_width``/``<source>_height`` fields: a missing or
+broken file leaves them empty, and pages then show no image instead of a broken one.
+"""
+
+import logging
+
+from django.core.files.images import get_image_dimensions
+from imagekit.cachefiles.strategies import Optimistic
+from imagekit.models import ImageSpecField
+from pilkit.processors import ResizeToFill
+
+logger = logging.getLogger(__name__)
+
+FORMATS = {"": None, "webp": "WEBP"}  # suffix -> format; None keeps the source's format
+
+
+def image_size(field_file) -> tuple[int | None, int | None]:
+    """(width, height) of an image file, or (None, None) if it is missing or not an image."""
+    if not field_file:
+        return None, None
+    # A fresh upload is open and must stay open until the storage saves it; a file
+    # opened here (from storage) is closed again.
+    opened_here = getattr(field_file, "_file", None) is None
+    try:
+        width, height = get_image_dimensions(field_file)
+    except (OSError, ValueError) as error:
+        logger.warning("Image %s cannot be read: %s", field_file.name, error)
+        return None, None
+    finally:
+        if opened_here:
+            field_file.close()
+    return (width, height) if width and height else (None, None)
+
+
+class RenditionsGeneratedOnSave(Optimistic):
+    """Imagekit's Optimistic strategy, except that a source that cannot be read is
+    logged and skipped: a missing image must never make a save (or an import) fail."""
+
+    def on_source_saved(self, file):
+        try:
+            file.generate()
+        except Exception as error:  # Pillow raises many types for bad input.
+            logger.warning("No rendition %s: %s", file.name, error)
+
+
+class Renditions:
+    """Declares the renditions of one image field; on an instance, a :class:`RenditionSet`."""
+
+    def __init__(self, source, *, widths, ratio, quality=82):
+        self.source = source
+        self.widths = tuple(sorted(widths))
+        self.ratio = ratio
+        self.quality = quality
+
+    def height(self, width):
+        return round(width * self.ratio[1] / self.ratio[0])
+
+    def spec_name(self, width, suffix):
+        return f"{self.name}_{width}" + (f"_{suffix}" if suffix else "")
+
+    def contribute_to_class(self, cls, name):
+        self.name = name
+        for width in self.widths:
+            for suffix, fmt in FORMATS.items():
+                spec = ImageSpecField(
+                    source=self.source,
+                    processors=[ResizeToFill(width, self.height(width))],
+                    format=fmt,
+                    options={"quality": self.quality},
+                )
+                cls.add_to_class(self.spec_name(width, suffix), spec)
+        setattr(cls, name, self)
+
+    def __get__(self, instance, owner=None):
+        return self if instance is None else RenditionSet(self, instance)
+
+
+class RenditionSet:
+    """The renditions of one image on one object; false when there is no usable image."""
+
+    def __init__(self, renditions, instance):
+        self.renditions = renditions
+        self.instance = instance
+
+    def __bool__(self):
+        source = self.renditions.source
+        return bool(getattr(self.instance, source)) and bool(
+            getattr(self.instance, f"{source}_width")
+        )
+
+    def url(self, width, suffix=""):
+        return getattr(self.instance, self.renditions.spec_name(width, suffix)).url
+
+    def srcset(self, suffix=""):
+        return ", ".join(f"{self.url(w, suffix)} {w}w" for w in self.renditions.widths)
+
+    @property
+    def fallback_url(self):
+        """For browsers that read neither srcset nor WebP: a middle width."""
+        widths = self.renditions.widths
+        return self.url(widths[len(widths) // 2])
+
+    @property
+    def largest_url(self):
+        return self.url(self.width)
+
+    @property
+    def width(self):
+        return self.renditions.widths[-1]
+
+    @property
+    def height(self):
+        return self.renditions.height(self.width)
