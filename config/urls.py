@@ -2,12 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.static import serve
 
 from blog.feeds import AuthorFeed
 from blog.sitemaps import sitemaps
 from blog.views import PostListView
-from folio.views import robots_txt
+from folio.views import robots_txt, serve_media
 
 urlpatterns = [
     path("", PostListView.as_view(), name="home"),
@@ -27,7 +26,6 @@ if settings.SERVE_MEDIA:
     urlpatterns += [
         path(
             f"{settings.MEDIA_URL.strip('/')}/<path:path>",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
+            serve_media,
         ),
     ]
