@@ -50,3 +50,9 @@ def test_a_lonely_post_has_no_related_posts(client):
     response = client.get(post.get_absolute_url())
     assert response.context["related_posts"] == []
     assert "Keep reading" not in response.content.decode()
+
+
+def test_post_page_shows_reading_time_and_word_count(client):
+    post = make_post(body="word " * 1200)
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "5 min read" in html and "1,200 words" in html
