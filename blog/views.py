@@ -3,13 +3,17 @@ import datetime
 from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.formats import date_format
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
 from folio.rendering import headings, html_to_text
 
 from .models import Post, Tag
+from .uploads import ImageRejected, store_image
 
 # List pages show cards, never bodies: don't fetch the heavy columns.
 CARD_DEFERRED_FIELDS = ("body", "body_html", "excerpt", "extra", "author__bio", "author__bio_html")
@@ -85,12 +89,33 @@ class ArchiveIndexView(TemplateView):
 
 
 class PostDetailView(PublishedPostsMixin, DetailView):
+    """A published post; or, as a staff preview, an unpublished one its editor may change."""
+
     context_object_name = "post"
     #: A table of contents appears once a post has this many h2/h3 headings.
     TOC_MIN_HEADINGS = 3
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("tags")
+
+    def get_object(self, queryset=None):
+        try:
+            return super().get_object(queryset)
+        except Http404:
+            user = self.request.user
+            if not user.is_authenticated:
+                raise
+        # Staff preview: drafts and scheduled posts, only to those who may change them.
+        preview = Post.objects.editable_by(user).select_related("author").prefetch_related("tags")
+        return get_object_or_404(preview, slug=self.kwargs["slug"])
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if not self.object.is_published:
+            # A preview must never be kept by a browser or a shared cache.
+            add_never_cache_headers(response)
+            patch_cache_control(response, no_store=True)
+        return response
 
     def get_context_data(self, **kwargs):
         post = self.object
@@ -101,6 +126,7 @@ class PostDetailView(PublishedPostsMixin, DetailView):
             related_posts=self.related_posts(post),
             toc=sections if len(sections) >= self.TOC_MIN_HEADINGS else [],
             structured_data=self.structured_data(post),
+            preview_state=None if post.is_published else post.state,
             **kwargs,
         )
 
@@ -138,3 +164,23 @@ class PostDetailView(PublishedPostsMixin, DetailView):
         if post.hero:
             data["image"] = absolute(post.hero.largest_url)
         return data
+
+
+@require_POST
+def editor_image_upload(request):
+    """The markdown editor's image upload (replaces markdownx's own, which checks nobody).
+
+    Answers in markdownx's shape: ``{"image_code": markdown}``, or ``{"error": message}``
+    with status 400 (bad file) or 403 (not logged-in staff).
+    """
+    user = request.user
+    if not (user.is_active and user.is_staff):
+        return JsonResponse({"error": "Log in to the admin to upload images."}, status=403)
+    upload = request.FILES.get("image")
+    if upload is None:
+        return JsonResponse({"error": "No file came with the upload (field 'image')."}, status=400)
+    try:
+        image = store_image(upload)
+    except ImageRejected as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    return JsonResponse({"image_code": image.markdown, "url": image.url})

@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from blog.feeds import AuthorFeed
 from blog.sitemaps import sitemaps
-from blog.views import PostListView
+from blog.views import PostListView, editor_image_upload
 from folio.views import robots_txt, serve_media
 
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     path("authors/", include("authors.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),
+    # Before markdownx.urls, so this view (staff only, Pillow-validated) answers uploads.
+    path("markdownx/upload/", editor_image_upload, name="editor-image-upload"),
     path("markdownx/", include("markdownx.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

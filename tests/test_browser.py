@@ -7,7 +7,8 @@ the playwright package is missing (``.ci/run`` installs Chromium when it can).
 """
 
 import io
-import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,12 @@ CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 WIDTHS = (1280, 390)
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # The live server needs a real transaction; serialized_rollback keeps the rows the
+    # migrations created (the editor groups) for the tests that run afterwards.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
@@ -32,20 +38,26 @@ except ImportError:
     )
 
 
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API runs an event loop in this thread; Django refuses database
-    # calls from a thread with a running loop unless told the code is really sync.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+@pytest.fixture
+def browser(monkeypatch):
+    """Chromium for one test, started after the test's data exists and stopped before
+    its teardown: Playwright's sync API runs an event loop in this thread, and Django's
+    database connections must not be first opened (or flushed) inside it."""
+    # Django refuses database calls from a thread with a running event loop unless
+    # told the code is really synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    threads_before = set(threading.enumerate())
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield browser
         browser.close()
-    if previous is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    # The live server answers each connection in a thread of its own, and on SQLite
+    # those threads share the test's database connection. Chromium's kept-alive
+    # connections end only now; let their threads finish before the database is
+    # flushed and reloaded for the next test, or they race with it.
+    deadline = time.monotonic() + 10
+    while set(threading.enumerate()) - threads_before and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def picture_file(name, size, top, bottom):
@@ -66,7 +78,7 @@ def picture_file(name, size, top, bottom):
 
 
 @pytest.fixture
-def site():
+def pages():
     author = make_author(
         first_name="Maya",
         last_name="Lindqvist",
@@ -109,14 +121,14 @@ def site():
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_pages_render_cleanly_in_a_real_browser(browser, live_server, site, width):
+def test_pages_render_cleanly_in_a_real_browser(live_server, pages, browser, width):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": width, "height": 900})
     errors = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:
-        for name, path in site.items():
+        for name, path in pages.items():
             errors.clear()
             page.goto(live_server.url + path, wait_until="networkidle")
             # Lazy images below the fold would never load in a screenshot run.

@@ -16,7 +16,7 @@ def measure_existing_photos(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('authors', '0001_initial'),
+        ('authors', '0002_import_tracking'),
     ]
 
     operations = [

@@ -21,7 +21,7 @@ def measure_existing_images(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blog', '0001_initial'),
+        ('blog', '0003_editor_and_writer_groups'),
     ]
 
     operations = [
