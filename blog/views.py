@@ -2,6 +2,10 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
+from folio import pagecache
+from folio.pagecache import PublicPageMixin
+
+from . import caching
 from .models import Post, Tag
 
 # List pages show cards, never bodies: don't fetch the heavy columns.
@@ -15,7 +19,7 @@ class PublishedPostsMixin:
         return Post.objects.published().select_related("author")
 
 
-class PostListView(PublishedPostsMixin, ListView):
+class PostListView(PublicPageMixin, PublishedPostsMixin, ListView):
     paginate_by = settings.FOLIO_POSTS_PER_PAGE
     context_object_name = "posts"
     template_name = "blog/post_list.html"
@@ -38,7 +42,7 @@ class TagPostListView(PostListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
-class PostDetailView(PublishedPostsMixin, DetailView):
+class PostDetailView(PublicPageMixin, PublishedPostsMixin, DetailView):
     context_object_name = "post"
 
     def get_queryset(self):
@@ -48,4 +52,14 @@ class PostDetailView(PublishedPostsMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["previous_post"] = self.object.get_previous_published()
         context["next_post"] = self.object.get_next_published()
+        # This page shows these objects and nothing else: other writes leave it cached.
+        pagecache.depends_on(
+            self.request,
+            self.object,
+            self.object.author,
+            *self.object.tags.all(),
+            context["previous_post"],
+            context["next_post"],
+            caching.neighbourhood(self.object),
+        )
         return context
