@@ -29,6 +29,12 @@ class Author(models.Model):
         help_text="The file this author was imported from; blank for authors made here.",
     )
     source_hash = models.CharField(max_length=64, blank=True, editable=False)
+    imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+    extra = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Keys of the source file Folio does not model (twitter, email, …), kept as is.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -13,3 +13,10 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.com", "pw")
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def site(tmp_path):
+    from tests.sites import SiteBuilder
+
+    return SiteBuilder(tmp_path / "site")

@@ -170,3 +170,10 @@ FOLIO_PAGE_MAX_AGE = int(os.environ.get("FOLIO_PAGE_MAX_AGE", 60))
 FOLIO_PAGE_SHARED_MAX_AGE = int(os.environ.get("FOLIO_PAGE_SHARED_MAX_AGE", 30))
 # No cached lifetime reaches past the next scheduled publish time this returns.
 FOLIO_PAGE_CACHE_HORIZON = "blog.caching.next_scheduled_publish"
+
+# Imported and uploaded images: byte and pixel limits (larger pixel counts are
+# refused as possible decompression bombs before any pixel is decoded).
+FOLIO_IMAGE_MAX_BYTES = 20 * 1024 * 1024
+FOLIO_IMAGE_MAX_PIXELS = 40_000_000
+# Source files larger than this are refused by the importer with a size message.
+FOLIO_IMPORT_MAX_FILE_BYTES = 8 * 1024 * 1024
