@@ -55,6 +55,11 @@ _PREFIX = "pagecache"
 _HORIZON_KEY = f"{_PREFIX}:horizon"
 _NO_HORIZON = "none"  # cached "no post is scheduled"
 _ENTRY_FORMAT = 1
+# Each worker keeps its most recently served pages in memory too. They are checked
+# against the shared generations on every request like the shared copy, so this saves
+# moving the page out of Redis (and a round trip), never freshness.
+_LOCAL_PAGES = {}
+_LOCAL_PAGES_MAX = 200
 
 
 def key_for(obj):
@@ -190,14 +195,20 @@ class PageCacheMiddleware:
         page_key = _page_key(request)
         # Logged-in readers never share pages: skip the lookup for anyone with a session.
         anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
-        known = cache.get_many(
-            [_HORIZON_KEY, _generation_key(SITE), _generation_key(LISTS)]
-            + ([page_key] if anonymous else [])
-        )
+        local = _LOCAL_PAGES.get(page_key) if anonymous else None
+        keys = [_HORIZON_KEY, _generation_key(SITE), _generation_key(LISTS)]
+        if local is not None:
+            keys += local["generations"]  # everything needed to check it, in one round trip
+        elif anonymous:
+            keys.append(page_key)
+        known = cache.get_many(keys)
         horizon = _horizon(known.get(_HORIZON_KEY), now)
-        entry = known.get(page_key)
+        entry = local or known.get(page_key)
         if entry is not None and self._is_fresh(entry, known, horizon, now):
+            if local is None:
+                _remember(page_key, entry)
             return self._respond(request, entry, now)
+        _LOCAL_PAGES.pop(page_key, None)
 
         response = self.get_response(request)
         if not _is_public(request, response):
@@ -210,6 +221,7 @@ class PageCacheMiddleware:
         # from the old content must not be recorded under the new generations.
         if self._record_generations(entry, known):
             cache.set(page_key, entry, timeout=max(1, math.ceil(expires - now)))
+            _remember(page_key, entry)
         return self._respond(request, entry, now, response)
 
     @staticmethod
@@ -279,6 +291,12 @@ class PageCacheMiddleware:
         return get_conditional_response(
             request, etag=entry["etag"], last_modified=entry["modified"], response=response
         )
+
+
+def _remember(page_key, entry):
+    if len(_LOCAL_PAGES) >= _LOCAL_PAGES_MAX:
+        _LOCAL_PAGES.pop(next(iter(_LOCAL_PAGES)), None)  # the oldest
+    _LOCAL_PAGES[page_key] = entry
 
 
 def _page_key(request):
