@@ -9,6 +9,7 @@ urlpatterns = [
     path("", PostListView.as_view(), name="home"),
     path("blog/", include("blog.urls")),
     path("authors/", include("authors.urls")),
+    path("search/", include("search.urls")),
     path("markdownx/", include("markdownx.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
