@@ -76,6 +76,7 @@ def rebuild(progress=None) -> int:
             backend.replace((), [document_for(post) for post in _posts(chunk)])
             if progress:
                 progress(start + len(chunk), len(post_ids))
+        backend.optimize()
     return len(post_ids)
 
 

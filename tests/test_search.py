@@ -234,6 +234,14 @@ def test_search_page_query_count_is_pinned(client, django_assert_max_num_queries
     assert len(response.context["hits"]) == 10
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index is PostgreSQL's")
+def test_postgresql_matches_through_a_gin_index():
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "search_document")
+    assert constraints["search_document_vector_gin"]["type"] == "gin"
+    assert constraints["search_document_vector_gin"]["columns"] == ["vector"]
+
+
 def test_the_header_has_a_labelled_search_box(client):
     html = client.get("/").content.decode()
     form = re.search(r'<form class="site-search" role="search".*?</form>', html, re.S).group(0)
