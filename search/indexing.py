@@ -52,7 +52,7 @@ def _posts(post_ids):
             "body_html",
             "author__first_name",
             "author__last_name",
-        )  # fmt: skip
+        )
     )
 
 
@@ -80,7 +80,7 @@ def rebuild(progress=None) -> int:
     return len(post_ids)
 
 
-def _posts_of_renamed(names, field, column, changed_post_ids):
+def _posts_of_renamed(relation, names, changed_post_ids):
     """Posts of these authors or tags (``{pk: name}``) whose documents hold an old name.
 
     A tagging change reports the tag as well (its page changed); re-indexing all of
@@ -88,10 +88,10 @@ def _posts_of_renamed(names, field, column, changed_post_ids):
     documents when the name itself changed, which any one of their documents tells.
     """
     backend = get_backend()
-    position = ("author", "tags").index(column)
+    position = ("author", "tags").index(relation)
     stale = set()
     for pk, name in names.items():
-        others = Post.objects.filter(**{field: pk}).exclude(pk__in=changed_post_ids)
+        others = Post.objects.filter(**{relation: pk}).exclude(pk__in=changed_post_ids)
         sample = others.values_list("pk", flat=True).first()
         if sample is None:
             continue
@@ -106,9 +106,9 @@ def sync(sender, post_ids=frozenset(), author_ids=frozenset(), tag_ids=frozenset
     stale = set(post_ids)
     if author_ids:
         names = {author.pk: author.name for author in Author.objects.filter(pk__in=author_ids)}
-        stale |= _posts_of_renamed(names, "author", "author", post_ids)
+        stale |= _posts_of_renamed("author", names, post_ids)
     if tag_ids:
         names = dict(Tag.objects.filter(pk__in=tag_ids).values_list("pk", "name"))
-        stale |= _posts_of_renamed(names, "tags", "tags", post_ids)
+        stale |= _posts_of_renamed("tags", names, post_ids)
     if stale:
         index_posts(stale)
