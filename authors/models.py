@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from folio.rendering import render_markdown
@@ -29,6 +30,12 @@ class Author(models.Model):
         help_text="The file this author was imported from; blank for authors made here.",
     )
     source_hash = models.CharField(max_length=64, blank=True, editable=False)
+    imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+    extra = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Keys of the source file Folio does not model (twitter, email, …), kept as is.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -54,6 +61,23 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("authors:author-detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def for_user(cls, user):
+        """The author a login account writes as, created from its name on first use."""
+        try:
+            return user.author
+        except cls.DoesNotExist:
+            pass
+        first_name = user.first_name or user.get_username()
+        base = slugify(f"{first_name} {user.last_name}", allow_unicode=True) or "author"
+        slug, n = base, 1
+        while cls.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return cls.objects.create(
+            user=user, first_name=first_name, last_name=user.last_name, slug=slug
+        )
 
     @property
     def name(self):

@@ -1,0 +1,472 @@
+"""Import a whole Azimuth-style site: plan per file, then apply per file atomically.
+
+Each source file gets exactly one :class:`FileReport` saying what happened to it
+(created / updated / unchanged / conflict / skipped / error) and why. A dry run
+walks the same code path and stops short of every write, so it reports exactly what
+a real run would do.
+"""
+
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import django
+from django.conf import settings
+from django.db import DatabaseError, transaction
+
+from authors.models import Author
+from blog import changes
+from blog.models import Post, Tag
+
+from . import frontmatter, images, records
+from .errors import ImportFileError
+from .paths import Site
+from .prepare import ContentReader, PreparedPost, Skipped, prepare_batch_in_worker, run_batch
+
+logger = logging.getLogger(__name__)
+
+# Bump when the importer's interpretation of a file changes, so re-runs refresh posts.
+IMPORTER_VERSION = "1"
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+# Posts per unit of work sent to a worker, and how many posts make using workers worth it.
+BATCH_SIZE = 32
+PARALLEL_THRESHOLD = 400
+AUTHOR_SUFFIXES = {".yaml", ".yml", ".json"}
+
+
+class Action(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    CONFLICT = "conflict"
+    SKIPPED = "skipped"
+    ERROR = "error"
+
+
+@dataclass
+class FileReport:
+    path: str
+    kind: str  # post, author, tag
+    action: Action
+    detail: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    dry_run: bool
+    reports: list[FileReport] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        totals = {action.value: 0 for action in Action}
+        for report in self.reports:
+            totals[report.action.value] += 1
+        return totals
+
+    @property
+    def failed(self) -> bool:
+        return any(report.action == Action.ERROR for report in self.reports)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(len(report.warnings) for report in self.reports)
+
+
+@dataclass
+class ImportOptions:
+    dry_run: bool = False
+    force: bool = False
+    site_url: str = ""
+    posts_dir: str | None = None
+    authors_dir: str | None = None
+    static_dir: str | None = None
+    #: Processes that parse and render posts; None: one per core for large imports.
+    workers: int | None = None
+
+
+def import_site(root, options: ImportOptions | None = None, progress=None) -> ImportResult:
+    """Import every author, tag and post of the site at ``root``.
+
+    ``progress(done, total)`` is called as posts are processed. Raises ImportFileError
+    only when the site itself cannot be read (no such folder); every problem with a
+    single file is reported in the result instead.
+    """
+    options = options or ImportOptions()
+    site = Site.at(root, options.posts_dir, options.authors_dir, options.static_dir)
+    return _Importer(site, options).run(progress)
+
+
+class _Importer:
+    def __init__(self, site: Site, options: ImportOptions):
+        self.site = site
+        self.options = options
+        self.dry_run = options.dry_run
+        self.site_host = (urlsplit(options.site_url).hostname or "") if options.site_url else ""
+        self.result = ImportResult(dry_run=options.dry_run)
+        self.max_file_bytes = settings.FOLIO_IMPORT_MAX_FILE_BYTES
+        self.fingerprint = f"folio-import:{IMPORTER_VERSION}:{self.site_host}\n".encode()
+        self.reader = ContentReader(site, self.site_host)
+        self.authors = {}  # source -> (pk or None, error message or None)
+        self.tags = {}  # (kind, slug) -> pk
+        self.stored = set()  # storage names of images stored during this run
+        self._bytes = {}  # source -> bytes of post files waiting to be prepared
+        self.slugs_seen = {}  # slug -> source of the file that claimed it in this run
+
+    # -- the run -------------------------------------------------------------------
+
+    def run(self, progress=None) -> ImportResult:
+        self.existing_posts = {
+            row["source_path"]: row
+            for row in Post.objects.exclude(source_path="").values(
+                "pk", "slug", "source_path", "source_hash", "updated", "imported_at"
+            )
+        }
+        self.slug_owners = dict(Post.objects.values_list("slug", "source_path"))
+        self.existing_authors = {
+            row["source_path"]: row
+            for row in Author.objects.exclude(source_path="").values(
+                "pk", "slug", "source_path", "source_hash", "updated", "imported_at"
+            )
+        }
+        self.author_slugs = dict(Author.objects.values_list("slug", "source_path"))
+
+        for path in self._files(self.site.authors_dir, AUTHOR_SUFFIXES, recursive=False):
+            source = self.site.relative(path)
+            self.authors[source] = self._author(source)
+        for kind, source in records.tag_files(self.site):
+            self._tag_file(kind, source)
+        post_files = self._files(self.site.posts_dir, None, recursive=True)
+        self._posts(post_files, progress)
+        return self.result
+
+    def _files(self, directory: Path, suffixes, recursive):
+        if not directory.is_dir():
+            return []
+        found = directory.rglob("*") if recursive else directory.iterdir()
+        return sorted(
+            p
+            for p in found
+            if (p.is_file() or p.is_symlink())
+            and (suffixes is None or p.suffix.lower() in suffixes)
+        )
+
+    def _report(self, path, kind, action, detail="", warnings=()):
+        report = FileReport(path, kind, action, detail, list(warnings))
+        self.result.reports.append(report)
+        return report
+
+    def _read(self, source: str) -> bytes:
+        """Bytes of a file inside the site, within the size limit."""
+        path = self.site.resolve(source, what="file")
+        size = path.stat().st_size
+        if size > self.max_file_bytes:
+            raise ImportFileError(
+                f"{size:,} bytes is over the {self.max_file_bytes:,}-byte limit for one file "
+                "(FOLIO_IMPORT_MAX_FILE_BYTES)"
+            )
+        return path.read_bytes()
+
+    def _hash(self, data: bytes) -> str:
+        return hashlib.sha256(self.fingerprint + data).hexdigest()
+
+    @staticmethod
+    def _edited_since_import(row) -> bool:
+        return row["imported_at"] is None or row["updated"] > row["imported_at"]
+
+    # -- authors -------------------------------------------------------------------
+
+    def author(self, source: str):
+        """The pk of the author imported from ``source`` (imported on first use)."""
+        if source not in self.authors:
+            self.authors[source] = self._author(source)
+        pk, error = self.authors[source]
+        if error:
+            raise ImportFileError(f"author file {source}: {error}")
+        return pk
+
+    def _author(self, source):
+        existing = self.existing_authors.get(source)
+        try:
+            data = self._read(source)
+            digest = self._hash(data)
+            if existing and existing["source_hash"] == digest and not self.options.force:
+                self._report(source, "author", Action.UNCHANGED)
+                return existing["pk"], None
+            text = frontmatter.decode(data)
+            if source.endswith(".json"):
+                meta = _load_json(text)
+            else:
+                meta = frontmatter.load_yaml(text, what="")
+            record = records.parse_author(Path(source), meta)
+        except ImportFileError as exc:
+            self._report(source, "author", Action.ERROR, str(exc))
+            return None, str(exc)
+        if existing and self._edited_since_import(existing) and not self.options.force:
+            self._report(source, "author", Action.CONFLICT, _CONFLICT_MESSAGE)
+            return existing["pk"], None
+        warnings = []
+        photo = None
+        if record.photo:
+            photo = self.reader.image_at(record.photo, "photo", warnings)
+            if photo is None and urlsplit(record.photo).scheme:
+                record.extra["photo"] = record.photo  # an external photo URL: kept, not fetched
+        action = Action.UPDATED if existing else Action.CREATED
+        report = self._report(source, "author", action, warnings=warnings)
+        if self.dry_run:
+            return (existing or {}).get("pk"), None
+        try:
+            with transaction.atomic():
+                author = Author.objects.get(pk=existing["pk"]) if existing else Author()
+                author.slug = author.slug or self._author_slug(record.slug, source)
+                author.first_name = record.first_name
+                author.last_name = record.last_name
+                author.bio = record.bio
+                author.website = record.website
+                author.extra = record.extra
+                author.source_path = source
+                author.source_hash = digest
+                if photo:
+                    author.photo.name = self._store(photo)
+                author.save()
+                Author.objects.filter(pk=author.pk).update(imported_at=author.updated)
+        except DatabaseError as exc:
+            report.action, report.detail = Action.ERROR, f"database refused it: {exc}"
+            return None, report.detail
+        return author.pk, None
+
+    def _author_slug(self, stem, source):
+        slug, n = records.tag_slug(stem) or "author", 1
+        base = slug
+        while self.author_slugs.get(slug, source) != source:
+            n += 1
+            slug = f"{base}-{n}"
+        self.author_slugs[slug] = source
+        return slug
+
+    # -- tags ----------------------------------------------------------------------
+
+    def _tag_file(self, kind, source):
+        warnings = []
+        ref = records.tag_from_file(self.site, source, kind, warnings)
+        if ref is None:
+            self._report(source, kind, Action.ERROR, "; ".join(warnings))
+            return
+        existing = Tag.objects.filter(kind=ref.kind, slug=ref.slug).first()
+        unchanged = existing and (existing.name, existing.description, existing.source_path) == (
+            ref.name,
+            ref.description,
+            ref.source,
+        )
+        if unchanged:
+            self._report(source, kind, Action.UNCHANGED, warnings=warnings)
+            self.tags[(ref.kind, ref.slug)] = existing.pk
+            return
+        self._report(
+            source, kind, Action.UPDATED if existing else Action.CREATED, warnings=warnings
+        )
+        if not self.dry_run:
+            self._save_tag(ref, existing)
+
+    def _tag_pk(self, ref: records.TagRef):
+        key = (ref.kind, ref.slug)
+        if key not in self.tags:
+            tag = Tag.objects.filter(kind=ref.kind, slug=ref.slug).first()
+            self.tags[key] = tag.pk if tag else self._save_tag(ref, None)
+        return self.tags[key]
+
+    def _save_tag(self, ref, tag):
+        tag = tag or Tag(kind=ref.kind, slug=ref.slug)
+        tag.name = ref.name
+        if ref.source:
+            tag.description = ref.description
+            tag.source_path = ref.source
+        tag.save()
+        self.tags[(ref.kind, ref.slug)] = tag.pk
+        return tag.pk
+
+    def _store(self, checked):
+        if checked.storage_name not in self.stored:
+            images.store(checked)
+            self.stored.add(checked.storage_name)
+        return checked.storage_name
+
+    # -- posts ---------------------------------------------------------------------
+
+    def _posts(self, paths, progress):
+        """Read every post file; prepare the changed ones (on all cores when there are
+        many), and apply each in order in this process."""
+        pending = []  # (source, digest, existing) of files sent to be prepared
+        batches = deque()  # batches of pending, in flight
+        pool = None
+        done = 0
+
+        def finish(batch_future):
+            nonlocal done
+            batch, future = batch_future
+            outcomes = dict(future.result() if pool else future)
+            for source, digest, existing in batch:
+                self._apply_post(source, digest, existing, outcomes[source])
+                done += 1
+                if progress:
+                    progress(done, len(paths))
+
+        workers = self._worker_count(len(paths))
+        try:
+            if workers > 1:
+                # forkserver: workers never inherit this process's database connections.
+                context = multiprocessing.get_context("forkserver")
+                pool = ProcessPoolExecutor(workers, mp_context=context, initializer=django.setup)
+            for path in paths:
+                item = self._read_post(path)
+                if item is None:
+                    done += 1
+                    continue
+                pending.append(item)
+                if len(pending) >= BATCH_SIZE:
+                    batches.append(self._submit(pool, pending))
+                    pending = []
+                    while len(batches) > 2 * workers:
+                        finish(batches.popleft())
+            if pending:
+                batches.append(self._submit(pool, pending))
+            while batches:
+                finish(batches.popleft())
+        finally:
+            if pool:
+                pool.shutdown(cancel_futures=True)
+
+    def _worker_count(self, files):
+        if self.options.workers is not None:
+            return max(1, self.options.workers)
+        return min(os.cpu_count() or 1, 4) if files >= PARALLEL_THRESHOLD else 1
+
+    def _submit(self, pool, batch):
+        data = [(source, self._bytes.pop(source)) for source, _, _ in batch]
+        if pool is None:
+            return batch, run_batch(self.reader, data)
+        context = (self.site, self.site_host, _worker_settings())
+        return batch, pool.submit(prepare_batch_in_worker, context, data)
+
+    def _read_post(self, path: Path):
+        """(source, digest, existing) of a file to prepare, or None once reported."""
+        source = self.site.relative(path)
+        if path.suffix.lower() not in MARKDOWN_SUFFIXES:
+            self._report(source, "post", Action.SKIPPED, "not a markdown file")
+            return None
+        existing = self.existing_posts.get(source)
+        try:
+            data = self._read(source)
+        except ImportFileError as exc:
+            self._report(source, "post", Action.ERROR, str(exc))
+            return None
+        digest = self._hash(data)
+        if existing and existing["source_hash"] == digest and not self.options.force:
+            self.slugs_seen[existing["slug"]] = source
+            self._report(source, "post", Action.UNCHANGED)
+            return None
+        self._bytes[source] = data
+        return source, digest, existing
+
+    def _apply_post(self, source, digest, existing, outcome):
+        if isinstance(outcome, str):
+            self._report(source, "post", Action.ERROR, outcome)
+            return
+        if isinstance(outcome, Skipped):
+            self._report(source, "post", Action.SKIPPED, outcome.reason)
+            return
+        record = outcome.record
+        try:
+            self._claim_slug(record.slug, source)
+            if existing and self._edited_since_import(existing) and not self.options.force:
+                self._report(source, "post", Action.CONFLICT, _CONFLICT_MESSAGE, record.warnings)
+                return
+            author_pk = self.author(record.author_source) if record.author_source else None
+        except ImportFileError as exc:
+            self._report(source, "post", Action.ERROR, str(exc))
+            return
+        action = Action.UPDATED if existing else Action.CREATED
+        report = self._report(source, "post", action, warnings=record.warnings)
+        if self.dry_run:
+            return
+        try:
+            with transaction.atomic():
+                self._write_post(source, digest, existing, outcome, author_pk)
+        except DatabaseError as exc:
+            report.action, report.detail = Action.ERROR, f"database refused it: {exc}"
+
+    def _write_post(self, source, digest, existing, prepared: PreparedPost, author_pk):
+        record = prepared.record
+        for checked in prepared.images:
+            self._store(checked)
+        post = Post.objects.get(pk=existing["pk"]) if existing else Post()
+        post.slug = record.slug
+        post.title = record.title
+        post.subtitle = record.subtitle
+        post.publish_at = record.publish_at
+        post.status = Post.Status.DRAFT if record.draft else Post.Status.PUBLISHED
+        post.excerpt = record.excerpt
+        post.body = record.body
+        post.adopt_rendering(prepared.rendering)
+        post.author_id = author_pk
+        post.image.name = prepared.hero.storage_name if prepared.hero else ""
+        post.thumb_image.name = prepared.thumb.storage_name if prepared.thumb else ""
+        post.extra = record.extra
+        post.source_path = source
+        post.source_hash = digest
+        post.save()
+        self._set_tags(post, [self._tag_pk(ref) for ref in record.tags], existing)
+        # Stamped after the last write, so "updated > imported_at" means an edit since.
+        Post.objects.filter(pk=post.pk).update(imported_at=post.updated)
+
+    @staticmethod
+    def _set_tags(post, tag_ids, existing):
+        tag_ids = list(dict.fromkeys(tag_ids))
+        if existing:
+            post.tags.set(tag_ids)  # sends m2m_changed for the listeners
+        elif tag_ids:
+            # A new post has no tags yet: one INSERT instead of the related manager's
+            # lookups, then the same notification the manager would have sent.
+            through = Post.tags.through
+            through.objects.bulk_create(through(post_id=post.pk, tag_id=pk) for pk in tag_ids)
+            changes.notify(post_ids=[post.pk], tag_ids=tag_ids)
+
+    def _claim_slug(self, slug, source):
+        other = self.slugs_seen.get(slug)
+        if other and other != source:
+            raise ImportFileError(f"slug {slug!r} is also produced by {other}")
+        owner = self.slug_owners.get(slug)
+        if owner is not None and owner != source:
+            where = f"imported from {owner}" if owner else "written in the admin"
+            raise ImportFileError(f"slug {slug!r} already belongs to another post ({where})")
+        self.slugs_seen[slug] = source
+
+
+_CONFLICT_MESSAGE = (
+    "edited in the admin since the last import; left as it is (use --force to overwrite)"
+)
+
+
+def _worker_settings():
+    """The settings a worker process needs to prepare posts exactly as this one would."""
+    names = ["TIME_ZONE", "MEDIA_URL", "FOLIO_IMAGE_MAX_BYTES", "FOLIO_IMAGE_MAX_PIXELS"]
+    return {name: getattr(settings, name) for name in names}
+
+
+def _load_json(text):
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(f"JSON error at line {exc.lineno}: {exc.msg}") from None
+    except RecursionError:
+        raise ImportFileError("JSON nested too deeply") from None
+    if not isinstance(value, dict):
+        raise ImportFileError("author file must hold a JSON object")
+    return frontmatter.to_plain(value, what="the file")

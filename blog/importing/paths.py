@@ -1,0 +1,78 @@
+"""The one place that turns a path written in site content into a file on disk.
+
+Every read the importer does goes through :meth:`Site.resolve`, which refuses
+absolute paths, ``..`` escapes and symlinks that lead out of the site root, so a
+hostile site cannot make the importer read ``/etc/passwd``.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .errors import ImportFileError
+
+DEFAULT_POSTS_DIR = "src/pages/blog"
+DEFAULT_AUTHORS_DIR = "src/data/authors"
+DEFAULT_STATIC_DIR = "static"
+TAGS_DIR = "src/data/tags"
+CATEGORIES_DIR = "src/data/categories"
+
+
+@dataclass(frozen=True)
+class Site:
+    root: Path
+    posts_dir: Path
+    authors_dir: Path
+    static_dir: Path
+
+    @classmethod
+    def at(cls, root, posts_dir=None, authors_dir=None, static_dir=None) -> "Site":
+        """The layout of a site, with the Azimuth defaults for folders not given.
+
+        Raises ImportFileError when the root is not a folder or a folder lies outside it.
+        """
+        root = Path(root).resolve()
+        if not root.is_dir():
+            raise ImportFileError(f"{root} is not a folder")
+        probe = cls(root, root, root, root)
+        return cls(
+            root=root,
+            posts_dir=probe.resolve_folder(posts_dir or DEFAULT_POSTS_DIR, "--posts-dir"),
+            authors_dir=probe.resolve_folder(authors_dir or DEFAULT_AUTHORS_DIR, None),
+            static_dir=probe.resolve_folder(static_dir or DEFAULT_STATIC_DIR, None),
+        )
+
+    def resolve_folder(self, relative, flag):
+        path = self.resolve(relative, base=self.root, what="folder", must_exist=False)
+        if flag and not path.is_dir():
+            raise ImportFileError(f"{flag} {relative}: no such folder inside {self.root}")
+        return path
+
+    def resolve(self, written, *, base=None, what="file", must_exist=True) -> Path:
+        """Resolve a path as written in the content, relative to ``base`` (default: root).
+
+        Refuses absolute paths and anything that, after following ``..`` and symlinks,
+        is not inside the site root. The file is never opened here.
+        """
+        written = str(written)
+        if "\x00" in written:
+            raise ImportFileError(f"{what} path {written!r} contains a NUL byte")
+        if (
+            written.startswith(("/", "\\"))
+            or PurePosixPath(written).is_absolute()
+            or (len(written) > 1 and written[1] == ":")
+        ):
+            raise ImportFileError(f"{what} path {written!r} is absolute; it must be relative")
+        candidate = (base or self.root) / written
+        try:
+            resolved = candidate.resolve(strict=must_exist)
+        except FileNotFoundError:
+            raise ImportFileError(f"{what} {written!r} does not exist") from None
+        except (OSError, RuntimeError) as exc:  # symlink loops, overlong names
+            raise ImportFileError(f"{what} {written!r} cannot be resolved: {exc}") from None
+        if not resolved.is_relative_to(self.root):
+            raise ImportFileError(f"{what} {written!r} points outside the site root; not read")
+        return resolved
+
+    def relative(self, path: Path) -> str:
+        """The site-relative, POSIX-style name used in reports and as a source key."""
+        return path.relative_to(self.root).as_posix()

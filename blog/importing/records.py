@@ -1,0 +1,309 @@
+"""Turning one source file into a plain record: what a post, author or tag *says*.
+
+Nothing here touches the database or media storage; the planner and the writer do.
+Every problem raises ImportFileError with a message naming the field and the reason.
+"""
+
+import datetime
+import re
+import unicodedata
+import zoneinfo
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.utils.text import slugify
+
+from . import frontmatter
+from .errors import ImportFileError
+from .paths import CATEGORIES_DIR, TAGS_DIR, Site
+
+# Front-matter keys that map onto model fields; every other key is kept in `extra`.
+EXCERPT_KEYS = ("excerpt", "description", "summary")
+POST_KEYS = {"title", "subtitle", "date", "author", "image", "thumb_image", "tags", "categories"}
+POST_KEYS |= {"published", "draft"}
+AUTHOR_KEYS = {"first_name", "last_name", "name", "bio", "photo", "url", "website"}
+POST_TEMPLATES = {None, "", "post", "posts"}
+MAX_TITLE = 300
+# A slug becomes one path segment of /blog/<slug>/.
+UNSAFE_SLUG = re.compile(r"[/\\?#%\x00-\x1f]")
+
+
+@dataclass
+class TagRef:
+    kind: str  # "tag" or "category"
+    slug: str
+    name: str
+    source: str = ""  # site-relative path of its data file, when it has one
+    description: str = ""
+
+
+@dataclass
+class PostRecord:
+    slug: str
+    title: str
+    subtitle: str
+    publish_at: datetime.datetime
+    draft: bool
+    excerpt: str
+    body: str
+    author_source: str | None  # site-relative path of the author file
+    image: str | None  # site-relative path of the image file (may not exist)
+    thumb_image: str | None
+    tags: list[TagRef]
+    extra: dict
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AuthorRecord:
+    slug: str
+    first_name: str
+    last_name: str
+    bio: str
+    photo: str | None
+    website: str
+    extra: dict
+
+
+def is_post(meta: dict) -> tuple[bool, str]:
+    """Whether front matter describes a post, and if not, why."""
+    template = meta.get("template")
+    if isinstance(template, str):
+        template = template.strip().lower()
+    if template in POST_TEMPLATES:
+        return True, ""
+    if template == "blog":
+        return False, "the blog's listing page (template: blog), not a post"
+    return False, f"template {template!r} is not a post"
+
+
+def parse_post(site: Site, path, meta: dict, body: str) -> PostRecord:
+    warnings = []
+    slug = path.stem
+    if UNSAFE_SLUG.search(slug) or not slug.strip():
+        raise ImportFileError(f"file name {path.name!r} cannot be a URL slug")
+    title = _text(meta, "title", required=True, one_line=True)
+    if len(title) > MAX_TITLE:
+        raise ImportFileError(f"title is {len(title)} characters long; the limit is {MAX_TITLE}")
+    subtitle = _text(meta, "subtitle", one_line=True)[:MAX_TITLE]
+    excerpt_key = next((key for key in EXCERPT_KEYS if key in meta), None)
+    excerpt = normalise_excerpt(_text(meta, excerpt_key)) if excerpt_key else ""
+    extra = {
+        key: value for key, value in meta.items() if key not in POST_KEYS and key != excerpt_key
+    }
+    draft = meta.get("draft") is True or meta.get("published") is False
+    author_source = None
+    if meta.get("author") not in (None, ""):
+        author_source = author_path(site, meta["author"])
+    image = _image_field(site, meta, "image", warnings)
+    thumb = _image_field(site, meta, "thumb_image", warnings)
+    tags = _tag_refs(site, meta, "tags", "tag", warnings)
+    tags += _tag_refs(site, meta, "categories", "category", warnings)
+    return PostRecord(
+        slug=slug,
+        title=title,
+        subtitle=subtitle,
+        publish_at=parse_date(meta.get("date")),
+        draft=draft,
+        excerpt=excerpt,
+        body=body,
+        author_source=author_source,
+        image=image,
+        thumb_image=thumb,
+        tags=tags,
+        extra=extra,
+        warnings=warnings,
+    )
+
+
+def parse_author(path, meta: dict) -> AuthorRecord:
+    first = _text(meta, "first_name", one_line=True)
+    last = _text(meta, "last_name", one_line=True)
+    if not first and not last:
+        name = _text(meta, "name", one_line=True)
+        first, _, last = name.partition(" ")
+    if not first and not last:
+        raise ImportFileError("no first_name, last_name or name")
+    website = _text(meta, "url") or _text(meta, "website")
+    if website and not website.startswith(("http://", "https://")):
+        website = ""
+    extra = {key: value for key, value in meta.items() if key not in AUTHOR_KEYS}
+    photo = _text(meta, "photo") or None
+    return AuthorRecord(
+        slug=path.stem,
+        first_name=first[:100],
+        last_name=last[:100],
+        bio=_text(meta, "bio"),
+        photo=photo,
+        website=website[:200],
+        extra=extra,
+    )
+
+
+def parse_date(value) -> datetime.datetime:
+    """Plain dates, ISO datetimes ('Z' or offsets) and YAML date objects, made aware.
+
+    Dates without a time zone are read in the site's TIME_ZONE.
+    """
+    if value is None or value == "":
+        raise ImportFileError("date is missing")
+    if isinstance(value, bool) or not isinstance(value, str | datetime.date):
+        raise ImportFileError(f"date must be a date, not {_describe(value)}")
+    if isinstance(value, datetime.datetime):
+        parsed = value
+    elif isinstance(value, datetime.date):
+        parsed = datetime.datetime.combine(value, datetime.time())
+    else:
+        text = value.strip()
+        try:
+            parsed = datetime.datetime.fromisoformat(text)
+        except ValueError:
+            raise ImportFileError(
+                f"date {text!r} is not a valid date (expected YYYY-MM-DD)"
+            ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    return parsed
+
+
+def normalise_excerpt(text: str) -> str:
+    """No no-break spaces, no trailing blank lines."""
+    return "\n".join(line.rstrip() for line in text.replace("\u00a0", " ").splitlines()).strip()
+
+
+def author_path(site: Site, value) -> str:
+    """The site-relative path of an author file given as a path or a bare slug."""
+    if not isinstance(value, str):
+        raise ImportFileError(f"author must be a path or a name, not {_describe(value)}")
+    value = value.strip()
+    if "/" in value or value.endswith((".yaml", ".yml", ".json")):
+        try:
+            return site.relative(site.resolve(value, what="author file"))
+        except ImportFileError as exc:
+            raise ImportFileError(f"author: {exc}") from None
+    for suffix in (".yaml", ".yml", ".json"):
+        try:
+            found = site.resolve(value + suffix, base=site.authors_dir, what="author file")
+        except ImportFileError:
+            continue
+        return site.relative(found)
+    raise ImportFileError(
+        f"author {value!r}: no {value}.yaml or {value}.json in {site.relative(site.authors_dir)}"
+    )
+
+
+def _image_field(site, meta, key, warnings):
+    value = meta.get(key)
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        warnings.append(f"{key}: expected an image path, got {_describe(value)}; ignored")
+        return None
+    return static_path(site, value, key, warnings)
+
+
+def static_path(site: Site, url: str, what: str, warnings: list, site_host: str = "") -> str | None:
+    """The site-relative path of a file under static/ that a URL or path refers to.
+
+    Accepts 'images/x.jpg', '/images/x.jpg', URL-encoded names and full URLs on the
+    site's own host. Returns None (with a warning) when the file is missing or outside.
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme or parts.netloc:
+        if parts.scheme not in {"http", "https"} or not site_host:
+            return None
+        if parts.hostname != site_host:
+            return None
+    relative = unquote(parts.path).lstrip("/")
+    if not relative:
+        return None
+    try:
+        return site.relative(site.resolve(relative, base=site.static_dir, what=what))
+    except ImportFileError as exc:
+        warnings.append(f"{what}: {exc}")
+        return None
+
+
+def _tag_refs(site, meta, key, kind, warnings):
+    value = meta.get(key)
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        value = [part for part in value.split(",")]
+    if not isinstance(value, list):
+        warnings.append(f"{key}: expected a list, got {_describe(value)}; ignored")
+        return []
+    refs = []
+    for item in value:
+        if not isinstance(item, str | int | float) or isinstance(item, bool):
+            warnings.append(f"{key}: {_describe(item)} is not a {kind} name; ignored")
+            continue
+        item = str(item).strip()
+        if not item:
+            continue
+        if item.endswith((".yaml", ".yml", ".json")) and "/" in item:
+            ref = tag_from_file(site, item, kind, warnings)
+        else:
+            ref = TagRef(kind=kind, slug=tag_slug(item), name=item[:100])
+        if ref and ref.slug:
+            refs.append(ref)
+    return refs
+
+
+def tag_from_file(site: Site, written: str, kind: str, warnings: list) -> TagRef | None:
+    """A tag or category described by a data file (id, title, description)."""
+    try:
+        path = site.resolve(written, what=f"{kind} file")
+    except ImportFileError as exc:
+        warnings.append(f"{kind}: {exc}")
+        return None
+    ref = TagRef(kind=kind, slug=tag_slug(path.stem), name=path.stem, source=site.relative(path))
+    try:
+        meta = frontmatter.load_yaml(frontmatter.decode(path.read_bytes()), what="")
+    except (ImportFileError, OSError) as exc:
+        # Real sites hold tag files that are not valid YAML; the tag still exists.
+        warnings.append(f"{kind} file {ref.source}: {exc}; using its file name as the name")
+        return ref
+    title = meta.get("title") or meta.get("id")
+    if isinstance(title, str | int) and str(title).strip():
+        ref.name = str(title).strip()[:100]
+    if isinstance(meta.get("description"), str):
+        ref.description = meta["description"]
+    return ref
+
+
+def tag_files(site: Site):
+    """(kind, path) of every tag and category data file in the site."""
+    for kind, folder in (("tag", TAGS_DIR), ("category", CATEGORIES_DIR)):
+        directory = site.root / folder
+        if directory.is_dir():
+            for path in sorted(directory.iterdir()):
+                if path.suffix in {".yaml", ".yml", ".json"}:
+                    yield kind, site.relative(path)
+
+
+def tag_slug(name: str) -> str:
+    return slugify(unicodedata.normalize("NFKC", name), allow_unicode=True)[:120]
+
+
+def _text(meta, key, *, required=False, one_line=False) -> str:
+    value = meta.get(key)
+    if value is None or value == "":
+        if required:
+            raise ImportFileError(f"{key} is missing")
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ImportFileError(f"{key} must be text, not {_describe(value)}")
+    text = str(value)
+    if one_line:
+        text = " ".join(text.split())
+    return text
+
+
+def _describe(value):
+    if isinstance(value, list):
+        return f"a list of {len(value)} items"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"{type(value).__name__} {value!r}"[:80]

@@ -1,0 +1,106 @@
+"""``manage.py import_posts SITE_ROOT``: bring a static site's posts, authors and images in.
+
+Parses arguments, calls :func:`blog.importing.import_site`, prints what happened.
+"""
+
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from blog.importing import Action, ImportFileError, ImportOptions, import_site
+
+_STYLES = {
+    Action.CREATED: "SUCCESS",
+    Action.UPDATED: "SUCCESS",
+    Action.UNCHANGED: "HTTP_NOT_MODIFIED",
+    Action.CONFLICT: "WARNING",
+    Action.SKIPPED: "NOTICE",
+    Action.ERROR: "ERROR",
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a static site (Stackbit Azimuth layout: src/pages/blog, src/data/authors, "
+        "static/) into Folio. Safe to re-run: unchanged files are left alone."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("site_root", help="The root folder of the static-site repository.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would happen; write nothing."
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Re-import every file, overwriting posts edited in the admin since.",
+        )
+        parser.add_argument(
+            "--site-url",
+            default="",
+            help="The old site's address (https://www.example.com): full image URLs on it "
+            "are treated as the site's own files.",
+        )
+        parser.add_argument("--posts-dir", help="Posts folder (default: src/pages/blog).")
+        parser.add_argument("--authors-dir", help="Authors folder (default: src/data/authors).")
+        parser.add_argument("--static-dir", help="Static files folder (default: static).")
+
+    def handle(self, *args, **options):
+        import_options = ImportOptions(
+            dry_run=options["dry_run"],
+            force=options["force"],
+            site_url=options["site_url"],
+            posts_dir=options["posts_dir"],
+            authors_dir=options["authors_dir"],
+            static_dir=options["static_dir"],
+        )
+        self.verbosity = options["verbosity"]
+        show_progress = self.verbosity >= 1 and sys.stderr.isatty()
+        started = time.perf_counter()
+        try:
+            result = import_site(
+                options["site_root"],
+                import_options,
+                progress=self._progress if show_progress else None,
+            )
+        except ImportFileError as exc:
+            raise CommandError(str(exc)) from None
+        if show_progress:
+            self.stderr.write("")
+        self._print_reports(result)
+        self._print_summary(result, time.perf_counter() - started)
+        if result.failed:
+            raise CommandError(f"{result.counts()['error']} file(s) could not be imported.")
+
+    def _progress(self, done, total):
+        if done == total or done % 50 == 0:
+            width = 30
+            filled = width * done // total
+            bar = "#" * filled + "." * (width - filled)
+            self.stderr.write(f"\r[{bar}] {done}/{total} posts", ending="")
+            self.stderr.flush()
+
+    def _print_reports(self, result):
+        for report in result.reports:
+            style = getattr(self.style, _STYLES[report.action])
+            if report.action in {Action.ERROR, Action.CONFLICT, Action.SKIPPED} or (
+                self.verbosity >= 2
+            ):
+                detail = f": {report.detail}" if report.detail else ""
+                line = f"{report.action.value:>9}  {report.path}{detail}"
+                out = self.stderr if report.action == Action.ERROR else self.stdout
+                out.write(style(line))
+            if self.verbosity >= 1:
+                for warning in report.warnings:
+                    self.stdout.write(self.style.WARNING(f"  warning  {report.path}: {warning}"))
+
+    def _print_summary(self, result, seconds):
+        if self.verbosity < 1:
+            return
+        counts = result.counts()
+        parts = ", ".join(f"{count} {action}" for action, count in counts.items())
+        prefix = "Dry run, nothing written: " if result.dry_run else ""
+        warnings = result.warning_count
+        line = f"{prefix}{parts}; {warnings} warning(s) in {seconds:.1f}s."
+        self.stdout.write(self.style.ERROR(line) if result.failed else self.style.SUCCESS(line))
