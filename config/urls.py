@@ -9,6 +9,7 @@ urlpatterns = [
     path("", PostListView.as_view(), name="home"),
     path("blog/", include("blog.urls")),
     path("authors/", include("authors.urls")),
+    path("search/", include("search.urls")),
     # Before markdownx.urls, so this view (staff only, Pillow-validated) answers uploads.
     path("markdownx/upload/", editor_image_upload, name="editor-image-upload"),
     path("markdownx/", include("markdownx.urls")),

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "markdownx",
     "authors",
     "blog",
+    "search",
 ]
 
 MIDDLEWARE = [
