@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from folio.rendering import render_markdown
@@ -60,6 +61,23 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("authors:author-detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def for_user(cls, user):
+        """The author a login account writes as, created from its name on first use."""
+        try:
+            return user.author
+        except cls.DoesNotExist:
+            pass
+        first_name = user.first_name or user.get_username()
+        base = slugify(f"{first_name} {user.last_name}", allow_unicode=True) or "author"
+        slug, n = base, 1
+        while cls.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return cls.objects.create(
+            user=user, first_name=first_name, last_name=user.last_name, slug=slug
+        )
 
     @property
     def name(self):

@@ -1,9 +1,58 @@
+import difflib
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 from markdownx.admin import MarkdownxModelAdmin
 
-from .models import Post, Tag
+from authors.models import Author
+
+from .models import Post, Redirect, Tag
+
+STALE_FORM_MESSAGE = (
+    "{who} saved this post at {when}, after you opened it, so your changes were not saved "
+    "(they are still in the form below). Compare with the post's revisions, then save again "
+    "to replace that version with yours."
+)
+
+
+class PostAdminForm(forms.ModelForm):
+    # The post's `updated` time when the form was opened: a save from a form opened
+    # before someone else's save is refused instead of silently overwriting it.
+    # (The admin supplies Meta: model and fields.)
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.updated.isoformat()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.instance.pk:
+            return cleaned_data
+        current = self.instance.updated.isoformat()
+        if cleaned_data.get("version") != current:
+            latest = self.instance.revisions.select_related("user").first()
+            who = (latest.user.get_username() if latest and latest.user else None) or "Someone"
+            # The next save is deliberate: the editor has been told, so carry the new token.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("version")] = current
+            raise forms.ValidationError(
+                STALE_FORM_MESSAGE.format(
+                    who=who, when=date_format(self.instance.updated, "DATETIME_FORMAT")
+                ),
+                code="stale",
+            )
+        return cleaned_data
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -28,6 +77,14 @@ class StateFilter(admin.SimpleListFilter):
 
 @admin.register(Post)
 class PostAdmin(MarkdownxModelAdmin):
+    """The post editor, for two roles (docs/editors.md).
+
+    Editors (``change_any_post``, ``can_publish``) work on every post; writers see,
+    change and create only posts whose author is linked to their own account, always
+    as drafts. Superusers hold every permission.
+    """
+
+    form = PostAdminForm
     list_display = ["title", "author", "state_label", "publish_at", "updated"]
     list_filter = [StateFilter, "status", "author", "publish_at"]
     list_select_related = ["author"]
@@ -45,7 +102,7 @@ class PostAdmin(MarkdownxModelAdmin):
     actions = ["publish", "unpublish"]
     readonly_fields = ["source_path", "imported_at", "created", "updated"]
     fieldsets = [
-        (None, {"fields": ["title", "subtitle", "slug", "author", "tags"]}),
+        (None, {"fields": ["title", "subtitle", "slug", "author", "tags", "version"]}),
         ("Publishing", {"fields": ["status", "publish_at"]}),
         ("Content", {"fields": ["excerpt", "body"]}),
         ("Images", {"fields": ["image", "thumb_image"]}),
@@ -62,11 +119,131 @@ class PostAdmin(MarkdownxModelAdmin):
     def state_label(self, post):
         return post.state
 
-    @admin.action(description="Publish selected posts", permissions=["change"])
+    class Media:
+        css = {"all": ["css/admin-editor.css"]}
+        js = ["js/admin-editor.js"]
+
+    # Who may do what ------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).editable_by(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.is_editable_by(request.user))
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("blog.can_publish")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            fields.append("status")
+        if not request.user.has_perm("blog.change_any_post"):
+            fields.append("author")
+        return fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if obj is not None and obj.source_path:
+            return {}  # imported posts keep their file-name slugs
+        return super().get_prepopulated_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.has_perm("blog.change_any_post"):
+            obj.author = Author.for_user(request.user)
+        if not change and not self.has_publish_permission(request):
+            obj.status = Post.Status.DRAFT
+        obj.edited_by = request.user
+        super().save_model(request, obj, form, change)
+
+    # "Save and preview" ---------------------------------------------------------------
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_preview" in request.POST:
+            return HttpResponseRedirect(obj.get_absolute_url())
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_preview" in request.POST:
+            return HttpResponseRedirect(obj.get_absolute_url())
+        return super().response_change(request, obj)
+
+    # Revisions ------------------------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:post_id>/revisions/",
+                view(self.revisions_view),
+                name="blog_post_revisions",
+            ),
+            path(
+                "<int:post_id>/revisions/<int:revision_id>/",
+                view(self.revision_view),
+                name="blog_post_revision",
+            ),
+            path(
+                "<int:post_id>/revisions/<int:revision_id>/restore/",
+                view(require_POST(self.restore_view)),
+                name="blog_post_revision_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _editable_post(self, request, post_id):
+        post = get_object_or_404(self.get_queryset(request), pk=post_id)
+        if not self.has_change_permission(request, post):
+            raise PermissionDenied
+        return post
+
+    def revisions_view(self, request, post_id):
+        post = self._editable_post(request, post_id)
+        revisions = post.revisions.select_related("user")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "post": post,
+            "revisions": revisions,
+            "title": f"Revisions of “{post.title}”",
+        }
+        return TemplateResponse(request, "admin/blog/post/revisions.html", context)
+
+    def revision_view(self, request, post_id, revision_id):
+        post = self._editable_post(request, post_id)
+        revision = get_object_or_404(post.revisions.select_related("user"), pk=revision_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "post": post,
+            "revision": revision,
+            "diffs": revision_diffs(revision, post),
+            "title": f"Revision of “{post.title}”",
+        }
+        return TemplateResponse(request, "admin/blog/post/revision.html", context)
+
+    def restore_view(self, request, post_id, revision_id):
+        post = self._editable_post(request, post_id)
+        revision = get_object_or_404(post.revisions, pk=revision_id)
+        post.title, post.body, post.excerpt = revision.title, revision.body, revision.excerpt
+        if self.has_publish_permission(request):
+            post.status = revision.status
+        post.edited_by = request.user
+        post.save()
+        self.message_user(
+            request,
+            f"Restored the revision of {date_format(revision.created, 'DATETIME_FORMAT')}.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:blog_post_change", args=[post.pk]))
+
+    # Bulk actions ---------------------------------------------------------------------
+
+    @admin.action(description="Publish selected posts", permissions=["publish"])
     def publish(self, request, queryset):
         self._set_status(request, queryset, Post.Status.PUBLISHED)
 
-    @admin.action(description="Unpublish selected posts (back to draft)", permissions=["change"])
+    @admin.action(description="Unpublish selected posts (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
         self._set_status(request, queryset, Post.Status.DRAFT)
 
@@ -75,6 +252,7 @@ class PostAdmin(MarkdownxModelAdmin):
         changed = 0
         for post in queryset.exclude(status=status):
             post.status = status
+            post.edited_by = request.user
             post.save(update_fields=["status", "updated"])
             changed += 1
         verb = "published" if status == Post.Status.PUBLISHED else "unpublished"
@@ -83,6 +261,40 @@ class PostAdmin(MarkdownxModelAdmin):
             ngettext("%d post %s.", "%d posts %s.", changed) % (changed, verb),
             messages.SUCCESS,
         )
+
+
+def revision_diffs(revision, post):
+    """Unified diffs, field by field, from a revision to the post as it is now.
+
+    Returned as lists of (css class, line) for the template, which escapes them.
+    """
+    diffs = []
+    for field in ("title", "excerpt", "body"):
+        old, new = getattr(revision, field), getattr(post, field)
+        if old == new:
+            continue
+        lines = difflib.unified_diff(
+            old.splitlines(),
+            new.splitlines(),
+            fromfile="this revision",
+            tofile="current",
+            lineterm="",
+        )
+        diffs.append({"field": field, "lines": [(_diff_class(line), line) for line in lines]})
+    return diffs
+
+
+def _diff_class(line):
+    if line.startswith(("+++", "---", "@@")):
+        return "diff-meta"
+    return {"+": "diff-add", "-": "diff-del"}.get(line[:1], "")
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_path", "new_path", "created"]
+    search_fields = ["old_path", "new_path"]
+    readonly_fields = ["created"]
 
 
 @admin.register(Tag)

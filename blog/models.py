@@ -1,4 +1,6 @@
-from django.db import models
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -61,6 +63,14 @@ class PostQuerySet(models.QuerySet):
     def scheduled(self):
         return self.filter(status=Post.Status.PUBLISHED, publish_at__gt=timezone.now())
 
+    def editable_by(self, user):
+        """The posts this user may change: any post for editors, their own for writers."""
+        if not Post.may_edit_posts(user):
+            return self.none()
+        if user.has_perm("blog.change_any_post"):
+            return self
+        return self.filter(author__user=user)
+
 
 class Post(models.Model):
     class Status(models.TextChoices):
@@ -113,9 +123,19 @@ class Post(models.Model):
 
     objects = PostQuerySet.as_manager()
 
+    # The (body, excerpt) the stored HTML was rendered from on this instance.
+    _rendered_from = None
+    #: The user making the current save, when known (the admin sets it); the revision
+    #: that every save leaves behind records it. Not a field.
+    edited_by = None
+
     class Meta:
         ordering = ["-publish_at", "-pk"]
         get_latest_by = "publish_at"
+        permissions = [
+            ("can_publish", "Can publish posts"),
+            ("change_any_post", "Can edit posts by any author"),
+        ]
         indexes = [
             models.Index(fields=["status", "-publish_at"], name="blog_post_status_date_idx"),
         ]
@@ -135,13 +155,45 @@ class Post(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "body_html", "excerpt_html", "word_count"}
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self._keep_history()
 
     def get_absolute_url(self):
         return reverse("blog:post-detail", kwargs={"slug": self.slug})
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        post = super().from_db(db, field_names, values)
+        # Where the post lived when loaded, so a save that moves it can leave a redirect.
+        post._loaded_path = (post.__dict__.get("slug"), post.__dict__.get("status"))
+        return post
+
+    def _keep_history(self):
+        """What every save leaves behind: a revision, and a redirect if a live URL moved."""
+        PostRevision.objects.create(
+            post=self,
+            title=self.title,
+            body=self.body,
+            excerpt=self.excerpt,
+            status=self.status,
+            user=self.edited_by if getattr(self.edited_by, "pk", None) else None,
+        )
+        old_slug, old_status = getattr(self, "_loaded_path", (None, None))
+        if old_slug and old_slug != self.slug and old_status == self.Status.PUBLISHED:
+            Redirect.objects.record_move(
+                reverse("blog:post-detail", kwargs={"slug": old_slug}), self.get_absolute_url()
+            )
+        self._loaded_path = (self.slug, self.status)
+
     def render(self):
-        """Render the markdown fields into their stored HTML (done on every save)."""
+        """Render the markdown fields into their stored HTML (done on every save).
+
+        Skipped when this instance already holds HTML rendered from the current text
+        (see adopt_rendering), so work done ahead of the save is not done twice.
+        """
+        if self._rendered_from == (self.body, self.excerpt):
+            return
         self.body_html = render_markdown(self.body)
         body_text = html_to_text(self.body_html)
         self.word_count = len(body_text.split())
@@ -150,6 +202,34 @@ class Post(models.Model):
         else:
             # No excerpt written: the list pages show the opening of the body instead.
             self.excerpt_html = render_markdown(Truncator(body_text).words(40))
+        self._rendered_from = (self.body, self.excerpt)
+
+    def rendering(self):
+        """The rendered state of this instance, to hand to another one (picklable)."""
+        self.render()
+        return (self.body, self.excerpt, self.body_html, self.excerpt_html, self.word_count)
+
+    def adopt_rendering(self, rendering):
+        """Take HTML that render() produced elsewhere (the importer renders in worker
+        processes), provided it was rendered from exactly this instance's text."""
+        body, excerpt, body_html, excerpt_html, word_count = rendering
+        if (body, excerpt) != (self.body, self.excerpt):
+            raise ValueError("rendering is of different text")
+        self.body_html, self.excerpt_html, self.word_count = body_html, excerpt_html, word_count
+        self._rendered_from = (body, excerpt)
+
+    @staticmethod
+    def may_edit_posts(user):
+        """Whether this user may use the post editor at all (writers and editors)."""
+        return user.is_active and user.is_staff and user.has_perm("blog.change_post")
+
+    def is_editable_by(self, user):
+        """The per-object form of :meth:`PostQuerySet.editable_by`."""
+        if not self.may_edit_posts(user):
+            return False
+        if user.has_perm("blog.change_any_post"):
+            return True
+        return self.author is not None and self.author.user_id == user.pk
 
     @property
     def is_published(self):
@@ -200,3 +280,89 @@ class Post(models.Model):
             .only("title", "slug", "publish_at")
             .first()
         )
+
+
+class PostRevision(models.Model):
+    """The state of a post after one save: what the history page diffs and restores."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    excerpt = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Post.Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        get_latest_by = ["created", "pk"]
+
+    def __str__(self):
+        return f"{self.title} ({self.created:%Y-%m-%d %H:%M})"
+
+
+class RedirectQuerySet(models.QuerySet):
+    def record_move(self, old_path, new_path):
+        """Send old_path to new_path, keeping every redirect one hop and loop-free."""
+        # Whatever pointed at the old address now points straight at the new one...
+        self.filter(new_path=old_path).update(new_path=new_path)
+        # ...and the new address is a live page again, so nothing may redirect away from it
+        # (this also removes the self-loop the line above makes when a post moves back).
+        self.filter(old_path=new_path).delete()
+        self.update_or_create(old_path=old_path, defaults={"new_path": new_path})
+
+
+class Redirect(models.Model):
+    """An old address of a post, answered with a 301 when nothing else lives there."""
+
+    old_path = models.CharField(
+        max_length=300,
+        unique=True,
+        help_text="The path that moved, e.g. /blog/old-slug/ (no host).",
+    )
+    new_path = models.CharField(
+        max_length=300,
+        help_text="Where it moved to: a path on this site, e.g. /blog/new-slug/.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = RedirectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["old_path"]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.new_path}"
+
+    def clean(self):
+        errors = {}
+        for field in ("old_path", "new_path"):
+            value = getattr(self, field)
+            if not value.startswith("/") or value.startswith("//"):
+                errors[field] = "Give a path on this site starting with one slash: /blog/x/."
+        if errors:
+            raise ValidationError(errors)
+        if self.old_path == self.new_path:
+            raise ValidationError({"new_path": "A path cannot redirect to itself."})
+        others = Redirect.objects.exclude(pk=self.pk)
+        onward = others.filter(old_path=self.new_path).first()
+        if onward:
+            raise ValidationError(
+                {
+                    "new_path": f"{onward.new_path!s} is where {self.new_path} already goes: "
+                    f"point at {onward.new_path} directly (no chains)."
+                }
+            )
+        if others.filter(new_path=self.old_path).exists():
+            raise ValidationError(
+                {
+                    "old_path": f"Another redirect already points at {self.old_path}; "
+                    "change that one instead (no chains)."
+                }
+            )

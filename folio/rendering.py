@@ -70,7 +70,6 @@ _cleaner = nh3.Cleaner(
 _CODE_BLOCK = re.compile(r'<pre><code class="language-([\w+#.-]+)">(.*?)</code></pre>', re.S)
 _BARE_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 _TAG = re.compile(r"<[^>]*>")
-_WHITESPACE = re.compile(r"\s+")
 
 _formatter = HtmlFormatter(nowrap=True)
 
@@ -123,7 +122,7 @@ def render_markdown(text: str) -> str:
 
 def html_to_text(fragment: str) -> str:
     """The visible text of an HTML fragment, whitespace folded."""
-    return _WHITESPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()
+    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
 
 
 def headings(rendered_html: str) -> list[dict]:

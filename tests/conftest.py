@@ -20,3 +20,38 @@ def site(tmp_path):
     from tests.sites import SiteBuilder
 
     return SiteBuilder(tmp_path / "site")
+
+
+def _member(django_user_model, username, group_name):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(username, f"{username}@example.com", "pw")
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name=group_name))  # the groups come from a migration
+    return user
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    """A member of the "Editors" group."""
+    return _member(django_user_model, "eddie", "Editors")
+
+
+@pytest.fixture
+def writer(db, django_user_model):
+    """A member of the "Writers" group, writing as an author linked to the account."""
+    from tests.factories import make_author
+
+    user = _member(django_user_model, "wanda", "Writers")
+    make_author(first_name="Wanda", user=user)
+    return user
+
+
+@pytest.fixture
+def other_writer(db, django_user_model):
+    from tests.factories import make_author
+
+    user = _member(django_user_model, "walt", "Writers")
+    make_author(first_name="Walt", user=user)
+    return user

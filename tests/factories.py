@@ -44,3 +44,24 @@ def make_post(*, tags=(), **fields):
 def make_tag(name="Python", kind=Tag.Kind.TAG, **fields):
     fields.setdefault("slug", name.lower().replace(" ", "-"))
     return Tag.objects.create(name=name, kind=kind, **fields)
+
+
+def post_form_data(post, **changes):
+    """What the admin's post form sends back for `post` unchanged (plus `changes`)."""
+    publish_at = timezone.localtime(post.publish_at)
+    data = {
+        "title": post.title,
+        "subtitle": post.subtitle,
+        "slug": post.slug,
+        "author": post.author_id or "",
+        "tags": [tag.pk for tag in post.tags.all()],
+        "status": post.status,
+        "publish_at_0": publish_at.strftime("%Y-%m-%d"),
+        "publish_at_1": publish_at.strftime("%H:%M:%S"),
+        "excerpt": post.excerpt,
+        "body": post.body,
+        "extra": "{}",
+        "version": post.updated.isoformat(),
+    }
+    data.update(changes)
+    return data

@@ -71,3 +71,12 @@ def test_markdownx_preview_uses_the_sanitizing_pipeline(staff_client):
     assert response.status_code == 200
     assert '<h2 id="hi">Hi</h2>' in response.content.decode()
     assert "script" not in response.content.decode()
+
+
+def test_imported_posts_keep_their_file_name_slugs(staff_client):
+    written = make_post()
+    imported = make_post(slug="My_Old File", source_path="src/pages/blog/My_Old File.md")
+    prepopulate = 'data-prepopulated-fields="[{&quot;id&quot;: &quot;#id_slug&quot;'
+    url = "admin:blog_post_change"
+    assert prepopulate in staff_client.get(reverse(url, args=[written.pk])).content.decode()
+    assert prepopulate not in staff_client.get(reverse(url, args=[imported.pk])).content.decode()

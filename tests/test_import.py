@@ -520,3 +520,43 @@ def test_custom_folders(site):
         stdout=io.StringIO(),
     )
     assert Post.objects.get().author.name == "Mia Example"
+
+
+def test_worker_processes_prepare_posts_exactly_like_the_main_process(site, settings):
+    settings.TIME_ZONE = "Asia/Tokyo"  # must reach the workers
+    settings.FOLIO_IMAGE_MAX_PIXELS = 1000
+    site.image("big.jpg", size=(100, 100))  # over the lowered limit
+    site.image("small.jpg", size=(20, 20))
+    for n in range(40):
+        site.post(
+            f"p{n:02d}",
+            f"title: Post {n}\ndate: '2021-01-{n % 28 + 1:02d}'\ntags: [t{n % 3}]\n"
+            "image: images/big.jpg\nthumb_image: images/small.jpg\n",
+            f"## Part {n}\n\n![x](/images/small.jpg)\n\n```python\nx = {n}\n```\n",
+        )
+    site.post("bad", raw="---\ntitle: [1]\n---\n")
+    site.post("index", "title: Blog\ntemplate: blog\n", "")
+    parallel = run(site, workers=2)
+    rows = list(Post.objects.order_by("slug").values_list("slug", "publish_at", "body_html"))
+    Post.objects.all().delete()
+    serial = run(site, workers=1)
+    assert [(r.path, r.action, r.detail, r.warnings) for r in parallel.reports] == [
+        (r.path, r.action, r.detail, r.warnings) for r in serial.reports
+    ]
+    assert rows == list(
+        Post.objects.order_by("slug").values_list("slug", "publish_at", "body_html")
+    )
+    post = Post.objects.get(slug="p05")
+    assert post.publish_at == datetime.datetime(2021, 1, 6, tzinfo=ZoneInfo("Asia/Tokyo"))
+    assert not post.image and post.thumb_image
+    assert any("pixel limit" in w for w in report_for(parallel, "src/pages/blog/p05.md").warnings)
+    assert '<span class="n">x</span>' in post.body_html
+    assert parallel.counts()["created"] == 40 and parallel.counts()["error"] == 1
+
+
+def test_a_permalink_elsewhere_keeps_answering_with_a_redirect(site, client):
+    site.post("new-name", "title: Moved\ndate: '2021-01-01'\npermalink: '/blog/old-name'\n")
+    run(site)
+    response = client.get("/blog/old-name/")
+    assert response.status_code == 301 and response["Location"] == "/blog/new-name/"
+    assert Post.objects.get().extra["permalink"] == "/blog/old-name"

@@ -24,9 +24,9 @@ ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 
 @dataclass(frozen=True)
 class CheckedImage:
+    path: Path  # the file, resolved inside the site
     source: str  # site-relative path
     storage_name: str  # where it is (or would be) stored in media storage
-    data: bytes
 
 
 class ImageProblem(Exception):
@@ -51,7 +51,7 @@ def check(path: Path, source: str) -> CheckedImage:
     digest = hashlib.sha256(data).hexdigest()
     stem = slugify(Path(source).stem)[:60] or "image"
     name = f"imported/{digest[:2]}/{stem}-{digest[:12]}.{ALLOWED_FORMATS[fmt]}"
-    return CheckedImage(source=source, storage_name=name, data=data)
+    return CheckedImage(path=path, source=source, storage_name=name)
 
 
 def verify_image_bytes(data: bytes) -> str:
@@ -89,7 +89,7 @@ def verify_image_bytes(data: bytes) -> str:
 def store(image: CheckedImage) -> str:
     """Save to media storage unless an identical file is already there; its name."""
     if not default_storage.exists(image.storage_name):
-        saved = default_storage.save(image.storage_name, ContentFile(image.data))
+        saved = default_storage.save(image.storage_name, ContentFile(image.path.read_bytes()))
         if saved != image.storage_name:  # a concurrent import stored it first
             default_storage.delete(saved)
     return image.storage_name

@@ -9,40 +9,38 @@ a real run would do.
 import hashlib
 import json
 import logging
-import re
+import multiprocessing
+import os
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import django
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
+from django.urls import resolve, reverse
 
 from authors.models import Author
-from blog.models import Post, Tag
+from blog import changes
+from blog.models import Post, Redirect, Tag
 
 from . import frontmatter, images, records
 from .errors import ImportFileError
 from .paths import Site
+from .prepare import ContentReader, PreparedPost, Skipped, prepare_batch_in_worker, run_batch
 
 logger = logging.getLogger(__name__)
 
 # Bump when the importer's interpretation of a file changes, so re-runs refresh posts.
 IMPORTER_VERSION = "1"
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
+# Posts per unit of work sent to a worker, and how many posts make using workers worth it.
+BATCH_SIZE = 32
+PARALLEL_THRESHOLD = 400
 AUTHOR_SUFFIXES = {".yaml", ".yml", ".json"}
-
-# Link and image destinations in markdown (inline and reference definitions) and
-# src/href attributes in raw HTML: the places a body can point at a site file.
-_URL_PATTERNS = [
-    re.compile(r"(?P<lead>\]\(\s*<?)(?P<url>[^)\s>]+)"),
-    re.compile(r"(?m)(?P<lead>^ {0,3}\[[^\]\n]+\]:\s*<?)(?P<url>[^\s>]+)"),
-    re.compile(
-        r"(?i)(?P<lead><(?:img|a|source)\b[^>]*?\b(?:src|href)\s*=\s*[\"']?)(?P<url>[^\"'\s>]+)"
-    ),
-]
-_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".bmp", ".tif")
 
 
 class Action(StrEnum):
@@ -91,6 +89,8 @@ class ImportOptions:
     posts_dir: str | None = None
     authors_dir: str | None = None
     static_dir: str | None = None
+    #: Processes that parse and render posts; None: one per core for large imports.
+    workers: int | None = None
 
 
 def import_site(root, options: ImportOptions | None = None, progress=None) -> ImportResult:
@@ -114,9 +114,11 @@ class _Importer:
         self.result = ImportResult(dry_run=options.dry_run)
         self.max_file_bytes = settings.FOLIO_IMPORT_MAX_FILE_BYTES
         self.fingerprint = f"folio-import:{IMPORTER_VERSION}:{self.site_host}\n".encode()
+        self.reader = ContentReader(site, self.site_host)
         self.authors = {}  # source -> (pk or None, error message or None)
         self.tags = {}  # (kind, slug) -> pk
-        self.images = {}  # source -> CheckedImage or ImageProblem message
+        self.stored = set()  # storage names of images stored during this run
+        self._bytes = {}  # source -> bytes of post files waiting to be prepared
         self.slugs_seen = {}  # slug -> source of the file that claimed it in this run
 
     # -- the run -------------------------------------------------------------------
@@ -143,10 +145,7 @@ class _Importer:
         for kind, source in records.tag_files(self.site):
             self._tag_file(kind, source)
         post_files = self._files(self.site.posts_dir, None, recursive=True)
-        for done, path in enumerate(post_files, start=1):
-            self._post(path)
-            if progress:
-                progress(done, len(post_files))
+        self._posts(post_files, progress)
         return self.result
 
     def _files(self, directory: Path, suffixes, recursive):
@@ -217,11 +216,8 @@ class _Importer:
         warnings = []
         photo = None
         if record.photo:
-            photo_source = records.static_path(
-                self.site, record.photo, "photo", warnings, self.site_host
-            )
-            photo = self._image(photo_source, "photo", warnings) if photo_source else None
-            if not photo_source and urlsplit(record.photo).scheme:
+            photo = self.reader.image_at(record.photo, "photo", warnings)
+            if photo is None and urlsplit(record.photo).scheme:
                 record.extra["photo"] = record.photo  # an external photo URL: kept, not fetched
         action = Action.UPDATED if existing else Action.CREATED
         report = self._report(source, "author", action, warnings=warnings)
@@ -239,7 +235,7 @@ class _Importer:
                 author.source_path = source
                 author.source_hash = digest
                 if photo:
-                    author.photo.name = images.store(photo)
+                    author.photo.name = self._store(photo)
                 author.save()
                 Author.objects.filter(pk=author.pk).update(imported_at=author.updated)
         except DatabaseError as exc:
@@ -297,115 +293,167 @@ class _Importer:
         self.tags[(ref.kind, ref.slug)] = tag.pk
         return tag.pk
 
-    # -- images --------------------------------------------------------------------
-
-    def _image(self, source, what, warnings):
-        """The checked image at site-relative ``source``, or None with a warning."""
-        if source not in self.images:
-            try:
-                self.images[source] = images.check(self.site.resolve(source), source)
-            except (images.ImageProblem, ImportFileError, OSError) as exc:
-                self.images[source] = str(exc)
-        checked = self.images[source]
-        if isinstance(checked, str):
-            warnings.append(f"{what} {source}: {checked}; imported without it")
-            return None
-        return checked
-
-    def _rewrite_body(self, body, warnings, used):
-        """Point site-local links and images at their stored copies."""
-
-        def replace(match):
-            url = match.group("url")
-            path = urlsplit(url).path.lower()
-            is_image = path.endswith(_IMAGE_SUFFIXES)
-            local = not urlsplit(url).scheme or urlsplit(url).hostname == self.site_host
-            if not is_image or not local or url.startswith(("#", "mailto:")):
-                return match.group(0)
-            missing = []
-            source = records.static_path(self.site, url, "image", missing, self.site_host)
-            if source is None:
-                warnings.extend(f"body {message}" for message in missing)
-                return match.group(0)
-            checked = self._image(source, "body image", warnings)
-            if checked is None:
-                return match.group(0)
-            used.append(checked)
-            return match.group("lead") + _media_url(checked.storage_name)
-
-        for pattern in _URL_PATTERNS:
-            body = pattern.sub(replace, body)
-        return body
+    def _store(self, checked):
+        if checked.storage_name not in self.stored:
+            images.store(checked)
+            self.stored.add(checked.storage_name)
+        return checked.storage_name
 
     # -- posts ---------------------------------------------------------------------
 
-    def _post(self, path: Path):
-        source = self.site.relative(path) if path.is_relative_to(self.site.root) else str(path)
+    def _posts(self, paths, progress):
+        """Read every post file; prepare the changed ones (on all cores when there are
+        many), and apply each in order in this process."""
+        pending = []  # (source, digest, existing) of files sent to be prepared
+        batches = deque()  # batches of pending, in flight
+        pool = None
+        done = 0
+
+        def finish(batch_future):
+            nonlocal done
+            batch, future = batch_future
+            outcomes = dict(future.result() if pool else future)
+            for source, digest, existing in batch:
+                self._apply_post(source, digest, existing, outcomes[source])
+                done += 1
+                if progress:
+                    progress(done, len(paths))
+
+        workers = self._worker_count(len(paths))
+        try:
+            if workers > 1:
+                # forkserver: workers never inherit this process's database connections.
+                context = multiprocessing.get_context("forkserver")
+                pool = ProcessPoolExecutor(workers, mp_context=context, initializer=django.setup)
+            for path in paths:
+                item = self._read_post(path)
+                if item is None:
+                    done += 1
+                    continue
+                pending.append(item)
+                if len(pending) >= BATCH_SIZE:
+                    batches.append(self._submit(pool, pending))
+                    pending = []
+                    while len(batches) > 2 * workers:
+                        finish(batches.popleft())
+            if pending:
+                batches.append(self._submit(pool, pending))
+            while batches:
+                finish(batches.popleft())
+        finally:
+            if pool:
+                pool.shutdown(cancel_futures=True)
+
+    def _worker_count(self, files):
+        if self.options.workers is not None:
+            return max(1, self.options.workers)
+        return min(os.cpu_count() or 1, 4) if files >= PARALLEL_THRESHOLD else 1
+
+    def _submit(self, pool, batch):
+        data = [(source, self._bytes.pop(source)) for source, _, _ in batch]
+        if pool is None:
+            return batch, run_batch(self.reader, data)
+        context = (self.site, self.site_host, _worker_settings())
+        return batch, pool.submit(prepare_batch_in_worker, context, data)
+
+    def _read_post(self, path: Path):
+        """(source, digest, existing) of a file to prepare, or None once reported."""
+        source = self.site.relative(path)
         if path.suffix.lower() not in MARKDOWN_SUFFIXES:
             self._report(source, "post", Action.SKIPPED, "not a markdown file")
-            return
+            return None
+        existing = self.existing_posts.get(source)
         try:
-            self._import_post(source)
+            data = self._read(source)
         except ImportFileError as exc:
             self._report(source, "post", Action.ERROR, str(exc))
-        except Exception as exc:  # a safety net: one file must never stop the others
-            logger.exception("Unexpected error importing %s", source)
-            self._report(source, "post", Action.ERROR, f"unexpected {type(exc).__name__}: {exc}")
-
-    def _import_post(self, source):
-        existing = self.existing_posts.get(source)
-        data = self._read(source)
+            return None
         digest = self._hash(data)
         if existing and existing["source_hash"] == digest and not self.options.force:
             self.slugs_seen[existing["slug"]] = source
             self._report(source, "post", Action.UNCHANGED)
+            return None
+        self._bytes[source] = data
+        return source, digest, existing
+
+    def _apply_post(self, source, digest, existing, outcome):
+        if isinstance(outcome, str):
+            self._report(source, "post", Action.ERROR, outcome)
             return
-        meta_text, body, first_line = frontmatter.split(frontmatter.decode(data))
-        meta = frontmatter.load_yaml(meta_text, first_line=first_line)
-        post_like, reason = records.is_post(meta)
-        if not post_like:
-            self._report(source, "post", Action.SKIPPED, reason)
+        if isinstance(outcome, Skipped):
+            self._report(source, "post", Action.SKIPPED, outcome.reason)
             return
-        record = records.parse_post(self.site, Path(source), meta, body)
-        self._claim_slug(record.slug, source)
-        if existing and self._edited_since_import(existing) and not self.options.force:
-            self._report(source, "post", Action.CONFLICT, _CONFLICT_MESSAGE, record.warnings)
+        record = outcome.record
+        try:
+            self._claim_slug(record.slug, source)
+            if existing and self._edited_since_import(existing) and not self.options.force:
+                self._report(source, "post", Action.CONFLICT, _CONFLICT_MESSAGE, record.warnings)
+                return
+            author_pk = self.author(record.author_source) if record.author_source else None
+        except ImportFileError as exc:
+            self._report(source, "post", Action.ERROR, str(exc))
             return
-        author_pk = self.author(record.author_source) if record.author_source else None
-        used_images = []
-        body = self._rewrite_body(record.body, record.warnings, used_images)
-        hero = record.image and self._image(record.image, "image", record.warnings)
-        thumb = record.thumb_image and self._image(
-            record.thumb_image, "thumb_image", record.warnings
-        )
+        self._check_address(record)
         action = Action.UPDATED if existing else Action.CREATED
         report = self._report(source, "post", action, warnings=record.warnings)
         if self.dry_run:
             return
         try:
             with transaction.atomic():
-                for checked in {*used_images, *(i for i in (hero, thumb) if i)}:
-                    images.store(checked)
-                post = Post.objects.get(pk=existing["pk"]) if existing else Post()
-                post.slug = record.slug
-                post.title = record.title
-                post.subtitle = record.subtitle
-                post.publish_at = record.publish_at
-                post.status = Post.Status.DRAFT if record.draft else Post.Status.PUBLISHED
-                post.excerpt = record.excerpt
-                post.body = body
-                post.author_id = author_pk
-                post.image.name = hero.storage_name if hero else ""
-                post.thumb_image.name = thumb.storage_name if thumb else ""
-                post.extra = record.extra
-                post.source_path = source
-                post.source_hash = digest
-                post.save()
-                post.tags.set([self._tag_pk(ref) for ref in record.tags])
-                # Stamped after the last write, so "updated > imported_at" means an edit since.
-                Post.objects.filter(pk=post.pk).update(imported_at=post.updated)
+                self._write_post(source, digest, existing, outcome, author_pk)
         except DatabaseError as exc:
             report.action, report.detail = Action.ERROR, f"database refused it: {exc}"
+
+    def _write_post(self, source, digest, existing, prepared: PreparedPost, author_pk):
+        record = prepared.record
+        for checked in prepared.images:
+            self._store(checked)
+        post = Post.objects.get(pk=existing["pk"]) if existing else Post()
+        post.slug = record.slug
+        post.title = record.title
+        post.subtitle = record.subtitle
+        post.publish_at = record.publish_at
+        post.status = Post.Status.DRAFT if record.draft else Post.Status.PUBLISHED
+        post.excerpt = record.excerpt
+        post.body = record.body
+        post.adopt_rendering(prepared.rendering)
+        post.author_id = author_pk
+        post.image.name = prepared.hero.storage_name if prepared.hero else ""
+        post.thumb_image.name = prepared.thumb.storage_name if prepared.thumb else ""
+        post.extra = record.extra
+        post.source_path = source
+        post.source_hash = digest
+        post.save()
+        self._set_tags(post, [self._tag_pk(ref) for ref in record.tags], existing)
+        old_path = _permalink_path(record.extra.get("permalink"))
+        if old_path and old_path != post.get_absolute_url():
+            # The old site served this post elsewhere: keep that address working.
+            Redirect.objects.record_move(old_path, post.get_absolute_url())
+        # Stamped after the last write, so "updated > imported_at" means an edit since.
+        Post.objects.filter(pk=post.pk).update(imported_at=post.updated)
+
+    @staticmethod
+    def _set_tags(post, tag_ids, existing):
+        tag_ids = list(dict.fromkeys(tag_ids))
+        if existing:
+            post.tags.set(tag_ids)  # sends m2m_changed for the listeners
+        elif tag_ids:
+            # A new post has no tags yet: one INSERT instead of the related manager's
+            # lookups, then the same notification the manager would have sent.
+            through = Post.tags.through
+            through.objects.bulk_create(through(post_id=post.pk, tag_id=pk) for pk in tag_ids)
+            changes.notify(post_ids=[post.pk], tag_ids=tag_ids)
+
+    @staticmethod
+    def _check_address(record):
+        """Warn when another page of this site answers at the post's address."""
+        path = reverse("blog:post-detail", kwargs={"slug": record.slug})
+        match = resolve(path)
+        if match.view_name != "blog:post-detail":
+            record.warnings.append(
+                f"{path} is also the address of the site's {match.view_name} page, which wins; "
+                "give the post another slug in the admin"
+            )
 
     def _claim_slug(self, slug, source):
         other = self.slugs_seen.get(slug)
@@ -423,6 +471,22 @@ _CONFLICT_MESSAGE = (
 )
 
 
+def _permalink_path(value):
+    """'/blog/some-slug' as the path a request for it would carry: '/blog/some-slug/'."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    path = urlsplit(value.strip()).path
+    if not path.startswith("/") or path.startswith("//"):
+        return None
+    return path if path.endswith("/") or "." in path.rsplit("/", 1)[-1] else path + "/"
+
+
+def _worker_settings():
+    """The settings a worker process needs to prepare posts exactly as this one would."""
+    names = ["TIME_ZONE", "MEDIA_URL", "FOLIO_IMAGE_MAX_BYTES", "FOLIO_IMAGE_MAX_PIXELS"]
+    return {name: getattr(settings, name) for name in names}
+
+
 def _load_json(text):
     try:
         value = json.loads(text)
@@ -433,7 +497,3 @@ def _load_json(text):
     if not isinstance(value, dict):
         raise ImportFileError("author file must hold a JSON object")
     return frontmatter.to_plain(value, what="the file")
-
-
-def _media_url(name):
-    return default_storage.url(name)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "markdownx",
     "authors",
     "blog",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -95,7 +96,7 @@ def database_from_env(default_sqlite_path):
     }
 
 
-DATABASES = {"default": database_from_env(BASE_DIR / "db.sqlite3")}
+DATABASES = {"default": database_from_env(os.environ.get("SQLITE_PATH", BASE_DIR / "db.sqlite3"))}
 
 
 def cache_from_env():
@@ -177,3 +178,6 @@ FOLIO_IMAGE_MAX_BYTES = 20 * 1024 * 1024
 FOLIO_IMAGE_MAX_PIXELS = 40_000_000
 # Source files larger than this are refused by the importer with a size message.
 FOLIO_IMPORT_MAX_FILE_BYTES = 8 * 1024 * 1024
+
+# Editors (docs/editors.md): a post's old addresses answer with a 301 (only on a 404).
+MIDDLEWARE += ["blog.middleware.RedirectFallbackMiddleware"]

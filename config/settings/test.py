@@ -15,6 +15,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = BASE_DIR / "test-db.sqlite3"
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+else:
+    # One test database per run, so two suites on one server never trip over each other.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_folio_{os.getpid()}"}
 
 # Static files need no collectstatic run in tests.
 STORAGES = {

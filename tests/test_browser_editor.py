@@ -1,0 +1,134 @@
+"""The editor workflow end to end, in headless Chromium (Debian's, driven by Playwright)."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+
+from blog.models import Post
+from tests.factories import image_file, make_author
+
+CHROMIUM = Path("/usr/bin/chromium")
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="the playwright package is not installed (pip install playwright)"
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt install chromium)"
+    ),
+    # serialized_rollback: the live server needs a real transaction, and the groups the
+    # migrations created must survive it for the tests that run afterwards.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made here
+# between browser steps are ordinary synchronous ones.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+def person(django_user_model, username, group):
+    user = django_user_model.objects.create_user(username, password="a-long-password")
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def log_in(browser, live_server, username):
+    page = browser.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.on("pageerror", lambda error: pytest.fail(f"JavaScript error: {error}"))
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "a-long-password")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    return page
+
+
+def test_writer_drafts_with_preview_and_image_then_editor_publishes(
+    browser, live_server, django_user_model, tmp_path
+):
+    writer = person(django_user_model, "wanda", "Writers")
+    make_author(first_name="Wanda", last_name="Words", user=writer)
+    person(django_user_model, "eddie", "Editors")
+    expect = sync_api.expect
+
+    # A writer starts a post: the slug follows the title, the preview follows the text.
+    page = log_in(browser, live_server, "wanda")
+    page.goto(f"{live_server.url}/admin/blog/post/add/")
+    page.locator("#id_title").press_sequentially("Written in Chromium")
+    expect(page.locator("#id_slug")).to_have_value("written-in-chromium")
+    page.click("#id_body")
+    page.keyboard.type("## Hello from the browser\n\nFour words of *body*\n\n")
+    preview = page.locator(".field-body .prose")  # inside the preview's shadow root
+    expect(preview.locator("h2")).to_have_text("Hello from the browser")
+    expect(preview.locator("em")).to_have_text("body")
+    # The preview is styled by the public stylesheet: its serif body face, not the admin's.
+    font = preview.evaluate("node => getComputedStyle(node).fontFamily")
+    assert "Charter" in font
+    expect(page.locator(".field-body .editor-word-count")).to_have_text("8 words")
+
+    # An image through the widget's file input: uploaded, inserted, alt text selected.
+    picture = tmp_path / "red.png"
+    picture.write_bytes(image_file(fmt="PNG").read())
+    page.set_input_files("#id_body-image", str(picture))
+    expect(page.locator("#id_body")).to_have_value(
+        re.compile(r"!\[Describe this image\]\(/media/markdownx/\d{4}/\d{2}/[0-9a-f]{32}\.png\)")
+    )
+    selected = page.eval_on_selector(
+        "#id_body", "el => el.value.slice(el.selectionStart, el.selectionEnd)"
+    )
+    assert selected == "Describe this image"
+    expect(page.locator(".field-body .editor-message")).to_contain_text("Describe it for readers")
+    page.keyboard.type("A red rectangle")
+    expect(preview.locator('img[alt="A red rectangle"]')).to_have_count(1)
+
+    # Leaving with unsaved changes asks first.
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    with pytest.raises(sync_api.Error, match="ERR_ABORTED"):  # the writer chose to stay
+        page.goto(f"{live_server.url}/admin/")
+    assert dialogs == ["beforeunload"]
+    expect(page).to_have_url(re.compile(r"/admin/blog/post/add/$"))
+
+    # "Save and preview": a draft, shown only to its writer, with a banner.
+    page.click("input[name=_preview]")
+    page.wait_for_url(f"{live_server.url}/blog/written-in-chromium/")
+    expect(page.locator(".preview-banner")).to_contain_text("Preview: this post is draft")
+    expect(page.locator(".prose h2")).to_have_text("Hello from the browser")
+    image = page.locator('.prose img[alt="A red rectangle"]')
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 40
+    page.close()
+    post = Post.objects.get(slug="written-in-chromium")
+    assert (post.status, post.author.user, post.word_count) == ("draft", writer, 8)
+
+    reader = browser.new_page()
+    assert reader.goto(f"{live_server.url}/blog/written-in-chromium/").status == 404
+
+    # An editor publishes it from the list.
+    page = log_in(browser, live_server, "eddie")
+    page.goto(f"{live_server.url}/admin/blog/post/?state=draft")
+    page.locator("tr", has_text="Written in Chromium").locator("input.action-select").check()
+    page.select_option("select[name=action]", "publish")
+    page.click("button[name=index]")
+    expect(page.locator(".messagelist")).to_contain_text("1 post published")
+    page.close()
+
+    reader.goto(f"{live_server.url}/blog/")
+    expect(reader.locator(".card__title")).to_contain_text(["Written in Chromium"])
+    reader.close()

@@ -1,0 +1,231 @@
+"""The two editorial roles in the admin, the staff preview and the stale-form refusal."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from authors.models import Author
+from blog.models import Post
+from tests.factories import make_author, make_post, post_form_data
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:blog_post_changelist")
+
+
+def change_url(post):
+    return reverse("admin:blog_post_change", args=[post.pk])
+
+
+@pytest.fixture
+def posts(writer, other_writer):
+    """One draft and one live post for each writer, and one by an author with no login."""
+    return {
+        "mine_draft": make_post(title="My draft", author=writer.author, status="draft"),
+        "mine_live": make_post(title="My live post", author=writer.author),
+        "theirs_draft": make_post(title="Their draft", author=other_writer.author, status="draft"),
+        "theirs_live": make_post(title="Their live post", author=other_writer.author),
+        "guest": make_post(title="Guest post", author=make_author(), status="draft"),
+    }
+
+
+# Writers ------------------------------------------------------------------------------
+
+
+def test_writer_changelist_lists_only_their_own_posts(client, writer, posts):
+    client.force_login(writer)
+    html = client.get(CHANGELIST).content.decode()
+    assert "My draft" in html and "My live post" in html
+    assert "Their draft" not in html and "Their live post" not in html and "Guest" not in html
+
+
+def test_writer_cannot_open_or_save_someone_elses_post(client, writer, posts):
+    client.force_login(writer)
+    theirs = posts["theirs_draft"]
+    response = client.get(change_url(theirs))
+    assert response.status_code == 302  # the admin's "doesn't exist" redirect, nothing shown
+    response = client.post(change_url(theirs), post_form_data(theirs, title="Hijacked"))
+    assert response.status_code == 302
+    assert Post.objects.get(pk=theirs.pk).title == "Their draft"
+    revisions = reverse("admin:blog_post_revisions", args=[theirs.pk])
+    assert client.get(revisions).status_code == 404
+
+
+def test_writer_cannot_publish_their_draft(client, writer, posts):
+    client.force_login(writer)
+    mine = posts["mine_draft"]
+    html = client.get(change_url(mine)).content.decode()
+    assert 'name="status"' not in html  # shown read-only
+    response = client.post(change_url(mine), post_form_data(mine, status="published"))
+    assert response.status_code == 302
+    assert Post.objects.get(pk=mine.pk).status == Post.Status.DRAFT
+
+    html = client.get(CHANGELIST).content.decode()
+    assert 'value="publish"' not in html and 'value="unpublish"' not in html
+    client.post(CHANGELIST, {"action": "publish", "_selected_action": [mine.pk]})
+    assert Post.objects.get(pk=mine.pk).status == Post.Status.DRAFT
+
+
+def test_writer_edits_their_own_post(client, writer, posts):
+    client.force_login(writer)
+    mine = posts["mine_draft"]
+    response = client.post(change_url(mine), post_form_data(mine, body="New *words*"))
+    assert response.status_code == 302
+    assert "<em>words</em>" in Post.objects.get(pk=mine.pk).body_html
+
+
+def test_writers_new_post_is_a_draft_by_their_own_author(client, writer, other_writer):
+    client.force_login(writer)
+    data = post_form_data(make_post(), slug="fresh", title="Fresh", status="published")
+    data["author"] = other_writer.author.pk  # ignored: the field is read-only for writers
+    response = client.post(reverse("admin:blog_post_add"), data)
+    assert response.status_code == 302
+    post = Post.objects.get(slug="fresh")
+    assert post.author == writer.author and post.status == Post.Status.DRAFT
+
+
+def test_writer_without_an_author_gets_one_on_their_first_post(client, django_user_model):
+    from tests.conftest import _member
+
+    user = _member(django_user_model, "newbie", "Writers")
+    user.first_name, user.last_name = "Nora", "Newbie"
+    user.save()
+    client.force_login(user)
+    data = post_form_data(make_post(), slug="first", title="First")
+    assert client.post(reverse("admin:blog_post_add"), data).status_code == 302
+    author = Author.objects.get(user=user)
+    assert author.name == "Nora Newbie" and author.slug == "nora-newbie"
+    assert Post.objects.get(slug="first").author == author
+
+
+# Editors ------------------------------------------------------------------------------
+
+
+def test_editor_sees_changes_and_publishes_every_post(client, editor, posts):
+    client.force_login(editor)
+    html = client.get(CHANGELIST).content.decode()
+    for post in posts.values():
+        assert post.title in html
+    theirs = posts["theirs_draft"]
+    response = client.post(change_url(theirs), post_form_data(theirs, status="published"))
+    assert response.status_code == 302
+    assert Post.objects.get(pk=theirs.pk).status == Post.Status.PUBLISHED
+
+    guest = posts["guest"]
+    client.post(CHANGELIST, {"action": "publish", "_selected_action": [guest.pk]})
+    assert Post.objects.get(pk=guest.pk).status == Post.Status.PUBLISHED
+
+
+@pytest.mark.parametrize("model", ["authors_author", "blog_tag", "blog_redirect"])
+def test_editor_manages_authors_tags_and_redirects_but_writer_does_not(
+    client, editor, writer, model
+):
+    url = reverse(f"admin:{model}_add")
+    client.force_login(editor)
+    assert client.get(url).status_code == 200
+    client.force_login(writer)
+    assert client.get(url).status_code == 403
+
+
+def test_editor_can_delete_a_post_and_writer_cannot(client, editor, writer, posts):
+    mine = posts["mine_draft"]
+    delete_url = reverse("admin:blog_post_delete", args=[mine.pk])
+    client.force_login(writer)
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    client.force_login(editor)
+    assert client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert not Post.objects.filter(pk=mine.pk).exists()
+
+
+def test_superuser_keeps_everything(staff_client, posts):
+    html = staff_client.get(CHANGELIST).content.decode()
+    assert all(post.title in html for post in posts.values())
+    assert 'value="publish"' in html
+
+
+# Staff preview ------------------------------------------------------------------------
+
+
+def test_preview_of_a_draft_has_a_banner_noindex_and_no_store(client, writer, posts):
+    client.force_login(writer)
+    response = client.get(posts["mine_draft"].get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Preview: this post is draft" in html
+    assert '<meta name="robots" content="noindex">' in html
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_preview_of_a_scheduled_post_says_when_it_goes_live(client, editor):
+    with time_machine.travel("2026-03-01 09:00Z", tick=False):
+        post = make_post(publish_at=timezone.now() + timedelta(days=2))
+        client.force_login(editor)
+        response = client.get(post.get_absolute_url())
+    html = response.content.decode()
+    assert "Preview: this post is scheduled" in html and "3 March 2026" in html
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_live_post_has_no_preview_banner_and_is_indexable(client, editor, posts):
+    client.force_login(editor)
+    response = client.get(posts["mine_live"].get_absolute_url())
+    html = response.content.decode()
+    assert "Preview:" not in html and "noindex" not in html
+    # Whatever a logged-in user sees stays private (folio.pagecache); readers' copy is public.
+    assert "private" in response["Cache-Control"]
+    client.logout()
+    assert "public" in client.get(posts["mine_live"].get_absolute_url())["Cache-Control"]
+
+
+def test_unpublished_posts_404_for_anonymous_and_other_writers(client, writer, posts):
+    for post in (posts["theirs_draft"], posts["guest"]):
+        assert client.get(post.get_absolute_url()).status_code == 404
+    client.force_login(writer)
+    for post in (posts["theirs_draft"], posts["guest"]):
+        assert client.get(post.get_absolute_url()).status_code == 404
+    assert client.get(posts["theirs_live"].get_absolute_url()).status_code == 200
+
+
+def test_unpublished_posts_never_appear_on_public_lists_even_for_editors(client, editor, posts):
+    client.force_login(editor)
+    html = client.get(reverse("blog:post-list")).content.decode()
+    assert "My draft" not in html and "My live post" in html
+
+
+def test_save_and_preview_opens_the_preview(client, writer, posts):
+    client.force_login(writer)
+    mine = posts["mine_draft"]
+    response = client.post(change_url(mine), {**post_form_data(mine), "_preview": "1"})
+    assert response.status_code == 302 and response["Location"] == mine.get_absolute_url()
+    assert "Save and preview" in client.get(change_url(mine)).content.decode()
+
+
+# Concurrent edits ---------------------------------------------------------------------
+
+
+def test_a_stale_form_is_refused_with_a_message_then_saves_on_purpose(client, editor, writer):
+    with time_machine.travel("2026-01-01 10:00Z"):
+        post = make_post(title="Shared", author=writer.author, status="draft")
+    opened = post_form_data(Post.objects.get(pk=post.pk), body="Writer's words")
+    client.force_login(editor)
+    with time_machine.travel("2026-01-01 10:05Z"):
+        editors_save = post_form_data(Post.objects.get(pk=post.pk), body="Editor's words")
+        assert client.post(change_url(post), editors_save).status_code == 302
+
+    client.force_login(writer)
+    with time_machine.travel("2026-01-01 10:07Z"):
+        response = client.post(change_url(post), opened)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "eddie saved this post at" in html and "your changes were not saved" in html
+    assert "Writer&#x27;s words" in html  # the writer's text is still in the form
+    assert Post.objects.get(pk=post.pk).body == "Editor's words"
+
+    # The form now carries the new version: saving again is a deliberate overwrite.
+    version = response.context["adminform"].form["version"].value()
+    response = client.post(change_url(post), {**opened, "version": version})
+    assert response.status_code == 302
+    assert Post.objects.get(pk=post.pk).body == "Writer's words"

@@ -1,0 +1,132 @@
+"""Images uploaded from the editor: staff only, real images only, within the limits."""
+
+import io
+import re
+import struct
+import zlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from tests.factories import image_file
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("editor-image-upload")
+AJAX = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
+
+
+def upload(client, file):
+    return client.post(URL, {"image": file}, **AJAX)
+
+
+def png_declaring(width, height):
+    """A tiny PNG whose header claims width x height pixels: a decompression bomb's shape."""
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    data = zlib.compress(b"\x00" * 64)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    )
+
+
+def test_the_markdownx_upload_address_is_ours():
+    assert reverse("markdownx_upload") == URL == "/markdownx/upload/"
+
+
+def test_anonymous_and_non_staff_are_refused(client, django_user_model):
+    assert upload(client, image_file()).status_code == 403
+    client.force_login(django_user_model.objects.create_user("reader", password="pw"))
+    response = upload(client, image_file())
+    assert response.status_code == 403 and "Log in" in response.json()["error"]
+
+
+@pytest.mark.parametrize(("fmt", "extension"), [("PNG", "png"), ("JPEG", "jpg"), ("WEBP", "webp")])
+def test_a_valid_image_is_stored_under_a_dated_folder_with_a_generated_name(
+    client, writer, media_root, fmt, extension
+):
+    client.force_login(writer)
+    response = upload(client, image_file("My Holiday (1).jpeg", fmt=fmt))
+    assert response.status_code == 200
+    code = response.json()["image_code"]
+    match = re.fullmatch(
+        r"!\[Describe this image\]\(/media/markdownx/\d{4}/\d{2}/([0-9a-f]{32})\.(\w+)\)", code
+    )
+    assert match and match.group(2) == extension
+    stored = next(media_root.rglob(f"{match.group(1)}.{extension}"))
+    assert Image.open(stored).format == fmt
+
+
+def test_a_gif_is_accepted(client, writer):
+    client.force_login(writer)
+    assert upload(client, image_file("anim.gif", fmt="GIF")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("file", "reason"),
+    [
+        (
+            SimpleUploadedFile(
+                "logo.svg",
+                b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+                content_type="image/svg+xml",
+            ),
+            "logo.svg: not an image Pillow can read. Upload a JPEG, PNG, GIF or WebP image.",
+        ),
+        (
+            SimpleUploadedFile("notes.jpg", b"just some text\n" * 20, content_type="image/jpeg"),
+            "notes.jpg: not an image Pillow can read",
+        ),
+        (image_file("photo.bmp", fmt="BMP"), "photo.bmp: BMP images are not accepted"),
+        (
+            SimpleUploadedFile("cut.png", image_file(fmt="PNG").read()[:60]),
+            "cut.png: broken image",
+        ),
+    ],
+    ids=["svg", "text-renamed-jpg", "bmp", "truncated"],
+)
+def test_files_that_are_not_allowed_images_are_refused(client, writer, media_root, file, reason):
+    client.force_login(writer)
+    response = upload(client, file)
+    assert response.status_code == 400
+    assert reason in response.json()["error"]
+    assert not media_root.exists() or not any(media_root.rglob("*.*"))
+
+
+def test_an_oversized_file_is_refused(client, writer, settings):
+    settings.FOLIO_IMAGE_MAX_BYTES = 1024
+    client.force_login(writer)
+    noise = Image.frombytes("RGB", (300, 300), bytes(range(256)) * 1055)
+    buffer = io.BytesIO()
+    noise.save(buffer, "PNG")
+    big = SimpleUploadedFile("big.png", buffer.getvalue(), content_type="image/png")
+    response = upload(client, big)
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("big.png: ")
+    assert "is over the 1.0\xa0KB limit" in response.json()["error"]
+
+
+@pytest.mark.parametrize(
+    "size",
+    [(10_000, 10_000), (100_000, 100_000)],  # over our limit; over Pillow's own bomb limit
+    ids=["over-our-pixel-limit", "over-pillows-bomb-limit"],
+)
+def test_a_decompression_bomb_is_refused(client, writer, size):
+    client.force_login(writer)
+    bomb = SimpleUploadedFile("bomb.png", png_declaring(*size), content_type="image/png")
+    assert bomb.size < 200  # tiny on disk, enormous once decoded
+    response = upload(client, bomb)
+    assert response.status_code == 400
+    assert "decompression bomb" in response.json()["error"]
+
+
+def test_a_missing_file_is_named(client, writer):
+    client.force_login(writer)
+    response = client.post(URL, {}, **AJAX)
+    assert response.status_code == 400 and "field 'image'" in response.json()["error"]
