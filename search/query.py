@@ -18,8 +18,9 @@ from dataclasses import dataclass
 #: Longer input is cut here: nobody types more, and it bounds the work per query.
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
-#: A one-letter prefix matches most of the vocabulary; it is searched as a whole word.
-MIN_PREFIX_LENGTH = 2
+#: Shorter prefixes match much of the vocabulary (slow, and useless while typing);
+#: they are searched as whole words.
+MIN_PREFIX_LENGTH = 3
 
 _CHUNK = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
 _WORD = re.compile(r"[^\W_]+")

@@ -342,3 +342,8 @@ def test_rebuild_search_index_restores_a_lost_index(client):
     call_command("rebuild_search_index", stdout=out)
     assert "Indexed 4 posts" in out.getvalue()
     assert len(found(client, "kettle")) == 3
+
+
+def test_a_prefix_needs_three_letters():
+    assert parse("ty").terms[-1].prefix is False
+    assert parse("typ").terms[-1].prefix is True

@@ -399,7 +399,7 @@ class _Importer:
         if self.dry_run:
             return
         try:
-            with transaction.atomic():
+            with transaction.atomic(), changes.batch():
                 self._write_post(source, digest, existing, outcome, author_pk)
         except DatabaseError as exc:
             report.action, report.detail = Action.ERROR, f"database refused it: {exc}"
