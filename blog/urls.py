@@ -1,5 +1,7 @@
 from django.urls import path, register_converter
 
+from folio.pagecache import public_page
+
 from . import feeds, views
 from .models import Tag
 
@@ -33,13 +35,13 @@ register_converter(MonthConverter, "month")
 
 urlpatterns = [
     path("", views.PostListView.as_view(), name="post-list"),
-    path("feed/", feeds.LatestPostsFeed(), name="feed"),
-    path("atom/", feeds.LatestPostsAtomFeed(), name="atom"),
+    path("feed/", public_page(feeds.LatestPostsFeed()), name="feed"),
+    path("atom/", public_page(feeds.LatestPostsAtomFeed()), name="atom"),
     path("archive/", views.ArchiveIndexView.as_view(), name="archive"),
     path("<year:year>/", views.ArchiveView.as_view(), name="archive-year"),
     path("<year:year>/<month:month>/", views.ArchiveView.as_view(), name="archive-month"),
     path("tags/<str:slug>/", views.TagPostListView.as_view(), name="tag-detail"),
-    path("tags/<str:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
+    path("tags/<str:slug>/feed/", public_page(feeds.TagFeed()), name="tag-feed"),
     path(
         "categories/<str:slug>/",
         views.TagPostListView.as_view(kind=Tag.Kind.CATEGORY),
@@ -47,7 +49,7 @@ urlpatterns = [
     ),
     path(
         "categories/<str:slug>/feed/",
-        feeds.CategoryFeed(),
+        public_page(feeds.CategoryFeed()),
         name="category-feed",
     ),
     # <str:> rather than <slug:>: imported slugs are file names, which may hold

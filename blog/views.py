@@ -10,8 +10,11 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
+from folio import pagecache
+from folio.pagecache import PublicPageMixin
 from folio.rendering import headings, html_to_text
 
+from . import caching
 from .models import Post, Tag
 from .uploads import ImageRejected, store_image
 
@@ -26,7 +29,7 @@ class PublishedPostsMixin:
         return Post.objects.published().select_related("author")
 
 
-class PostListView(PublishedPostsMixin, ListView):
+class PostListView(PublicPageMixin, PublishedPostsMixin, ListView):
     paginate_by = settings.FOLIO_POSTS_PER_PAGE
     context_object_name = "posts"
     template_name = "blog/post_list.html"
@@ -72,7 +75,7 @@ class ArchiveView(PostListView):
         )
 
 
-class ArchiveIndexView(TemplateView):
+class ArchiveIndexView(PublicPageMixin, TemplateView):
     """Every month that has published posts, newest first, with its post count."""
 
     template_name = "blog/archive_index.html"
@@ -88,7 +91,7 @@ class ArchiveIndexView(TemplateView):
         return super().get_context_data(months=months, **kwargs)
 
 
-class PostDetailView(PublishedPostsMixin, DetailView):
+class PostDetailView(PublicPageMixin, PublishedPostsMixin, DetailView):
     """A published post; or, as a staff preview, an unpublished one its editor may change."""
 
     context_object_name = "post"
@@ -120,7 +123,7 @@ class PostDetailView(PublishedPostsMixin, DetailView):
     def get_context_data(self, **kwargs):
         post = self.object
         sections = [h for h in headings(post.body_html) if h["level"] in (2, 3)]
-        return super().get_context_data(
+        context = super().get_context_data(
             previous_post=post.get_previous_published(),
             next_post=post.get_next_published(),
             related_posts=self.related_posts(post),
@@ -129,6 +132,22 @@ class PostDetailView(PublishedPostsMixin, DetailView):
             preview_state=None if post.is_published else post.state,
             **kwargs,
         )
+        # This page shows these objects and nothing else: other writes leave it cached.
+        # (A newly published post that would now rank among the related ones appears
+        # when the page is next re-rendered; a related post that changes or goes away
+        # re-renders it at once.)
+        pagecache.depends_on(
+            self.request,
+            post,
+            post.author,
+            *post.tags.all(),
+            context["previous_post"],
+            context["next_post"],
+            *context["related_posts"],
+            *(related.author for related in context["related_posts"]),
+            caching.neighbourhood(post),
+        )
+        return context
 
     def related_posts(self, post, limit=3):
         """Posts sharing the most tags with this one, newest first among equals (one query)."""

@@ -6,16 +6,18 @@ from django.urls import include, path
 from blog.feeds import AuthorFeed
 from blog.sitemaps import sitemaps
 from blog.views import PostListView, editor_image_upload
+from folio.pagecache import public_page
 from folio.views import robots_txt, serve_media
 
 urlpatterns = [
     path("", PostListView.as_view(), name="home"),
     path("blog/", include("blog.urls")),
     # Here rather than in authors.urls: the authors app never imports blog.
-    path("authors/<str:slug>/feed/", AuthorFeed(), name="author-feed"),
+    path("authors/<str:slug>/feed/", public_page(AuthorFeed()), name="author-feed"),
     path("authors/", include("authors.urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),
+    path("search/", include("search.urls")),
     # Before markdownx.urls, so this view (staff only, Pillow-validated) answers uploads.
     path("markdownx/upload/", editor_image_upload, name="editor-image-upload"),
     path("markdownx/", include("markdownx.urls")),

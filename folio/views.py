@@ -4,8 +4,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
+from folio.pagecache import public_page
+
 
 @require_GET
+@public_page
 def robots_txt(request):
     """Crawl everything public; the sitemap says what that is."""
     sitemap_url = request.build_absolute_uri(reverse("sitemap"))

@@ -555,3 +555,11 @@ def test_worker_processes_prepare_posts_exactly_like_the_main_process(site, sett
     assert any("pixel limit" in w for w in report_for(parallel, "src/pages/blog/p05.md").warnings)
     assert '<span class="n">x</span>' in post.body_html
     assert parallel.counts()["created"] == 40 and parallel.counts()["error"] == 1
+
+
+def test_a_permalink_elsewhere_keeps_answering_with_a_redirect(site, client):
+    site.post("new-name", "title: Moved\ndate: '2021-01-01'\npermalink: '/blog/old-name'\n")
+    run(site)
+    response = client.get("/blog/old-name/")
+    assert response.status_code == 301 and response["Location"] == "/blog/new-name/"
+    assert Post.objects.get().extra["permalink"] == "/blog/old-name"

@@ -21,10 +21,11 @@ from urllib.parse import urlsplit
 import django
 from django.conf import settings
 from django.db import DatabaseError, transaction
+from django.urls import resolve, reverse
 
 from authors.models import Author
 from blog import changes
-from blog.models import Post, Tag
+from blog.models import Post, Redirect, Tag
 
 from . import frontmatter, images, records
 from .errors import ImportFileError
@@ -392,12 +393,13 @@ class _Importer:
         except ImportFileError as exc:
             self._report(source, "post", Action.ERROR, str(exc))
             return
+        self._check_address(record)
         action = Action.UPDATED if existing else Action.CREATED
         report = self._report(source, "post", action, warnings=record.warnings)
         if self.dry_run:
             return
         try:
-            with transaction.atomic():
+            with transaction.atomic(), changes.batch():
                 self._write_post(source, digest, existing, outcome, author_pk)
         except DatabaseError as exc:
             report.action, report.detail = Action.ERROR, f"database refused it: {exc}"
@@ -423,6 +425,10 @@ class _Importer:
         post.source_hash = digest
         post.save()
         self._set_tags(post, [self._tag_pk(ref) for ref in record.tags], existing)
+        old_path = _permalink_path(record.extra.get("permalink"))
+        if old_path and old_path != post.get_absolute_url():
+            # The old site served this post elsewhere: keep that address working.
+            Redirect.objects.record_move(old_path, post.get_absolute_url())
         # Stamped after the last write, so "updated > imported_at" means an edit since.
         Post.objects.filter(pk=post.pk).update(imported_at=post.updated)
 
@@ -438,6 +444,17 @@ class _Importer:
             through.objects.bulk_create(through(post_id=post.pk, tag_id=pk) for pk in tag_ids)
             changes.notify(post_ids=[post.pk], tag_ids=tag_ids)
 
+    @staticmethod
+    def _check_address(record):
+        """Warn when another page of this site answers at the post's address."""
+        path = reverse("blog:post-detail", kwargs={"slug": record.slug})
+        match = resolve(path)
+        if match.view_name != "blog:post-detail":
+            record.warnings.append(
+                f"{path} is also the address of the site's {match.view_name} page, which wins; "
+                "give the post another slug in the admin"
+            )
+
     def _claim_slug(self, slug, source):
         other = self.slugs_seen.get(slug)
         if other and other != source:
@@ -452,6 +469,16 @@ class _Importer:
 _CONFLICT_MESSAGE = (
     "edited in the admin since the last import; left as it is (use --force to overwrite)"
 )
+
+
+def _permalink_path(value):
+    """'/blog/some-slug' as the path a request for it would carry: '/blog/some-slug/'."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    path = urlsplit(value.strip()).path
+    if not path.startswith("/") or path.startswith("//"):
+        return None
+    return path if path.endswith("/") or "." in path.rsplit("/", 1)[-1] else path + "/"
 
 
 def _worker_settings():
