@@ -98,3 +98,13 @@ def test_saving_with_update_fields_keeps_image_sizes_in_step():
     post.image = default_storage.save("posts/later.jpg", image_file("later.jpg"))
     post.save(update_fields=["image"])
     assert Post.objects.get(pk=post.pk).image_width == 40
+
+
+@pytest.mark.django_db
+def test_renditions_are_named_by_source_and_size_and_exist_after_save():
+    post = make_post(image=image_file("hero shot.jpg", size=(800, 450)))
+    stem = post.image.name.rsplit(".", 1)[0]
+    assert post.hero_640.name == f"renditions/{stem}/640x360q82.jpg"
+    assert post.hero_640_webp.name == f"renditions/{stem}/640x360q82.webp"
+    assert default_storage.exists(post.hero_640.name)
+    assert default_storage.exists(post.hero_1600_webp.name)

@@ -26,6 +26,7 @@ from django.urls import resolve, reverse
 from authors.models import Author
 from blog import changes
 from blog.models import Post, Redirect, Tag
+from folio.images import renditions_in_background
 
 from . import frontmatter, images, records
 from .errors import ImportFileError
@@ -123,7 +124,7 @@ class _Importer:
 
     # -- the run -------------------------------------------------------------------
 
-    def run(self, progress=None) -> ImportResult:
+    def _run(self, progress):
         self.existing_posts = {
             row["source_path"]: row
             for row in Post.objects.exclude(source_path="").values(
@@ -147,6 +148,13 @@ class _Importer:
         post_files = self._files(self.site.posts_dir, None, recursive=True)
         self._posts(post_files, progress)
         return self.result
+
+    def run(self, progress=None) -> ImportResult:
+        # Each file is written in its own transaction; what derives from the content
+        # (search index, page cache) is brought up to date once, for the whole run,
+        # when it ends. Image renditions are made in threads meanwhile.
+        with renditions_in_background(), changes.batch():
+            return self._run(progress)
 
     def _files(self, directory: Path, suffixes, recursive):
         if not directory.is_dir():
@@ -399,7 +407,7 @@ class _Importer:
         if self.dry_run:
             return
         try:
-            with transaction.atomic(), changes.batch():
+            with transaction.atomic():
                 self._write_post(source, digest, existing, outcome, author_pk)
         except DatabaseError as exc:
             report.action, report.detail = Action.ERROR, f"database refused it: {exc}"
