@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
+from folio.images import Renditions, image_size
 from folio.rendering import render_markdown
 
 
@@ -15,6 +16,9 @@ class Author(models.Model):
     bio = MarkdownxField(blank=True, help_text="Markdown.")
     bio_html = models.TextField(blank=True, editable=False)
     photo = models.ImageField(upload_to="authors/", blank=True)
+    # Filled on save; empty when the file is missing or not an image (then initials show).
+    photo_width = models.PositiveIntegerField(null=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, editable=False)
     website = models.URLField(blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -39,6 +43,8 @@ class Author(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
+    portrait = Renditions("photo", widths=(96, 192, 384), ratio=(1, 1))
+
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
         constraints = [
@@ -57,6 +63,10 @@ class Author(models.Model):
         self.first_name = self.first_name.strip()
         self.last_name = self.last_name.strip()
         self.bio_html = render_markdown(self.bio)
+        self.photo_width, self.photo_height = image_size(self.photo)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "bio_html", "photo_width", "photo_height"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -2,10 +2,12 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
+from folio.pagecache import PublicPageMixin
+
 from .models import Author
 
 
-class AuthorDetailView(ListView):
+class AuthorDetailView(PublicPageMixin, ListView):
     """An author with their published posts, paginated like the post list."""
 
     paginate_by = settings.FOLIO_POSTS_PER_PAGE

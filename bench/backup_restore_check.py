@@ -42,6 +42,7 @@ DUMPDATA_ARGS = [
     "--exclude=sessions",
     "--exclude=admin.logentry",
     "--exclude=axes",
+    "--exclude=search",  # derived: `manage.py rebuild_search_index` after loaddata
 ]
 
 

@@ -83,6 +83,7 @@ def main():
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DJANGO_DEBUG": "false",  # as in production: no per-query bookkeeping
         "SQLITE_PATH": str(work / "bench.sqlite3"),
         "MEDIA_ROOT": str(work / "media"),
     }

@@ -11,6 +11,9 @@ listener with effects outside the database (the cache) should defer them with
 ``transaction.on_commit``.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal, receiver
 
@@ -22,14 +25,44 @@ from .models import Post, Tag
 content_changed = Signal()
 
 
+# The notifications held back by the innermost batch() block, if any.
+_held = ContextVar("folio_held_changes", default=None)
+
+
 def notify(*, post_ids=(), author_ids=(), tag_ids=()):
     """Tell every listener that these objects were created, changed or deleted."""
+    held = _held.get()
+    if held is not None:
+        held["post_ids"].update(post_ids)
+        held["author_ids"].update(author_ids)
+        held["tag_ids"].update(tag_ids)
+        return
     content_changed.send(
         sender=None,
         post_ids=frozenset(post_ids),
         author_ids=frozenset(author_ids),
         tag_ids=frozenset(tag_ids),
     )
+
+
+@contextmanager
+def batch():
+    """Send the notifications of this block once, merged, when it ends without error.
+
+    For writers that change one thing through several saves (a post, then its tags),
+    so listeners do their work once. Use it inside the writer's transaction.
+    """
+    if _held.get() is not None:  # nested: the outermost block sends
+        yield
+        return
+    held = {"post_ids": set(), "author_ids": set(), "tag_ids": set()}
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+    if any(held.values()):
+        notify(**held)
 
 
 @receiver([post_save, post_delete], sender=Post, dispatch_uid="folio-post-changed")

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 
+from folio.images import Renditions, image_size
 from folio.rendering import html_to_text, render_markdown
 
 WORDS_PER_MINUTE = 230
@@ -106,6 +107,11 @@ class Post(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
     image = models.ImageField("hero image", upload_to="posts/%Y/%m/", blank=True)
     thumb_image = models.ImageField("thumbnail", upload_to="posts/%Y/%m/", blank=True)
+    # Filled on save; empty when the file is missing or not an image (then no image shows).
+    image_width = models.PositiveIntegerField(null=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, editable=False)
+    thumb_image_width = models.PositiveIntegerField(null=True, editable=False)
+    thumb_image_height = models.PositiveIntegerField(null=True, editable=False)
     extra = models.JSONField(
         default=dict,
         blank=True,
@@ -123,6 +129,10 @@ class Post(models.Model):
 
     objects = PostQuerySet.as_manager()
 
+    # Resized copies for pages: hero and card share one shape, so a card without a
+    # thumbnail uses the hero's renditions.
+    hero = Renditions("image", widths=(640, 1024, 1600), ratio=(16, 9))
+    thumb = Renditions("thumb_image", widths=(640, 1024, 1600), ratio=(16, 9))
     # The (body, excerpt) the stored HTML was rendered from on this instance.
     _rendered_from = None
     #: The user making the current save, when known (the admin sets it); the revision
@@ -153,8 +163,15 @@ class Post(models.Model):
     def save(self, *args, **kwargs):
         self.render()
         update_fields = kwargs.get("update_fields")
+        derived = {"body_html", "excerpt_html", "word_count"}
+        for field in ("image", "thumb_image"):
+            if update_fields is None or field in update_fields:
+                size = image_size(getattr(self, field))
+                setattr(self, f"{field}_width", size[0])
+                setattr(self, f"{field}_height", size[1])
+                derived |= {f"{field}_width", f"{field}_height"}
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "body_html", "excerpt_html", "word_count"}
+            kwargs["update_fields"] = {*update_fields, *derived}
         with transaction.atomic():
             super().save(*args, **kwargs)
             self._keep_history()
@@ -254,6 +271,10 @@ class Post(models.Model):
     def card_image(self):
         """The image a list card shows: the thumbnail, else the hero image."""
         return self.thumb_image or self.image
+
+    @property
+    def card_renditions(self):
+        return self.thumb or self.hero
 
     def get_previous_published(self):
         return self._neighbour(older=True)

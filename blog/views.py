@@ -1,12 +1,20 @@
+import datetime
+
 from django.conf import settings
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
-from folio.rendering import render_markdown
+from folio import pagecache
+from folio.pagecache import PublicPageMixin
+from folio.rendering import headings, html_to_text, render_markdown
 
+from . import caching
 from .models import Post, Tag
 from .uploads import ImageRejected, store_image
 
@@ -21,7 +29,7 @@ class PublishedPostsMixin:
         return Post.objects.published().select_related("author")
 
 
-class PostListView(PublishedPostsMixin, ListView):
+class PostListView(PublicPageMixin, PublishedPostsMixin, ListView):
     paginate_by = settings.FOLIO_POSTS_PER_PAGE
     context_object_name = "posts"
     template_name = "blog/post_list.html"
@@ -44,10 +52,51 @@ class TagPostListView(PostListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
-class PostDetailView(PublishedPostsMixin, DetailView):
+class ArchiveView(PostListView):
+    """Published posts of one year (/blog/2021/) or one month (/blog/2021/03/)."""
+
+    template_name = "blog/post_archive.html"
+    # An empty year or month is not a page: 404, like Django's own date views.
+    allow_empty = False
+
+    def get_queryset(self):
+        queryset = super().get_queryset().filter(publish_at__year=self.kwargs["year"])
+        if "month" in self.kwargs:
+            queryset = queryset.filter(publish_at__month=self.kwargs["month"])
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        year, month = self.kwargs["year"], self.kwargs.get("month")
+        archive_month = datetime.date(year, month, 1) if month else None
+        return super().get_context_data(
+            archive_month=archive_month,
+            archive_label=date_format(archive_month, "F Y") if month else str(year),
+            **kwargs,
+        )
+
+
+class ArchiveIndexView(PublicPageMixin, TemplateView):
+    """Every month that has published posts, newest first, with its post count."""
+
+    template_name = "blog/archive_index.html"
+
+    def get_context_data(self, **kwargs):
+        months = (
+            Post.objects.published()
+            .annotate(month=TruncMonth("publish_at"))
+            .values("month")
+            .annotate(count=Count("pk"))
+            .order_by("-month")
+        )
+        return super().get_context_data(months=months, **kwargs)
+
+
+class PostDetailView(PublicPageMixin, PublishedPostsMixin, DetailView):
     """A published post; or, as a staff preview, an unpublished one its editor may change."""
 
     context_object_name = "post"
+    #: A table of contents appears once a post has this many h2/h3 headings.
+    TOC_MIN_HEADINGS = 3
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("tags")
@@ -72,11 +121,68 @@ class PostDetailView(PublishedPostsMixin, DetailView):
         return response
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["previous_post"] = self.object.get_previous_published()
-        context["next_post"] = self.object.get_next_published()
-        context["preview_state"] = None if self.object.is_published else self.object.state
+        post = self.object
+        sections = [h for h in headings(post.body_html) if h["level"] in (2, 3)]
+        context = super().get_context_data(
+            previous_post=post.get_previous_published(),
+            next_post=post.get_next_published(),
+            related_posts=self.related_posts(post),
+            toc=sections if len(sections) >= self.TOC_MIN_HEADINGS else [],
+            structured_data=self.structured_data(post),
+            preview_state=None if post.is_published else post.state,
+            **kwargs,
+        )
+        # This page shows these objects and nothing else: other writes leave it cached.
+        # (A newly published post that would now rank among the related ones appears
+        # when the page is next re-rendered; a related post that changes or goes away
+        # re-renders it at once.)
+        pagecache.depends_on(
+            self.request,
+            post,
+            post.author,
+            *post.tags.all(),
+            context["previous_post"],
+            context["next_post"],
+            *context["related_posts"],
+            *(related.author for related in context["related_posts"]),
+            caching.neighbourhood(post),
+        )
         return context
+
+    def related_posts(self, post, limit=3):
+        """Posts sharing the most tags with this one, newest first among equals (one query)."""
+        tag_ids = [tag.pk for tag in post.tags.all()]
+        return list(
+            Post.objects.published()
+            .exclude(pk=post.pk)
+            .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids)))
+            .order_by("-shared_tags", "-publish_at", "-pk")
+            .select_related("author")
+            .defer(*CARD_DEFERRED_FIELDS)[:limit]
+        )
+
+    def structured_data(self, post):
+        """schema.org BlogPosting, for search engines (rendered with the json_ld filter)."""
+        absolute = self.request.build_absolute_uri
+        data = {
+            "@context": "https://schema.org",
+            "@type": "BlogPosting",
+            "headline": post.title,
+            "description": html_to_text(post.excerpt_html),
+            "datePublished": post.publish_at.isoformat(),
+            "dateModified": post.updated.isoformat(),
+            "mainEntityOfPage": absolute(post.get_absolute_url()),
+            "wordCount": post.word_count,
+        }
+        if post.author:
+            data["author"] = {
+                "@type": "Person",
+                "name": post.author.name,
+                "url": absolute(post.author.get_absolute_url()),
+            }
+        if post.hero:
+            data["image"] = absolute(post.hero.largest_url)
+        return data
 
 
 @require_POST

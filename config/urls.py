@@ -1,14 +1,23 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.static import serve
 
+from blog.feeds import AuthorFeed
+from blog.sitemaps import sitemaps
 from blog.views import PostListView, editor_image_upload, editor_markdownify
+from folio.pagecache import public_page
+from folio.views import robots_txt, serve_media
 
 urlpatterns = [
     path("", PostListView.as_view(), name="home"),
     path("blog/", include("blog.urls")),
+    # Here rather than in authors.urls: the authors app never imports blog.
+    path("authors/<str:slug>/feed/", public_page(AuthorFeed()), name="author-feed"),
     path("authors/", include("authors.urls")),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots-txt"),
+    path("search/", include("search.urls")),
     # Before markdownx.urls, so this view (staff only, Pillow-validated) answers uploads.
     path("markdownx/upload/", editor_image_upload, name="editor-image-upload"),
     # Likewise the live preview: staff only (markdownx's own answers anyone).
@@ -23,7 +32,6 @@ if settings.SERVE_MEDIA:
     urlpatterns += [
         path(
             f"{settings.MEDIA_URL.strip('/')}/<path:path>",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
+            serve_media,
         ),
     ]

@@ -13,6 +13,7 @@ pure-Python renderer, which is what lets an import of 10,000 posts finish in sec
 import html
 import re
 from functools import lru_cache
+from urllib.parse import urljoin
 
 import nh3
 import pyromark
@@ -139,3 +140,24 @@ def headings(rendered_html: str) -> list[dict]:
             r'<h([1-6]) id="([^"]+)">(.*?)</h\1>', rendered_html, re.S
         )
     ]
+
+
+# A start tag whose attribute values are double-quoted (as the sanitizer writes them).
+_START_TAG = re.compile(r'<[a-zA-Z][^>"]*(?:"[^"]*"[^>"]*)*>')
+_URL_ATTRIBUTE = re.compile(r'\s(src|href)="([^"]*)"')
+
+
+def absolutize_urls(rendered_html: str, base_url: str) -> str:
+    """Resolve every src/href in sanitized HTML against ``base_url``, as a browser would.
+
+    For HTML shown away from the site (feeds): ``/images/x.jpg`` and ``#note`` must
+    become full URLs there. Relies on the sanitizer's output quoting every attribute
+    with double quotes.
+    """
+
+    def resolve(match):
+        attribute, url = match.groups()
+        absolute = urljoin(base_url, html.unescape(url))
+        return f' {attribute}="{html.escape(absolute, quote=True)}"'
+
+    return _START_TAG.sub(lambda tag: _URL_ATTRIBUTE.sub(resolve, tag.group(0)), rendered_html)

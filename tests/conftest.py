@@ -15,6 +15,17 @@ def staff_client(client, django_user_model):
     return client
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: imagekit remembers there which renditions
+    exist, and a rendition from another test's MEDIA_ROOT must not count as made."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def site(tmp_path):
     from tests.sites import SiteBuilder

@@ -12,8 +12,9 @@
   entity decoding and removal of whitespace and control characters, starts with a
   dangerous scheme (javascript:, vbscript:, data:).
 
-Feeds and sitemaps (XML) are checked too: each text node that holds markup is the HTML a
-feed reader would render, so it is checked the same way.
+Feeds and sitemaps (XML) are checked too: the elements a feed reader renders as HTML
+(description, content, summary) are checked the same way, and no link, id or ``loc``
+may hold a dangerous URL.
 """
 
 import json
@@ -35,6 +36,9 @@ URL_ATTRIBUTES = {
     "action", "background", "cite", "codebase", "data", "dynsrc", "formaction", "href",
     "lowsrc", "poster", "src", "xlink:href", "srcdoc", "ping",
 }  # fmt: skip
+# In RSS and Atom: the elements holding HTML, and the elements/attributes holding URLs.
+HTML_IN_FEEDS = {"description", "encoded", "content", "summary", "subtitle"}
+URL_ELEMENTS = {"link", "href", "loc", "url", "guid", "id", "uri", "comments"}
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:", "livescript:")
 # Whitespace and control characters browsers ignore inside a URL's scheme.
 _IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f-\x9f]+")
@@ -152,11 +156,13 @@ def problems(content: str, content_type: str = "text/html") -> list[str]:
     if "xml" in content_type:
         found = []
         for element in ElementTree.fromstring(content.encode()).iter():
-            for text in (element.text, *element.attrib.values()):
-                if text and "<" in text:
-                    found += audit(text).problems
-                elif text and is_dangerous_url(text):
-                    found.append(f"<{element.tag}> holds a dangerous URL {text!r}")
+            name = element.tag.rsplit("}", 1)[-1]
+            # Elements feed readers render as HTML; the rest (titles, names) are text.
+            if name in HTML_IN_FEEDS and element.text:
+                found += [f"<{name}>: {problem}" for problem in audit(element.text).problems]
+            for attribute, value in [(name, element.text or ""), *element.attrib.items()]:
+                if attribute in URL_ELEMENTS and is_dangerous_url(value):
+                    found.append(f"<{name}> holds a dangerous URL {value!r}")
         return found
     return audit(content).problems
 

@@ -32,7 +32,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 TIMEOUT_MS = 10_000
 
 
-@pytest.fixture(scope="module")
+# Function scope: the browser (and its event loop) must start after the test's
+# database is set up, or serialized_rollback reloads the migrations' rows (the
+# groups) into a connection this thread never uses once a test before it flushed them.
+@pytest.fixture
 def browser():
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])

@@ -61,3 +61,24 @@ def test_admin_bulk_publish_is_reported(staff_client, events):
         reverse("admin:blog_post_changelist"), {"action": "publish", "_selected_action": [post.pk]}
     )
     assert post.pk in _ids(events, "post_ids")
+
+
+def test_a_batch_sends_one_merged_notification_at_its_end(events):
+    from blog.changes import batch
+
+    with batch():
+        post = make_post()
+        tag = make_tag()
+        post.tags.add(tag)
+        assert events == []
+    assert len(events) == 1
+    assert events[0]["post_ids"] == {post.pk} and events[0]["tag_ids"] == {tag.pk}
+
+
+def test_a_failed_batch_sends_nothing(events):
+    from blog.changes import batch
+
+    with pytest.raises(RuntimeError), batch():
+        make_post()
+        raise RuntimeError("rolled back")
+    assert events == []

@@ -175,7 +175,10 @@ def test_live_post_has_no_preview_banner_and_is_indexable(client, editor, posts)
     response = client.get(posts["mine_live"].get_absolute_url())
     html = response.content.decode()
     assert "Preview:" not in html and "noindex" not in html
-    assert "no-store" not in response.get("Cache-Control", "")
+    # Whatever a logged-in user sees stays private (folio.pagecache); readers' copy is public.
+    assert "private" in response["Cache-Control"]
+    client.logout()
+    assert "public" in client.get(posts["mine_live"].get_absolute_url())["Cache-Control"]
 
 
 def test_unpublished_posts_404_for_anonymous_and_other_writers(client, writer, posts):

@@ -112,7 +112,10 @@ def test_body_images_are_stored_once_and_links_rewritten(seed_site, media_root):
     assert "https://cdn.elsewhere.example/pic.jpg" in post.body  # external: left alone
     assert post.body.count("/media/imported/") == 4  # Monica twice, leo, ajeet
     assert 'title="a title"' not in post.body and '"a title"' in post.body
-    stored = sorted(p.name for p in media_root.rglob("*") if p.is_file())
+    # Resized renditions (media/renditions/, made on save) are not imported files.
+    stored = sorted(
+        p.name for p in media_root.rglob("*") if p.is_file() and "renditions" not in p.parts
+    )
     assert len(stored) == 5  # hero, thumb, Monica, leo, ajeet: Monica stored once
     assert all((media_root / name).exists() for name in [post.image.name, post.thumb_image.name])
     warnings = report_for(result, post.source_path).warnings
@@ -567,3 +570,11 @@ def test_malformed_urls_in_paths_and_bodies_are_warnings_not_crashes(site):
     assert report.action == Action.CREATED
     assert any("is not a valid URL" in warning for warning in report.warnings)
     assert report_for(result, "src/data/authors/bad.yaml").action == Action.CREATED
+
+
+def test_a_permalink_elsewhere_keeps_answering_with_a_redirect(site, client):
+    site.post("new-name", "title: Moved\ndate: '2021-01-01'\npermalink: '/blog/old-name'\n")
+    run(site)
+    response = client.get("/blog/old-name/")
+    assert response.status_code == 301 and response["Location"] == "/blog/new-name/"
+    assert Post.objects.get().extra["permalink"] == "/blog/old-name"

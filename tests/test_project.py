@@ -20,7 +20,9 @@ def test_no_missing_migrations():
 
 
 def _import_production_settings(**env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))
+    }
     return subprocess.run(
         [sys.executable, "-c", "import config.settings.production"],
         cwd=ROOT,
@@ -30,13 +32,17 @@ def _import_production_settings(**env):
     )
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"])
+PRODUCTION_ENV = {
+    "DJANGO_SECRET_KEY": "x" * 50,
+    "DJANGO_ALLOWED_HOSTS": "blog.example.com",
+    "DATABASE_URL": "postgres://u@localhost/db",
+    "REDIS_URL": "redis://localhost:6379/0",
+}
+
+
+@pytest.mark.parametrize("missing", list(PRODUCTION_ENV))
 def test_production_settings_refuse_to_start_without_required_env(missing):
-    env = {
-        "DJANGO_SECRET_KEY": "x" * 50,
-        "DJANGO_ALLOWED_HOSTS": "blog.example.com",
-        "DATABASE_URL": "postgres://u@localhost/db",
-    }
+    env = dict(PRODUCTION_ENV)
     del env[missing]
     result = _import_production_settings(**env)
     assert result.returncode != 0
@@ -44,11 +50,7 @@ def test_production_settings_refuse_to_start_without_required_env(missing):
 
 
 def test_production_settings_load_with_required_env():
-    result = _import_production_settings(
-        DJANGO_SECRET_KEY="x" * 50,
-        DJANGO_ALLOWED_HOSTS="blog.example.com",
-        DATABASE_URL="postgres://u@localhost/db",
-    )
+    result = _import_production_settings(**PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
 
 
@@ -60,3 +62,22 @@ def test_a_sqlite_database_url_keeps_wal_and_the_busy_timeout(monkeypatch, tmp_p
     assert config["NAME"] == str(tmp_path / "site.db")
     assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
     assert config["OPTIONS"]["timeout"] == 20
+
+
+def test_deploy_check_passes_with_production_settings():
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
+        **PRODUCTION_ENV,
+        # A realistic key: the deploy check rejects short or repetitive ones.
+        "DJANGO_SECRET_KEY": "k3Jq9-vX2pL8mZr4tY7wB1nC6dF0gH5sA-eQ3uI9oP2lK7jM4xV8bN1cZ6",
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout

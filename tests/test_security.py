@@ -23,6 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_PROBE = r"""
 import json, django
 django.setup()
+from django.conf import settings
+# Production requires REDIS_URL; the probe keeps the cache in-process so the suite needs
+# no Redis server (caches are created on first use, after this line).
+settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 call_command("collectstatic", verbosity=0, interactive=False)
@@ -75,6 +79,7 @@ def production(tmp_path_factory):
         "STATIC_ROOT": str(tmp / "static"),
         "MEDIA_ROOT": str(tmp / "media"),
         "DJANGO_ADMIN_URL": "backstage/",
+        "REDIS_URL": "redis://127.0.0.1:1/0",  # required, never contacted (see the probe)
         "LOG_LEVEL": "ERROR",
     }
     result = subprocess.run(

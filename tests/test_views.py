@@ -34,7 +34,7 @@ def test_home_and_blog_list_show_newest_published_posts_first(client):
 def test_list_cards_show_the_thumbnail(client):
     make_post(title="Pictured", thumb_image=image_file("thumb.jpg"))
     html = client.get("/blog/").content.decode()
-    assert 'src="/media/posts/' in html and "thumb" in html
+    assert 'src="/media/renditions/posts/' in html and "thumb" in html
 
 
 def test_empty_blog_says_so(client):
@@ -97,7 +97,7 @@ def test_post_page_shows_everything_a_reader_needs(client):
     assert "<title>Sourdough · Folio</title>" in html
     assert 'id="starter"' in html and "Feed it daily." in html
     assert "Slowly" in html and "<em>bread</em>" in html
-    assert 'alt="Photo of Maya Lind"' in html and "/media/posts/" in html
+    assert 'alt="Photo of Maya Lind"' in html and "/media/renditions/posts/" in html
     assert f'href="{before.get_absolute_url()}"' in html
     assert f'href="{after.get_absolute_url()}"' in html
     assert f'href="{tag.get_absolute_url()}"' in html
@@ -173,8 +173,9 @@ def test_query_counts_do_not_grow_with_posts(client, django_assert_max_num_queri
         "author": author.get_absolute_url(),
         "tag": tag.get_absolute_url(),
     }[page]
-    # list: count + page; detail: post, tags, previous, next; author/tag: object, count, page
-    with django_assert_max_num_queries(4):
+    # list: count + page; detail: post, tags, previous, next, related;
+    # author/tag: object, count, page
+    with django_assert_max_num_queries(5 if page == "detail" else 4):
         assert client.get(url).status_code == 200
 
 

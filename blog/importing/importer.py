@@ -21,10 +21,12 @@ from urllib.parse import urlsplit
 import django
 from django.conf import settings
 from django.db import DatabaseError, transaction
+from django.urls import resolve, reverse
 
 from authors.models import Author
 from blog import changes
-from blog.models import Post, Tag
+from blog.models import Post, Redirect, Tag
+from folio.images import renditions_in_background
 
 from . import frontmatter, images, records
 from .errors import ImportFileError
@@ -122,7 +124,7 @@ class _Importer:
 
     # -- the run -------------------------------------------------------------------
 
-    def run(self, progress=None) -> ImportResult:
+    def _run(self, progress):
         self.existing_posts = {
             row["source_path"]: row
             for row in Post.objects.exclude(source_path="").values(
@@ -146,6 +148,13 @@ class _Importer:
         post_files = self._files(self.site.posts_dir, None, recursive=True)
         self._posts(post_files, progress)
         return self.result
+
+    def run(self, progress=None) -> ImportResult:
+        # Each file is written in its own transaction; what derives from the content
+        # (search index, page cache) is brought up to date once, for the whole run,
+        # when it ends. Image renditions are made in threads meanwhile.
+        with renditions_in_background(), changes.batch():
+            return self._run(progress)
 
     def _files(self, directory: Path, suffixes, recursive):
         if not directory.is_dir():
@@ -392,6 +401,7 @@ class _Importer:
         except ImportFileError as exc:
             self._report(source, "post", Action.ERROR, str(exc))
             return
+        self._check_address(record)
         action = Action.UPDATED if existing else Action.CREATED
         report = self._report(source, "post", action, warnings=record.warnings)
         if self.dry_run:
@@ -423,6 +433,10 @@ class _Importer:
         post.source_hash = digest
         post.save()
         self._set_tags(post, [self._tag_pk(ref) for ref in record.tags], existing)
+        old_path = _permalink_path(record.extra.get("permalink"))
+        if old_path and old_path != post.get_absolute_url():
+            # The old site served this post elsewhere: keep that address working.
+            Redirect.objects.record_move(old_path, post.get_absolute_url())
         # Stamped after the last write, so "updated > imported_at" means an edit since.
         Post.objects.filter(pk=post.pk).update(imported_at=post.updated)
 
@@ -437,6 +451,17 @@ class _Importer:
             through = Post.tags.through
             through.objects.bulk_create(through(post_id=post.pk, tag_id=pk) for pk in tag_ids)
             changes.notify(post_ids=[post.pk], tag_ids=tag_ids)
+
+    @staticmethod
+    def _check_address(record):
+        """Warn when another page of this site answers at the post's address."""
+        path = reverse("blog:post-detail", kwargs={"slug": record.slug})
+        match = resolve(path)
+        if match.view_name != "blog:post-detail":
+            record.warnings.append(
+                f"{path} is also the address of the site's {match.view_name} page, which wins; "
+                "give the post another slug in the admin"
+            )
 
     def _claim_slug(self, slug, source):
         other = self.slugs_seen.get(slug)
@@ -459,6 +484,19 @@ def _is_url(text):
         return bool(urlsplit(text).scheme)
     except ValueError:
         return False
+
+
+def _permalink_path(value):
+    """'/blog/some-slug' as the path a request for it would carry: '/blog/some-slug/'."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        path = urlsplit(value.strip()).path
+    except ValueError:  # e.g. an unclosed IPv6 host: not a path on this site
+        return None
+    if not path.startswith("/") or path.startswith("//"):
+        return None
+    return path if path.endswith("/") or "." in path.rsplit("/", 1)[-1] else path + "/"
 
 
 def _worker_settings():

@@ -227,7 +227,7 @@ def static_path(site: Site, url: str, what: str, warnings: list, site_host: str 
     try:
         return site.relative(site.resolve(relative, base=site.static_dir, what=what))
     except ImportFileError as exc:
-        warnings.append(f"{what}: {exc}")
+        warnings.append(f"{exc}; imported without it")
         return None
 
 

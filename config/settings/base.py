@@ -36,11 +36,14 @@ INSTALLED_APPS = [
     "markdownx",
     "authors",
     "blog",
+    "search",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above sessions/CSRF/auth: a cached page is served without running them.
+    "folio.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -160,6 +163,24 @@ LOGGING = {
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 # Serve uploaded media from Django itself (fine for one machine; see docs/deploy.md).
 SERVE_MEDIA = os.environ.get("FOLIO_SERVE_MEDIA", "true").lower() == "true"
+
+# Readers: sitemap, image renditions, and the shared template tags (folio_tags).
+INSTALLED_APPS += ["django.contrib.sitemaps", "imagekit", "folio"]
+# Renditions are made once, when their source image is saved, and assumed to exist
+# afterwards: pages never check for them (no query or file-system call per image).
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "folio.images.RenditionsGeneratedOnSave"
+IMAGEKIT_CACHEFILE_DIR = "renditions"
+# Names renditions from the source's path and the spec's size (no per-save hashing).
+IMAGEKIT_SPEC_CACHEFILE_NAMER = "folio.images.rendition_name"
+# The page cache (folio/pagecache.py). Invalidation is exact (every write replaces the
+# generations of the pages it affects), so pages may stay in our cache for long; what
+# proxies and browsers keep cannot be invalidated, so their lifetimes stay short.
+FOLIO_PAGE_CACHE = os.environ.get("FOLIO_PAGE_CACHE", "true").lower() == "true"
+FOLIO_PAGE_CACHE_SECONDS = int(os.environ.get("FOLIO_PAGE_CACHE_SECONDS", 60 * 60 * 24))
+FOLIO_PAGE_MAX_AGE = int(os.environ.get("FOLIO_PAGE_MAX_AGE", 60))
+FOLIO_PAGE_SHARED_MAX_AGE = int(os.environ.get("FOLIO_PAGE_SHARED_MAX_AGE", 30))
+# No cached lifetime reaches past the next scheduled publish time this returns.
+FOLIO_PAGE_CACHE_HORIZON = "blog.caching.next_scheduled_publish"
 
 # Imported and uploaded images: byte and pixel limits (larger pixel counts are
 # refused as possible decompression bombs before any pixel is decoded).

@@ -42,3 +42,30 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# The page cache and sessions are shared by every gunicorn worker (and every app
+# server), so production needs a real shared cache: an in-process cache would let
+# one worker serve a page another worker's write has already invalidated.
+required_env("REDIS_URL")  # read by base.cache_from_env()
+# Sessions read from Redis and survive a Redis restart because they are also in the
+# database; the cache is not the only copy of anyone's login.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Uploads and collected static files live outside the code checkout; base.py reads
+# MEDIA_ROOT and STATIC_ROOT from the environment (docs/deploy.md says where).
+
+# Everything to stdout: systemd/journald (or the container runtime) collects it.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "plain",
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES
+from .base import BASE_DIR, CACHES, DATABASES
 
 DEBUG = False
 SECRET_KEY = "django-insecure-test-key"
@@ -28,5 +28,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# Tests that exercise the page cache turn it on (tests/test_caching.py); the rest see
+# every write on the next request without having to run on-commit callbacks.
+FOLIO_PAGE_CACHE = False
+# Runs of the suite sharing one Redis database must not see each other's pages.
+CACHES["default"]["KEY_PREFIX"] = f"folio-test-{os.getpid()}"
 # django-axes logs every login at INFO; in tests that is noise around real failures.
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # noqa: F405

@@ -1,0 +1,188 @@
+"""Responsive renditions of uploaded images, through django-imagekit.
+
+A model declares ``hero = Renditions("image", widths=(640, 1024, 1600), ratio=(16, 9))``:
+that adds one imagekit ``ImageSpecField`` per width and format (the source's own
+format and WebP), generated once when the source is saved (the Optimistic strategy,
+see ``IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY``) and never checked for on a request,
+so a list of thirty cards costs no query and no file-system call per image.
+
+Whether the source is a usable image is decided on save, by :func:`image_size`, and
+stored in the model's ``<source>_width``/``<source>_height`` fields: a missing or
+broken file leaves them empty, and pages then show no image instead of a broken one.
+"""
+
+import logging
+import posixpath
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.core.files.images import get_image_dimensions
+from imagekit.cachefiles.strategies import Optimistic
+from imagekit.models import ImageSpecField
+from pilkit.processors import ResizeToFill
+
+logger = logging.getLogger(__name__)
+
+FORMATS = {"": None, "webp": "WEBP"}  # suffix -> format; None keeps the source's format
+
+
+def image_size(field_file) -> tuple[int | None, int | None]:
+    """(width, height) of an image file, or (None, None) if it is missing or not an image."""
+    if not field_file:
+        return None, None
+    # A fresh upload is open and must stay open until the storage saves it; a file
+    # opened here (from storage) is closed again.
+    opened_here = getattr(field_file, "_file", None) is None
+    try:
+        width, height = get_image_dimensions(field_file)
+    except (OSError, ValueError) as error:
+        logger.warning("Image %s cannot be read: %s", field_file.name, error)
+        return None, None
+    finally:
+        if opened_here:
+            field_file.close()
+    return (width, height) if width and height else (None, None)
+
+
+def rendition_name(spec):
+    """Where a rendition lives: ``renditions/<source without extension>/<w>x<h>q<q>.<ext>``.
+
+    imagekit's default namer hashes a pickle of the whole spec, and imagekit names
+    every rendition of a source on every save of its model (12 per post), which made
+    that hashing the largest cost of a bulk import. Source names are unique in media
+    storage (imported images even carry their content hash), so the source's path plus
+    what the spec does names a rendition just as well, for nothing.
+    """
+    resize = spec.processors[0]
+    stem, extension = posixpath.splitext(spec.source.name)
+    if spec.format:
+        extension = "." + spec.format.lower()
+    quality = spec.options.get("quality", "")
+    size = f"{resize.width}x{resize.height}q{quality}"
+    return posixpath.join(settings.IMAGEKIT_CACHEFILE_DIR, stem, size + extension.lower())
+
+
+class RenditionsGeneratedOnSave(Optimistic):
+    """Imagekit's Optimistic strategy, except that a source that cannot be read is
+    logged and skipped (a missing image must never make a save, or an import, fail),
+    and that inside :func:`renditions_in_background` the work goes to threads."""
+
+    def on_source_saved(self, file):
+        background = _background.get()
+        if background is not None:
+            background.submit(file)
+        else:
+            _generate(file)
+
+
+def _generate(file):
+    try:
+        file.generate()
+    except Exception as error:  # Pillow raises many types for bad input.
+        logger.warning("No rendition %s: %s", file.name, error)
+
+
+class _Background:
+    def __init__(self, workers):
+        self.executor = ThreadPoolExecutor(workers, thread_name_prefix="renditions")
+        self.seen = set()
+
+    def submit(self, file):
+        # Many saves share one source image (an import): each rendition is made once.
+        if file.name not in self.seen:
+            self.seen.add(file.name)
+            self.executor.submit(_generate, file)
+
+
+_background = ContextVar("folio_renditions_in_background", default=None)
+
+
+@contextmanager
+def renditions_in_background(workers=2):
+    """Saves inside the block hand their renditions to threads, each rendition once;
+    the block ends when all are made. Pillow releases the GIL while it resizes and
+    encodes, so a bulk writer (the importer) keeps writing meanwhile."""
+    if _background.get() is not None:
+        yield
+        return
+    background = _Background(workers)
+    token = _background.set(background)
+    try:
+        yield
+    finally:
+        _background.reset(token)
+        background.executor.shutdown(wait=True)
+
+
+class Renditions:
+    """Declares the renditions of one image field; on an instance, a :class:`RenditionSet`."""
+
+    def __init__(self, source, *, widths, ratio, quality=82):
+        self.source = source
+        self.widths = tuple(sorted(widths))
+        self.ratio = ratio
+        self.quality = quality
+
+    def height(self, width):
+        return round(width * self.ratio[1] / self.ratio[0])
+
+    def spec_name(self, width, suffix):
+        return f"{self.name}_{width}" + (f"_{suffix}" if suffix else "")
+
+    def contribute_to_class(self, cls, name):
+        self.name = name
+        for width in self.widths:
+            for suffix, fmt in FORMATS.items():
+                spec = ImageSpecField(
+                    source=self.source,
+                    processors=[ResizeToFill(width, self.height(width))],
+                    format=fmt,
+                    # WebP's default effort (method 4) is 4x slower to encode than
+                    # method 2 for a few percent smaller files.
+                    options={"quality": self.quality, **({"method": 2} if fmt else {})},
+                )
+                cls.add_to_class(self.spec_name(width, suffix), spec)
+        setattr(cls, name, self)
+
+    def __get__(self, instance, owner=None):
+        return self if instance is None else RenditionSet(self, instance)
+
+
+class RenditionSet:
+    """The renditions of one image on one object; false when there is no usable image."""
+
+    def __init__(self, renditions, instance):
+        self.renditions = renditions
+        self.instance = instance
+
+    def __bool__(self):
+        source = self.renditions.source
+        return bool(getattr(self.instance, source)) and bool(
+            getattr(self.instance, f"{source}_width")
+        )
+
+    def url(self, width, suffix=""):
+        return getattr(self.instance, self.renditions.spec_name(width, suffix)).url
+
+    def srcset(self, suffix=""):
+        return ", ".join(f"{self.url(w, suffix)} {w}w" for w in self.renditions.widths)
+
+    @property
+    def fallback_url(self):
+        """For browsers that read neither srcset nor WebP: a middle width."""
+        widths = self.renditions.widths
+        return self.url(widths[len(widths) // 2])
+
+    @property
+    def largest_url(self):
+        return self.url(self.width)
+
+    @property
+    def width(self):
+        return self.renditions.widths[-1]
+
+    @property
+    def height(self):
+        return self.renditions.height(self.width)

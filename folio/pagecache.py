@@ -1,0 +1,317 @@
+"""The page cache: rendered public pages, served without touching the database.
+
+A public view opts in with :func:`public_page` (function views) or
+:class:`PublicPageMixin` (class-based views). :class:`PageCacheMiddleware` then
+
+* answers anonymous GET/HEAD requests from the cache (before sessions, CSRF and
+  authentication run, so a hit costs no database query),
+* stores the rendered page of an anonymous request, and
+* gives every public page ``ETag``, ``Last-Modified`` and a ``Cache-Control`` fit for
+  a shared proxy or CDN, and answers conditional requests with 304.
+
+A page rendered for a logged-in user is never stored and is sent ``private, no-store``.
+
+Invalidation uses generations rather than deleting pages (we cannot list the keys of
+every page that shows a post). Every stored page records the *generation token* of
+each thing it shows; writing that thing replaces its token, which makes every page
+that recorded the old token stale at once. What a page depends on:
+
+* ``"site"`` -- every page. Replaced for changes too wide to track (a whole import).
+* ``"lists"`` -- every page that lists content (home, lists, author and tag pages,
+  feeds, sitemap): the default. Replaced by every content change.
+* ``"<app_label>.<model>:<pk>"`` -- a page that shows only particular objects (a
+  post page: the post, its author, its tags, its neighbours) names them with
+  :func:`depends_on` and is then *not* a list page, so editing one post leaves the
+  other post pages cached.
+
+Time is the other source of change: a scheduled post appears when its time comes,
+with no write at all. Every page is stored with the *horizon* -- the next moment a
+scheduled post goes live (``settings.FOLIO_PAGE_CACHE_HORIZON`` names the function
+that finds it) -- and no cache lifetime, in this cache or in the ``Cache-Control``
+sent to proxies and browsers, reaches past it.
+"""
+
+import hashlib
+import math
+import time
+import uuid
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+)
+from django.utils.http import http_date
+from django.utils.module_loading import import_string
+
+SITE = "site"
+LISTS = "lists"
+_PREFIX = "pagecache"
+_HORIZON_KEY = f"{_PREFIX}:horizon"
+_NO_HORIZON = "none"  # cached "no post is scheduled"
+_ENTRY_FORMAT = 1
+# Each worker keeps its most recently served pages in memory too. They are checked
+# against the shared generations on every request like the shared copy, so this saves
+# moving the page out of Redis (and a round trip), never freshness.
+_LOCAL_PAGES = {}
+_LOCAL_PAGES_MAX = 200
+
+
+def key_for(obj):
+    """The dependency name of a model instance: ``"blog.post:42"``."""
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def model_key(model, pk):
+    return f"{model._meta.label_lower}:{pk}"
+
+
+def _generation_key(name):
+    return f"{_PREFIX}:gen:{name}"
+
+
+# -- Marking pages ---------------------------------------------------------------
+
+
+class _PublicPage:
+    """What the view told us about the page it is rendering."""
+
+    def __init__(self):
+        self.objects = set()
+
+
+def public_page(view):
+    """Mark a view's pages as public: cacheable, conditional, proxy-friendly.
+
+    Apply it to views whose output is the same for every anonymous reader. Pages
+    rendered for a logged-in user are sent ``no-store`` and never cached.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            response = view(request, *args, **kwargs)
+            add_never_cache_headers(response)
+            return response
+        request.public_page = _PublicPage()
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class PublicPageMixin:
+    """:func:`public_page` for class-based views."""
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return public_page(super().as_view(**initkwargs))
+
+
+def depends_on(request, *objects):
+    """Declare that this page shows only these objects (``None`` is ignored).
+
+    An object is a model instance or a dependency name of its own (a string).
+    Without it a public page counts as a list page and changes with any content.
+    """
+    page = getattr(request, "public_page", None)
+    if page is not None:
+        page.objects.update(
+            obj if isinstance(obj, str) else key_for(obj) for obj in objects if obj is not None
+        )
+
+
+# -- Invalidation ------------------------------------------------------------------
+
+
+def invalidate(*names):
+    """Make every cached page that depends on one of these names stale.
+
+    ``LISTS`` is always included: whatever changed, some list shows it. Runs after the
+    current transaction commits, so no request can re-cache the old content in between.
+    """
+    keys = [_generation_key(name) for name in {LISTS, *names}]
+    transaction.on_commit(lambda: _replace_generations(keys), robust=True)
+
+
+def invalidate_everything():
+    """Make every cached page stale (an import, a change to site-wide settings)."""
+    invalidate(SITE)
+
+
+def _replace_generations(keys):
+    cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+    # A write may have scheduled, re-dated or published a post.
+    cache.delete(_HORIZON_KEY)
+
+
+# -- The horizon: the next scheduled publish time ----------------------------------
+
+
+def _horizon(cached_value, now):
+    """The next publish time as a timestamp (None if nothing is scheduled)."""
+    if cached_value == _NO_HORIZON:
+        return None
+    if cached_value is not None and cached_value > now:
+        return cached_value
+    next_publish = import_string(settings.FOLIO_PAGE_CACHE_HORIZON)()
+    if next_publish is None:
+        cache.set(_HORIZON_KEY, _NO_HORIZON, timeout=settings.FOLIO_PAGE_CACHE_SECONDS)
+        return None
+    horizon = next_publish.timestamp()
+    cache.set(_HORIZON_KEY, horizon, timeout=max(1, math.ceil(horizon - now)))
+    return horizon
+
+
+# -- The middleware --------------------------------------------------------------
+
+
+class PageCacheMiddleware:
+    """Serve and store public pages; put it right after WhiteNoise.
+
+    Above the session, CSRF and authentication middleware so that a hit runs none of
+    them; the headers those add to a public page (``Vary``, ``X-Frame-Options``) are
+    stored with it, since the page is stored on its way back up through this layer.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        now = time.time()
+        if not settings.FOLIO_PAGE_CACHE:
+            # Nothing is cached, here or by proxies; pages still answer conditional GET.
+            response = self.get_response(request)
+            if not _is_public(request, response):
+                return response
+            return self._respond(request, self._entry(request, response, now, None, now), now)
+
+        page_key = _page_key(request)
+        # Logged-in readers never share pages: skip the lookup for anyone with a session.
+        anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
+        local = _LOCAL_PAGES.get(page_key) if anonymous else None
+        keys = [_HORIZON_KEY, _generation_key(SITE), _generation_key(LISTS)]
+        if local is not None:
+            keys += local["generations"]  # everything needed to check it, in one round trip
+        elif anonymous:
+            keys.append(page_key)
+        known = cache.get_many(keys)
+        horizon = _horizon(known.get(_HORIZON_KEY), now)
+        entry = local or known.get(page_key)
+        if entry is not None and self._is_fresh(entry, known, horizon, now):
+            if local is None:
+                _remember(page_key, entry)
+            return self._respond(request, entry, now)
+        _LOCAL_PAGES.pop(page_key, None)
+
+        response = self.get_response(request)
+        if not _is_public(request, response):
+            return response
+        expires = now + settings.FOLIO_PAGE_CACHE_SECONDS
+        if horizon is not None:
+            expires = min(expires, horizon)
+        entry = self._entry(request, response, now, horizon, expires)
+        # Store only if no write was committed while we rendered: a page rendered
+        # from the old content must not be recorded under the new generations.
+        if self._record_generations(entry, known):
+            cache.set(page_key, entry, timeout=max(1, math.ceil(expires - now)))
+            _remember(page_key, entry)
+        return self._respond(request, entry, now, response)
+
+    @staticmethod
+    def _is_fresh(entry, known, horizon, now):
+        if entry.get("format") != _ENTRY_FORMAT or entry["horizon"] != horizon:
+            return False
+        if entry["expires"] <= now:
+            return False
+        generations = entry["generations"]
+        wanted = [key for key in generations if key not in known]
+        current = {**known, **(cache.get_many(wanted) if wanted else {})}
+        return all(current.get(key) == token for key, token in generations.items())
+
+    @staticmethod
+    def _entry(request, response, now, horizon, expires):
+        content = response.content
+        objects = request.public_page.objects
+        names = [SITE, *sorted(objects)] if objects else [SITE, LISTS]
+        return {
+            "format": _ENTRY_FORMAT,
+            "names": names,
+            "generations": {},
+            "horizon": horizon,
+            "expires": expires,
+            "modified": math.floor(now),
+            "etag": f'"{hashlib.md5(content).hexdigest()}"',
+            "status": response.status_code,
+            "headers": [
+                (name, value)
+                for name, value in response.headers.items()
+                if name.lower() not in {"cache-control", "etag", "last-modified", "expires"}
+            ],
+            "content": content,
+        }
+
+    @staticmethod
+    def _record_generations(entry, known):
+        """Fill in the entry's generation tokens; False if a write happened meanwhile."""
+        keys = [_generation_key(name) for name in entry["names"]]
+        lists_key = _generation_key(LISTS)
+        current = cache.get_many({*keys, lists_key})
+        if current.get(lists_key) != known.get(lists_key):
+            return False  # every write replaces the "lists" generation
+        for key in keys:
+            if key not in current:  # first page to depend on it: start its generations
+                current[key] = uuid.uuid4().hex
+                if not cache.add(key, current[key], timeout=None):
+                    return False  # someone else started it first; try next time
+        entry["generations"] = {key: current[key] for key in keys}
+        return True
+
+    @staticmethod
+    def _respond(request, entry, now, response=None):
+        if response is None:
+            response = HttpResponse(entry["content"], status=entry["status"])
+            for name, value in entry["headers"]:
+                response.headers[name] = value
+        remaining = max(0, math.floor(entry["expires"] - now))
+        response.headers["ETag"] = entry["etag"]
+        response.headers["Last-Modified"] = http_date(entry["modified"])
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=min(settings.FOLIO_PAGE_MAX_AGE, remaining),
+            s_maxage=min(settings.FOLIO_PAGE_SHARED_MAX_AGE, remaining),
+        )
+        return get_conditional_response(
+            request, etag=entry["etag"], last_modified=entry["modified"], response=response
+        )
+
+
+def _remember(page_key, entry):
+    if len(_LOCAL_PAGES) >= _LOCAL_PAGES_MAX:
+        _LOCAL_PAGES.pop(next(iter(_LOCAL_PAGES)), None)  # the oldest
+    _LOCAL_PAGES[page_key] = entry
+
+
+def _page_key(request):
+    url = request.build_absolute_uri().encode()
+    return f"{_PREFIX}:page:{hashlib.md5(url).hexdigest()}"
+
+
+def _is_public(request, response):
+    """Is this a public page that may be shown to any other anonymous reader?"""
+    return (
+        getattr(request, "public_page", None) is not None
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies  # a CSRF or session cookie is this reader's alone
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the page holds a token
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )

@@ -1,0 +1,114 @@
+"""Keeping the search index in step with the posts.
+
+Every write path reports to :data:`blog.changes.content_changed` (per-object saves
+through model signals, bulk paths through ``notify()``); :func:`sync` listens and
+rewrites the documents of the posts concerned, inside the writer's transaction, so
+the index commits or rolls back with the change itself.
+"""
+
+import re
+
+from django.db import transaction
+from django.dispatch import receiver
+
+from authors.models import Author
+from blog.changes import content_changed
+from blog.models import Post, Tag
+from folio.rendering import html_to_text
+
+from .backends import Document, get_backend
+
+BATCH_SIZE = 500
+# Never index the snippet marks (or NUL, which PostgreSQL text refuses).
+_UNINDEXABLE = re.compile("[\x00\ue000\ue001]")
+
+
+def _clean(text):
+    return _UNINDEXABLE.sub("", text)
+
+
+def document_for(post) -> Document:
+    """The text a reader can see of this post, by field (needs author and tags loaded)."""
+    return Document(
+        post_id=post.pk,
+        title=_clean(post.title),
+        subtitle=_clean(post.subtitle),
+        excerpt=_clean(html_to_text(post.excerpt_html)),
+        body=_clean(html_to_text(post.body_html)),
+        tags="\n".join(_clean(tag.name) for tag in post.tags.all()),
+        author=_clean(post.author.name) if post.author else "",
+    )
+
+
+def _posts(post_ids):
+    return (
+        Post.objects.filter(pk__in=post_ids)
+        .select_related("author")
+        .prefetch_related("tags")
+        .only(
+            "title",
+            "subtitle",
+            "excerpt_html",
+            "body_html",
+            "author__first_name",
+            "author__last_name",
+        )
+    )
+
+
+def index_posts(post_ids):
+    """Rewrite the documents of these posts; posts that no longer exist are removed."""
+    backend = get_backend()
+    post_ids = sorted(set(post_ids))
+    for start in range(0, len(post_ids), BATCH_SIZE):
+        chunk = post_ids[start : start + BATCH_SIZE]
+        backend.replace(chunk, [document_for(post) for post in _posts(chunk)])
+
+
+def rebuild(progress=None) -> int:
+    """Index every post from scratch; returns how many. ``progress(done, total)``."""
+    backend = get_backend()
+    post_ids = list(Post.objects.order_by("pk").values_list("pk", flat=True))
+    with transaction.atomic():
+        backend.clear()
+        for start in range(0, len(post_ids), BATCH_SIZE):
+            chunk = post_ids[start : start + BATCH_SIZE]
+            backend.replace((), [document_for(post) for post in _posts(chunk)])
+            if progress:
+                progress(start + len(chunk), len(post_ids))
+        backend.optimize()
+    return len(post_ids)
+
+
+def _posts_of_renamed(relation, names, changed_post_ids):
+    """Posts of these authors or tags (``{pk: name}``) whose documents hold an old name.
+
+    A tagging change reports the tag as well (its page changed); re-indexing all of
+    the tag's posts every time would make a bulk import quadratic. They only need new
+    documents when the name itself changed, which any one of their documents tells.
+    """
+    backend = get_backend()
+    position = ("author", "tags").index(relation)
+    stale = set()
+    for pk, name in names.items():
+        others = Post.objects.filter(**{relation: pk}).exclude(pk__in=changed_post_ids)
+        sample = others.values_list("pk", flat=True).first()
+        if sample is None:
+            continue
+        indexed = backend.indexed_names(sample)
+        if indexed is None or _clean(name) not in indexed[position].split("\n"):
+            stale.update(others.values_list("pk", flat=True))
+    return stale
+
+
+@receiver(content_changed, dispatch_uid="folio-search-index")
+def sync(sender, post_ids=frozenset(), author_ids=frozenset(), tag_ids=frozenset(), **kwargs):
+    stale = set(post_ids)
+    if author_ids:
+        names = {author.pk: author.name for author in Author.objects.filter(pk__in=author_ids)}
+        stale |= _posts_of_renamed("author", names, post_ids)
+    if tag_ids:
+        names = dict(Tag.objects.filter(pk__in=tag_ids).values_list("pk", "name"))
+        stale |= _posts_of_renamed("tags", names, post_ids)
+    if stale:
+        index_posts(stale)

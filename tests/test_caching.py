@@ -1,0 +1,338 @@
+"""The page cache: hits without queries, exact invalidation, conditional GET, headers.
+
+Every test runs against the in-process cache and, when REDIS_URL is set, against Redis.
+"""
+
+import os
+import time
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import http_date
+
+from blog.changes import notify
+from blog.models import Post, Tag
+from folio import pagecache
+from tests.factories import make_author, make_post, make_tag
+
+pytestmark = pytest.mark.django_db
+
+REDIS_URL = os.environ.get("REDIS_URL")
+
+
+@pytest.fixture(
+    params=[
+        "locmem",
+        pytest.param(
+            "redis",
+            marks=[
+                pytest.mark.redis,
+                pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set"),
+            ],
+        ),
+    ]
+)
+def page_cache(request, settings, django_capture_on_commit_callbacks):
+    """The page cache switched on, on a clean slate, with each backend."""
+    if request.param == "redis":
+        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    else:
+        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    settings.CACHES = {"default": {**backend, "KEY_PREFIX": f"folio-test-{os.getpid()}"}}
+    settings.FOLIO_PAGE_CACHE = True
+    with django_capture_on_commit_callbacks(execute=True):
+        pagecache.invalidate_everything()
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run a write as if its transaction committed (on-commit callbacks run)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def site():
+    author = make_author(first_name="Maya", last_name="Lind")
+    tag = make_tag("Baking")
+    category = make_tag("Bread", kind=Tag.Kind.CATEGORY)
+    old = make_post(title="Old post", slug="old", author=author, tags=[tag, category])
+    middle = make_post(
+        title="Middle post",
+        slug="middle",
+        author=author,
+        tags=[tag],
+        publish_at=old.publish_at + timedelta(hours=2),
+    )
+    new = make_post(
+        title="New post", slug="new", author=author, publish_at=old.publish_at + timedelta(hours=4)
+    )
+    return {"author": author, "tag": tag, "category": category, "posts": (old, middle, new)}
+
+
+def public_urls(site):
+    return [
+        reverse("home"),
+        reverse("blog:post-list"),
+        site["posts"][0].get_absolute_url(),
+        site["author"].get_absolute_url(),
+        site["tag"].get_absolute_url(),
+        site["category"].get_absolute_url(),
+    ]
+
+
+def is_cached(client, url):
+    """True if the page came from the cache: no template was rendered for it."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return not response.templates
+
+
+def test_public_pages_are_served_from_the_cache_without_queries(
+    page_cache, site, client, django_assert_num_queries
+):
+    for url in public_urls(site):
+        first = client.get(url)
+        assert first.status_code == 200
+        with django_assert_num_queries(0):
+            second = client.get(url)
+        assert second.status_code == 200
+        assert second.content == first.content
+        assert second["ETag"] == first["ETag"]
+        # Headers added below the cache layer are kept with the page.
+        assert second["X-Frame-Options"] == first["X-Frame-Options"] == "DENY"
+        assert "Cookie" in second["Vary"]
+
+
+def test_public_pages_carry_validators_and_shared_cache_headers(page_cache, site, client):
+    for url in public_urls(site):
+        response = client.get(url)
+        cache_control = response["Cache-Control"]
+        assert "public" in cache_control
+        assert "max-age=60" in cache_control and "s-maxage=30" in cache_control
+        assert response["ETag"].startswith('"') and response["Last-Modified"]
+
+
+def test_conditional_get_answers_304_until_the_page_changes(page_cache, site, client, commit):
+    url = site["posts"][1].get_absolute_url()
+    response = client.get(url)
+    etag, modified = response["ETag"], response["Last-Modified"]
+
+    not_modified = client.get(url, headers={"if-none-match": etag})
+    assert not_modified.status_code == 304 and not_modified.content == b""
+    assert client.get(url, headers={"if-modified-since": modified}).status_code == 304
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=5)), commit():
+        site["posts"][1].title = "Middle post, revised"
+        site["posts"][1].save()
+    changed = client.get(url, headers={"if-none-match": etag})
+    assert changed.status_code == 200 and "Middle post, revised" in changed.content.decode()
+    assert changed["ETag"] != etag
+
+
+def test_conditional_get_works_with_the_cache_switched_off(site, client, settings):
+    settings.FOLIO_PAGE_CACHE = False
+    url = site["posts"][0].get_absolute_url()
+    response = client.get(url)
+    assert "max-age=0" in response["Cache-Control"] and "s-maxage=0" in response["Cache-Control"]
+    assert client.get(url, headers={"if-none-match": response["ETag"]}).status_code == 304
+
+
+def test_pages_for_logged_in_staff_are_never_shared(page_cache, site, staff_client):
+    client = Client()  # staff_client is the logged-in `client` fixture
+    url = site["posts"][0].get_absolute_url()
+    staff_response = staff_client.get(url)
+    assert staff_response.status_code == 200
+    assert "no-store" in staff_response["Cache-Control"]
+    assert "private" in staff_response["Cache-Control"]
+    assert "ETag" not in staff_response
+    # Nothing was stored for the staff request: an anonymous reader gets a fresh render.
+    assert not is_cached(client, url)
+    # And a page cached for anonymous readers is not served to staff.
+    assert is_cached(client, url)
+    assert not is_cached(staff_client, url)
+
+
+def test_a_page_holding_a_csrf_token_is_never_cached(page_cache, client, settings):
+    settings.ROOT_URLCONF = "tests.pagecache_urls"
+    first = client.get("/form/")
+    assert "csrftoken" in first.cookies
+    assert "ETag" not in first and "public" not in first.get("Cache-Control", "")
+    assert client.get("/form/").content != first.content  # a fresh token each time
+    plain = client.get("/plain/")
+    assert "public" in plain["Cache-Control"]
+    assert client.get("/plain/", headers={"if-none-match": plain["ETag"]}).status_code == 304
+
+
+def test_publishing_a_draft_shows_it_on_the_next_request(page_cache, site, client, commit):
+    newest = site["posts"][2]
+    draft = make_post(
+        title="Fresh draft",
+        slug="fresh",
+        status=Post.Status.DRAFT,
+        publish_at=newest.publish_at + timedelta(hours=1),
+    )
+    for url in public_urls(site):
+        client.get(url)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    with commit():
+        draft.status = Post.Status.PUBLISHED
+        draft.save()
+    assert "Fresh draft" in client.get(reverse("home")).content.decode()
+    assert client.get(draft.get_absolute_url()).status_code == 200
+    # The newest post now links to it as its "next" post.
+    assert 'href="/blog/fresh/"' in client.get(newest.get_absolute_url()).content.decode()
+
+
+def test_editing_a_post_changes_exactly_the_pages_that_show_it(page_cache, site, client, commit):
+    old, middle, new = site["posts"]
+    older = make_post(title="Older", publish_at=old.publish_at - timedelta(days=30))
+    unrelated = make_post(title="Far away", publish_at=old.publish_at - timedelta(days=60))
+    # Posts sharing a tag with `new` and `unrelated` fill their "Keep reading" slots,
+    # so that neither page shows `old`.
+    travel = make_tag("Travel")
+    new.tags.add(travel)
+    unrelated.tags.add(travel)
+    for days in (90, 91):
+        make_post(tags=[travel], publish_at=old.publish_at - timedelta(days=days))
+    urls = [*public_urls(site), middle.get_absolute_url(), new.get_absolute_url()]
+    for url in [*urls, unrelated.get_absolute_url()]:
+        client.get(url)
+    with commit():
+        old.title = "Old post, renamed"
+        old.save()
+    # Its own page, every list, and its neighbours (which link to it) show the change.
+    for url in [*public_urls(site), middle.get_absolute_url(), older.get_absolute_url()]:
+        assert "Old post, renamed" in client.get(url).content.decode(), url
+    # A post page that does not show it stays cached.
+    assert is_cached(client, new.get_absolute_url())
+    assert is_cached(client, unrelated.get_absolute_url())
+
+
+def test_unpublishing_and_deleting_remove_the_post_everywhere(page_cache, site, client, commit):
+    old, middle, new = site["posts"]
+    for url in public_urls(site) + [middle.get_absolute_url()]:
+        client.get(url)
+    with commit():
+        old.status = Post.Status.DRAFT
+        old.save()
+    assert client.get(old.get_absolute_url()).status_code == 404
+    assert "Old post" not in client.get(reverse("home")).content.decode()
+    assert 'href="/blog/old/"' not in client.get(middle.get_absolute_url()).content.decode()
+
+    client.get(new.get_absolute_url())
+    with commit():
+        middle.delete()
+    assert client.get("/blog/middle/").status_code == 404
+    assert "Middle post" not in client.get(site["tag"].get_absolute_url()).content.decode()
+    assert 'href="/blog/middle/"' not in client.get(new.get_absolute_url()).content.decode()
+
+
+def test_editing_an_author_or_a_tag_updates_the_pages_that_show_them(
+    page_cache, site, client, commit
+):
+    post = site["posts"][0]
+    for url in public_urls(site):
+        client.get(url)
+    with commit():
+        site["author"].first_name = "Mayra"
+        site["author"].save()
+        site["tag"].name = "Patisserie"
+        site["tag"].save()
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "Mayra Lind" in html and "Patisserie" in html
+    assert "Mayra Lind" in client.get(reverse("home")).content.decode()
+    assert "Mayra Lind" in client.get(site["author"].get_absolute_url()).content.decode()
+    assert "Patisserie" in client.get(site["tag"].get_absolute_url()).content.decode()
+
+
+def test_a_bulk_change_makes_every_page_stale(page_cache, site, client, commit):
+    url = site["posts"][0].get_absolute_url()
+    client.get(url)
+    assert is_cached(client, url)
+    with commit():
+        notify(post_ids=range(1000, 1000 + 50))  # an import touching 50 other posts
+    assert not is_cached(client, url)
+
+
+def test_invalidation_waits_for_the_commit(
+    page_cache, site, client, django_capture_on_commit_callbacks
+):
+    post = site["posts"][0]
+    client.get(post.get_absolute_url())
+    with django_capture_on_commit_callbacks() as callbacks:
+        post.title = "Not committed yet"
+        post.save()
+    # Until the transaction commits, readers see the committed page.
+    assert "Not committed yet" not in client.get(post.get_absolute_url()).content.decode()
+    for callback in callbacks:
+        callback()
+    assert "Not committed yet" in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_scheduled_post_appears_at_its_time_without_any_write(page_cache, site, client):
+    now = timezone.now()
+    make_post(title="Scheduled post", slug="scheduled", publish_at=now + timedelta(minutes=10))
+    with time_machine.travel(now, tick=False):
+        home = client.get(reverse("home"))
+        assert "Scheduled post" not in home.content.decode()
+        assert "max-age=60" in home["Cache-Control"]
+    with time_machine.travel(now + timedelta(minutes=9, seconds=50), tick=False):
+        # Neither we nor a proxy may keep the page past the publish time.
+        home = client.get(reverse("home"))
+        assert "Scheduled post" not in home.content.decode()
+        assert "max-age=10" in home["Cache-Control"] and "s-maxage=10" in home["Cache-Control"]
+    with time_machine.travel(now + timedelta(minutes=10, seconds=1), tick=False):
+        assert "Scheduled post" in client.get(reverse("home")).content.decode()
+        newest = site["posts"][2].get_absolute_url()
+        assert 'href="/blog/scheduled/"' in client.get(newest).content.decode()
+        assert client.get("/blog/scheduled/").status_code == 200
+
+
+def test_scheduling_a_post_sooner_shortens_cached_lifetimes(page_cache, site, client, commit):
+    now = timezone.now()
+    with commit():
+        make_post(title="Later", slug="later", publish_at=now + timedelta(hours=5))
+    with time_machine.travel(now, tick=False):
+        client.get(reverse("home"))
+        with commit():
+            make_post(title="Sooner", slug="sooner", publish_at=now + timedelta(seconds=20))
+        assert "s-maxage=20" in client.get(reverse("home"))["Cache-Control"]
+    with time_machine.travel(now + timedelta(seconds=21), tick=False):
+        assert "Sooner" in client.get(reverse("home")).content.decode()
+
+
+def test_last_modified_is_when_the_page_was_rendered(page_cache, site, client):
+    with time_machine.travel(timezone.now() - timedelta(days=3), tick=False):
+        response = client.get(reverse("home"))
+        assert response["Last-Modified"] == http_date(time.time())
+
+
+@pytest.mark.parametrize("page", ["rss", "atom", "tag feed", "author feed", "year", "sitemap"])
+def test_feeds_archives_and_sitemap_are_cached_and_follow_edits(
+    page_cache, site, client, commit, django_assert_num_queries, page
+):
+    old = site["posts"][0]
+    url = {
+        "rss": "/blog/feed/",
+        "atom": "/blog/atom/",
+        "tag feed": f"/blog/tags/{site['tag'].slug}/feed/",
+        "author feed": f"/authors/{site['author'].slug}/feed/",
+        "year": f"/blog/{old.publish_at.year}/",
+        "sitemap": "/sitemap.xml",
+    }[page]
+    client.get(url)
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200
+    with commit():
+        old.title = "Old post, renamed"
+        old.status = Post.Status.DRAFT if page == "sitemap" else old.status
+        old.save()
+    html = client.get(url).content.decode()
+    if page == "sitemap":
+        assert "/blog/old/" not in html and "/blog/middle/" in html
+    else:
+        assert "Old post, renamed" in html

@@ -1,0 +1,110 @@
+import re
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image
+
+from blog.models import Post
+from tests.factories import image_file, make_author, make_post, make_tag
+
+pytestmark = pytest.mark.django_db
+
+
+def open_rendition(cachefile):
+    with default_storage.open(cachefile.name) as f:
+        image = Image.open(f)
+        image.load()
+        return image
+
+
+def test_renditions_are_generated_once_on_save_in_three_widths_and_two_formats():
+    post = make_post(image=image_file("hero.png", size=(2000, 1000), fmt="PNG"))
+    for width in (640, 1024, 1600):
+        original = open_rendition(getattr(post, f"hero_{width}"))
+        webp = open_rendition(getattr(post, f"hero_{width}_webp"))
+        assert original.format == "PNG" and webp.format == "WEBP"
+        assert original.size == webp.size == (width, width * 9 // 16)
+    author = make_author(photo=image_file("me.jpg", size=(500, 400)))
+    assert open_rendition(author.portrait_384).size == (384, 384)
+    assert open_rendition(author.portrait_96_webp).format == "WEBP"
+
+
+def test_pages_serve_picture_markup_with_srcset_sizes_dimensions_and_lazy_loading(client):
+    author = make_author(photo=image_file("me.jpg"))
+    make_post(title="First", author=author, image=image_file("one.jpg"))
+    make_post(title="Second", author=author, thumb_image=image_file("two.jpg"))
+    html = client.get("/").content.decode()
+    pictures = re.findall(r"<picture>.*?</picture>", html, re.S)
+    assert len(pictures) == 2
+    first, second = pictures
+    assert '<source type="image/webp" srcset="' in first
+    assert re.search(r'srcset="[^"]+ 640w, [^"]+ 1024w, [^"]+ 1600w"', first)
+    assert 'sizes="' in first and 'width="1600" height="900"' in first
+    # The featured card is what a reader sees first: it loads eagerly, the rest lazily.
+    assert 'loading="eager"' in first and 'fetchpriority="high"' in first
+    assert 'loading="lazy"' in second
+    webp_urls = re.findall(
+        r"(\S+) \d+w", re.search(r'type="image/webp" srcset="([^"]+)"', second)[1]
+    )
+    assert all(default_storage.exists(url.removeprefix("/media/")) for url in webp_urls)
+
+
+def _broken_post(kind):
+    if kind == "missing":
+        name = "posts/gone.jpg"
+    else:
+        name = default_storage.save("posts/not-an-image.jpg", ContentFile(b"plain text"))
+    author = make_author(slug=f"author-{kind}", photo=name)
+    tag = make_tag(f"Tag {kind}")
+    return make_post(slug=f"post-{kind}", image=name, thumb_image=name, author=author, tags=[tag])
+
+
+@pytest.mark.parametrize("kind", ["missing", "not an image"])
+def test_missing_or_broken_images_degrade_to_no_image_on_every_page(client, kind):
+    post = _broken_post(kind)
+    make_post(title="Neighbour", tags=list(post.tags.all()))  # related + previous/next
+    assert post.image_width is None and post.author.photo_width is None
+    urls = [
+        "/",
+        "/blog/",
+        post.get_absolute_url(),
+        post.author.get_absolute_url(),
+        post.tags.get().get_absolute_url(),
+        f"/blog/{post.publish_at.year}/",
+        "/blog/archive/",
+        "/blog/feed/",
+        "/blog/atom/",
+        "/sitemap.xml",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert "<picture>" not in html and "/media/renditions/" not in html, url
+
+
+def test_replacing_a_broken_image_brings_the_picture_back(client):
+    post = _broken_post("missing")
+    post.image = image_file("fixed.jpg")
+    post.save()
+    post.refresh_from_db()
+    assert (post.image_width, post.image_height) == (40, 30)
+    assert "<picture>" in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_saving_with_update_fields_keeps_image_sizes_in_step():
+    post = make_post()
+    post.image = default_storage.save("posts/later.jpg", image_file("later.jpg"))
+    post.save(update_fields=["image"])
+    assert Post.objects.get(pk=post.pk).image_width == 40
+
+
+@pytest.mark.django_db
+def test_renditions_are_named_by_source_and_size_and_exist_after_save():
+    post = make_post(image=image_file("hero shot.jpg", size=(800, 450)))
+    stem = post.image.name.rsplit(".", 1)[0]
+    assert post.hero_640.name == f"renditions/{stem}/640x360q82.jpg"
+    assert post.hero_640_webp.name == f"renditions/{stem}/640x360q82.webp"
+    assert default_storage.exists(post.hero_640.name)
+    assert default_storage.exists(post.hero_1600_webp.name)
