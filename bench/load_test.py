@@ -149,6 +149,9 @@ def main():
         "STATIC_ROOT": str(tmp / "static"),
         "MEDIA_ROOT": str(tmp / "media"),
         "DJANGO_ADMIN_URL": admin_path,
+        # Production caches pages in Redis (required); a database and prefix of its own.
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14"),
+        "CACHE_KEY_PREFIX": f"folio-load-{os.getpid()}",
         "LOG_LEVEL": "WARNING",
         "FOLIO_LOGIN_FAILURE_LIMIT": "1000",
     }
