@@ -253,7 +253,7 @@ class PostAdmin(MarkdownxModelAdmin):
         for post in queryset.exclude(status=status):
             post.status = status
             post.edited_by = request.user
-            post.save(update_fields=["status", "updated"])
+            post.save(update_fields=["status"])
             changed += 1
         verb = "published" if status == Post.Status.PUBLISHED else "unpublished"
         self.message_user(

@@ -125,7 +125,8 @@ class Post(models.Model):
     source_hash = models.CharField(max_length=64, blank=True, editable=False)
     imported_at = models.DateTimeField(null=True, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    # Stamped by save() (not auto_now), so an import can stamp imported_at identically.
+    updated = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = PostQuerySet.as_manager()
 
@@ -160,10 +161,19 @@ class Post(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, imported=False, **kwargs):
+        """Save, rendering the markdown and stamping ``updated``.
+
+        ``imported=True`` (the importer) stamps ``imported_at`` with the same instant,
+        so "updated after imported_at" means exactly "edited since the last import".
+        """
         self.render()
+        self.updated = timezone.now()
         update_fields = kwargs.get("update_fields")
-        derived = {"body_html", "excerpt_html", "word_count"}
+        derived = {"body_html", "excerpt_html", "word_count", "updated"}
+        if imported:
+            self.imported_at = self.updated
+            derived.add("imported_at")
         for field in ("image", "thumb_image"):
             if update_fields is None or field in update_fields:
                 size = image_size(getattr(self, field))

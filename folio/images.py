@@ -32,6 +32,16 @@ def image_size(field_file) -> tuple[int | None, int | None]:
     """(width, height) of an image file, or (None, None) if it is missing or not an image."""
     if not field_file:
         return None, None
+    bulk = _bulk.get()
+    if bulk is not None and getattr(field_file, "_committed", True):
+        # Inside bulk_image_writes() stored files do not change: read each one once.
+        if field_file.name not in bulk.sizes:
+            bulk.sizes[field_file.name] = _read_size(field_file)
+        return bulk.sizes[field_file.name]
+    return _read_size(field_file)
+
+
+def _read_size(field_file):
     # A fresh upload is open and must stay open until the storage saves it; a file
     # opened here (from storage) is closed again.
     opened_here = getattr(field_file, "_file", None) is None
@@ -67,12 +77,12 @@ def rendition_name(spec):
 class RenditionsGeneratedOnSave(Optimistic):
     """Imagekit's Optimistic strategy, except that a source that cannot be read is
     logged and skipped (a missing image must never make a save, or an import, fail),
-    and that inside :func:`renditions_in_background` the work goes to threads."""
+    and that inside :func:`bulk_image_writes` the work goes to threads."""
 
     def on_source_saved(self, file):
-        background = _background.get()
-        if background is not None:
-            background.submit(file)
+        bulk = _bulk.get()
+        if bulk is not None:
+            bulk.submit(file)
         else:
             _generate(file)
 
@@ -84,10 +94,11 @@ def _generate(file):
         logger.warning("No rendition %s: %s", file.name, error)
 
 
-class _Background:
+class _BulkWrites:
     def __init__(self, workers):
         self.executor = ThreadPoolExecutor(workers, thread_name_prefix="renditions")
         self.seen = set()
+        self.sizes = {}
 
     def submit(self, file):
         # Many saves share one source image (an import): each rendition is made once.
@@ -96,24 +107,27 @@ class _Background:
             self.executor.submit(_generate, file)
 
 
-_background = ContextVar("folio_renditions_in_background", default=None)
+_bulk = ContextVar("folio_bulk_image_writes", default=None)
 
 
 @contextmanager
-def renditions_in_background(workers=2):
-    """Saves inside the block hand their renditions to threads, each rendition once;
-    the block ends when all are made. Pillow releases the GIL while it resizes and
-    encodes, so a bulk writer (the importer) keeps writing meanwhile."""
-    if _background.get() is not None:
+def bulk_image_writes(workers=2):
+    """For a bulk writer (the importer) that saves many objects sharing few images.
+
+    Inside the block, saves hand their renditions to threads, each rendition once
+    (Pillow releases the GIL while it resizes and encodes, so writing goes on), and
+    each stored image's size is read once. The block ends when every rendition is made.
+    """
+    if _bulk.get() is not None:
         yield
         return
-    background = _Background(workers)
-    token = _background.set(background)
+    bulk = _BulkWrites(workers)
+    token = _bulk.set(bulk)
     try:
         yield
     finally:
-        _background.reset(token)
-        background.executor.shutdown(wait=True)
+        _bulk.reset(token)
+        bulk.executor.shutdown(wait=True)
 
 
 class Renditions:

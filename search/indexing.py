@@ -90,14 +90,17 @@ def _posts_of_renamed(relation, names, changed_post_ids):
     backend = get_backend()
     position = ("author", "tags").index(relation)
     stale = set()
+    changed = set(changed_post_ids)
     for pk, name in names.items():
-        others = Post.objects.filter(**{relation: pk}).exclude(pk__in=changed_post_ids)
-        sample = others.values_list("pk", flat=True).first()
-        if sample is None:
+        # Set difference in Python: an import reports thousands of changed posts, far
+        # too many for a NOT IN list in SQL.
+        others = set(Post.objects.filter(**{relation: pk}).values_list("pk", flat=True))
+        others -= changed
+        if not others:
             continue
-        indexed = backend.indexed_names(sample)
+        indexed = backend.indexed_names(min(others))
         if indexed is None or _clean(name) not in indexed[position].split("\n"):
-            stale.update(others.values_list("pk", flat=True))
+            stale |= others
     return stale
 
 

@@ -26,7 +26,7 @@ from django.urls import resolve, reverse
 from authors.models import Author
 from blog import changes
 from blog.models import Post, Redirect, Tag
-from folio.images import renditions_in_background
+from folio.images import bulk_image_writes
 
 from . import frontmatter, images, records
 from .errors import ImportFileError
@@ -153,7 +153,7 @@ class _Importer:
         # Each file is written in its own transaction; what derives from the content
         # (search index, page cache) is brought up to date once, for the whole run,
         # when it ends. Image renditions are made in threads meanwhile.
-        with renditions_in_background(), changes.batch():
+        with bulk_image_writes(), changes.batch():
             return self._run(progress)
 
     def _files(self, directory: Path, suffixes, recursive):
@@ -431,14 +431,12 @@ class _Importer:
         post.extra = record.extra
         post.source_path = source
         post.source_hash = digest
-        post.save()
+        post.save(imported=True)
         self._set_tags(post, [self._tag_pk(ref) for ref in record.tags], existing)
         old_path = _permalink_path(record.extra.get("permalink"))
         if old_path and old_path != post.get_absolute_url():
             # The old site served this post elsewhere: keep that address working.
             Redirect.objects.record_move(old_path, post.get_absolute_url())
-        # Stamped after the last write, so "updated > imported_at" means an edit since.
-        Post.objects.filter(pk=post.pk).update(imported_at=post.updated)
 
     @staticmethod
     def _set_tags(post, tag_ids, existing):
