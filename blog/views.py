@@ -1,7 +1,7 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -150,16 +150,26 @@ class PostDetailView(PublicPageMixin, PublishedPostsMixin, DetailView):
         return context
 
     def related_posts(self, post, limit=3):
-        """Posts sharing the most tags with this one, newest first among equals (one query)."""
+        """Posts sharing the most tags with this one, newest first among equals, then
+        the newest others to fill up (three small queries, whatever the content).
+
+        The ranking runs over ids alone and only over posts that share a tag: counting
+        over whole rows (Django groups by every selected column) of every post sorted
+        the whole table, 1 s a page at 10,000 posts.
+        """
+        others = Post.objects.published().exclude(pk=post.pk)
         tag_ids = [tag.pk for tag in post.tags.all()]
-        return list(
-            Post.objects.published()
-            .exclude(pk=post.pk)
-            .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids)))
+        sharing = list(
+            others.filter(tags__in=tag_ids)
+            .values("pk")
+            .annotate(shared_tags=Count("pk"))
             .order_by("-shared_tags", "-publish_at", "-pk")
-            .select_related("author")
-            .defer(*CARD_DEFERRED_FIELDS)[:limit]
+            .values_list("pk", flat=True)[:limit]
         )
+        newest = others.exclude(pk__in=sharing).order_by("-publish_at", "-pk")
+        ids = (sharing + list(newest.values_list("pk", flat=True)[:limit]))[:limit]
+        cards = Post.objects.select_related("author").defer(*CARD_DEFERRED_FIELDS).in_bulk(ids)
+        return [cards[pk] for pk in ids]
 
     def structured_data(self, post):
         """schema.org BlogPosting, for search engines (rendered with the json_ld filter)."""

@@ -6,9 +6,11 @@ environment in production.py, never hard-coded here.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -33,13 +35,20 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "markdownx",
+    "imagekit",
+    "axes",
+    "folio",  # template tags and the shared building blocks (folio/__init__.py)
     "authors",
     "blog",
     "search",
 ]
 
 MIDDLEWARE = [
+    # First, so even SecurityMiddleware's HTTPS redirects and whitenoise's static
+    # files carry the Content-Security-Policy (see CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above sessions/CSRF/auth: a cached page is served without running them.
@@ -50,6 +59,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A post's old addresses answer with a 301, consulted only on a 404 (docs/editors.md).
+    "blog.middleware.RedirectFallbackMiddleware",
+    # Counts failed logins (rate limiting, AXES_* below); last, as axes requires.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -164,10 +177,9 @@ ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 # Serve uploaded media from Django itself (fine for one machine; see docs/deploy.md).
 SERVE_MEDIA = os.environ.get("FOLIO_SERVE_MEDIA", "true").lower() == "true"
 
-# Readers: sitemap, image renditions, and the shared template tags (folio_tags).
-INSTALLED_APPS += ["django.contrib.sitemaps", "imagekit", "folio"]
-# Renditions are made once, when their source image is saved, and assumed to exist
-# afterwards: pages never check for them (no query or file-system call per image).
+# Image renditions (folio/images.py): made once, when their source image is saved, and
+# assumed to exist afterwards: pages never check for them (no query or file-system call
+# per image).
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "folio.images.RenditionsGeneratedOnSave"
 IMAGEKIT_CACHEFILE_DIR = "renditions"
 # Names renditions from the source's path and the spec's size (no per-save hashing).
@@ -189,21 +201,12 @@ FOLIO_IMAGE_MAX_PIXELS = 40_000_000
 # Source files larger than this are refused by the importer with a size message.
 FOLIO_IMPORT_MAX_FILE_BYTES = 8 * 1024 * 1024
 
-# Editors (docs/editors.md): a post's old addresses answer with a 301 (only on a 404).
-MIDDLEWARE += ["blog.middleware.RedirectFallbackMiddleware"]
-
 # Security (docs/security.md) --------------------------------------------------------
-from datetime import timedelta  # noqa: E402
-
-from csp.constants import NONE, SELF  # noqa: E402
-
-# Content-Security-Policy on every response: first in the chain, so even the HTTPS
-# redirects of SecurityMiddleware and whitenoise's static files carry it. No inline
-# script anywhere (public pages have none; the admin's and markdownx's scripts are
-# files), and content can never frame, post or set a base elsewhere. style-src needs no
-# 'unsafe-inline' either: the admin sets styles through the DOM (CSSOM), which CSP
-# allows, and the editor's preview links site.css (tests/test_browser_editor.py).
-MIDDLEWARE.insert(0, "csp.middleware.CSPMiddleware")
+# Content-Security-Policy on every response. No inline script anywhere (public pages
+# have none; the admin's and markdownx's scripts are files), and content can never
+# frame, post or set a base elsewhere. style-src needs no 'unsafe-inline' either: the
+# admin sets styles through the DOM (CSSOM), which CSP allows, and the editor's preview
+# links site.css (tests/test_browser_editor.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -222,12 +225,10 @@ CONTENT_SECURITY_POLICY = {
 # Login rate limiting (django-axes): after AXES_FAILURE_LIMIT failed logins for one
 # username from one address, that pair is refused (HTTP 429) until the cool-off ends.
 # Per (username, address), so an attacker cannot lock a real user out from elsewhere.
-INSTALLED_APPS += ["axes"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 AXES_FAILURE_LIMIT = int(os.environ.get("FOLIO_LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("FOLIO_LOGIN_COOLOFF_MINUTES", 15)))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
