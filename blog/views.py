@@ -1,7 +1,7 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -151,7 +151,7 @@ class PostDetailView(PublicPageMixin, PublishedPostsMixin, DetailView):
 
     def related_posts(self, post, limit=3):
         """Posts sharing the most tags with this one, newest first among equals, then
-        the newest others to fill up (three small queries, whatever the content).
+        the newest others to fill up (two queries, whatever the content).
 
         The ranking runs over ids alone and only over posts that share a tag: counting
         over whole rows (Django groups by every selected column) of every post sorted
@@ -166,10 +166,19 @@ class PostDetailView(PublicPageMixin, PublishedPostsMixin, DetailView):
             .order_by("-shared_tags", "-publish_at", "-pk")
             .values_list("pk", flat=True)[:limit]
         )
-        newest = others.exclude(pk__in=sharing).order_by("-publish_at", "-pk")
-        ids = (sharing + list(newest.values_list("pk", flat=True)[:limit]))[:limit]
-        cards = Post.objects.select_related("author").defer(*CARD_DEFERRED_FIELDS).in_bulk(ids)
-        return [cards[pk] for pk in ids]
+        newest = others.exclude(pk__in=sharing).order_by("-publish_at", "-pk").values("pk")
+        cards = {
+            card.pk: card
+            for card in Post.objects.filter(Q(pk__in=sharing) | Q(pk__in=newest[:limit]))
+            .select_related("author")
+            .defer(*CARD_DEFERRED_FIELDS)
+        }
+        fill = sorted(
+            (card for pk, card in cards.items() if pk not in sharing),
+            key=lambda card: (card.publish_at, card.pk),
+            reverse=True,
+        )
+        return ([cards[pk] for pk in sharing] + fill)[:limit]
 
     def structured_data(self, post):
         """schema.org BlogPosting, for search engines (rendered with the json_ld filter)."""

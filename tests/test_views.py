@@ -174,8 +174,9 @@ def test_query_counts_do_not_grow_with_posts(client, django_assert_max_num_queri
         "tag": tag.get_absolute_url(),
     }[page]
     # list: count + page; detail: post, tags, previous, next, and for related posts the
-    # ids sharing tags, the newest other ids, their cards; author/tag: object, count, page
-    with django_assert_max_num_queries(7 if page == "detail" else 4):
+    # ids sharing tags, then their cards and the newest others; author/tag: object,
+    # count, page
+    with django_assert_max_num_queries(6 if page == "detail" else 4):
         assert client.get(url).status_code == 200
 
 

@@ -89,9 +89,9 @@ def _query_counts(client, urls, django_assert_max_num_queries):
 
 # The most any page may take, whatever it shows: list pages a count and a page of
 # posts (+ the tag or author; archives an existence check), the post page its post,
-# tags, neighbours and related posts (ids sharing tags, newest ids, their cards), the
-# sitemap a count and a page per kind.
-MAX_QUERIES = 7
+# tags, neighbours and related posts (ids sharing tags, then their cards and the
+# newest others), the sitemap a count and a page per kind.
+MAX_QUERIES = 6
 
 
 def test_query_counts_of_every_page_do_not_grow_with_posts_or_tags(
