@@ -155,7 +155,7 @@ def measure(queries, repeat):
     from search.views import SearchView
 
     view = SearchView.as_view()
-    factory = RequestFactory()
+    factory = RequestFactory(HTTP_HOST="localhost")  # an allowed host in local settings
     timings, counts = [], {}
     for q in queries:
         for attempt in range(repeat + 3):
