@@ -13,6 +13,8 @@ broken file leaves them empty, and pages then show no image instead of a broken 
 
 import logging
 import posixpath
+import threading
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -99,12 +101,24 @@ class _BulkWrites:
         self.executor = ThreadPoolExecutor(workers, thread_name_prefix="renditions")
         self.seen = set()
         self.sizes = {}
+        self.locks = defaultdict(threading.Lock)
 
     def submit(self, file):
         # Many saves share one source image (an import): each rendition is made once.
         if file.name not in self.seen:
             self.seen.add(file.name)
-            self.executor.submit(_generate, file)
+            self.executor.submit(self._generate, file)
+
+    def _generate(self, file):
+        # The renditions of one source read it through one shared file object, which
+        # is not safe to read from two threads: one source at a time, sources in parallel.
+        try:
+            lock = self.locks[file.generator.source.name]
+        except Exception as error:  # an executor would swallow it silently
+            logger.warning("No rendition %s: %s", file, error)
+            return
+        with lock:
+            _generate(file)
 
 
 _bulk = ContextVar("folio_bulk_image_writes", default=None)

@@ -578,3 +578,21 @@ def test_a_permalink_elsewhere_keeps_answering_with_a_redirect(site, client):
     response = client.get("/blog/old-name/")
     assert response.status_code == 301 and response["Location"] == "/blog/new-name/"
     assert Post.objects.get().extra["permalink"] == "/blog/old-name"
+
+
+def test_every_rendition_of_every_imported_image_exists(site, media_root):
+    for n in range(4):
+        site.image(f"pic{n}.jpg", size=(900, 500), color=(40 * n, 90, 160))
+    for n in range(12):
+        site.post(
+            f"p{n}",
+            f"title: P{n}\ndate: '2021-01-01'\nimage: images/pic{n % 4}.jpg\n"
+            f"thumb_image: images/pic{(n + 1) % 4}.jpg\n",
+        )
+    run(site)
+    for post in Post.objects.all():
+        for renditions in (post.hero, post.thumb):
+            for width in renditions.renditions.widths:
+                for suffix in ("", "webp"):
+                    url = renditions.url(width, suffix)
+                    assert (media_root / url.removeprefix("/media/")).is_file(), url
