@@ -18,6 +18,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # One test database per run, so two suites on one server never trip over each other.
     DATABASES["default"]["TEST"] = {"NAME": f"test_folio_{os.getpid()}"}
+    # No persistent connections: the live server's request threads would otherwise
+    # keep theirs open, and the test database could not be dropped at the end.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 # Static files need no collectstatic run in tests.
 STORAGES = {
