@@ -1,9 +1,11 @@
 from django.urls import path
 
+import folio.converters  # noqa: F401  (registers <segment:>)
+
 from . import views
 
 app_name = "authors"
 
 urlpatterns = [
-    path("<str:slug>/", views.AuthorDetailView.as_view(), name="author-detail"),
+    path("<segment:slug>/", views.AuthorDetailView.as_view(), name="author-detail"),
 ]

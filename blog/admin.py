@@ -138,7 +138,8 @@ class PostAdmin(MarkdownxModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not self.has_publish_permission(request):
-            fields.append("status")
+            # Moving publish_at would (un)schedule a live post: publishing, too.
+            fields += ["status", "publish_at"]
         if not request.user.has_perm("blog.change_any_post"):
             fields.append("author")
         return fields

@@ -98,7 +98,7 @@ class LatestPostsFeed(Feed):
 
     def item_extra_kwargs(self, post):
         content = post.body_html
-        if post.image:
+        if post.hero:  # a usable hero image, as the post page decides
             content = format_html('<p><img src="{}" alt=""></p>', post.image.url) + content
         return {"content": self._absolute(content, post)}
 

@@ -16,8 +16,8 @@ class RedirectFallbackMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 404:
-            return response
+        if response.status_code != 404 or "\x00" in request.path:
+            return response  # (PostgreSQL cannot compare text holding NUL)
         redirects = Redirect.objects.filter(old_path=request.path)
         new_path = redirects.values_list("new_path", flat=True).first()
         if new_path is None or new_path == request.path:

@@ -192,9 +192,19 @@ class Post(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         post = super().from_db(db, field_names, values)
-        # Where the post lived when loaded, so a save that moves it can leave a redirect.
-        post._loaded_path = (post.__dict__.get("slug"), post.__dict__.get("status"))
+        # Where the post lived when loaded and whether readers could see it there, so a
+        # save that moves a live post leaves a redirect (and an unpublished one does
+        # not reveal its new address).
+        post._loaded_path = (post.__dict__.get("slug"), post._was_live())
         return post
+
+    def _was_live(self):
+        publish_at = self.__dict__.get("publish_at")
+        return (
+            self.__dict__.get("status") == self.Status.PUBLISHED
+            and publish_at is not None
+            and publish_at <= timezone.now()
+        )
 
     def _keep_history(self):
         """What every save leaves behind: a revision, and a redirect if a live URL moved."""
@@ -206,12 +216,12 @@ class Post(models.Model):
             status=self.status,
             user=self.edited_by if getattr(self.edited_by, "pk", None) else None,
         )
-        old_slug, old_status = getattr(self, "_loaded_path", (None, None))
-        if old_slug and old_slug != self.slug and old_status == self.Status.PUBLISHED:
+        old_slug, was_live = getattr(self, "_loaded_path", (None, False))
+        if old_slug and old_slug != self.slug and was_live:
             Redirect.objects.record_move(
                 reverse("blog:post-detail", kwargs={"slug": old_slug}), self.get_absolute_url()
             )
-        self._loaded_path = (self.slug, self.status)
+        self._loaded_path = (self.slug, self._was_live())
 
     def render(self):
         """Render the markdown fields into their stored HTML (done on every save).
@@ -276,11 +286,6 @@ class Post(models.Model):
     @property
     def reading_minutes(self):
         return max(1, round(self.word_count / WORDS_PER_MINUTE))
-
-    @property
-    def card_image(self):
-        """The image a list card shows: the thumbnail, else the hero image."""
-        return self.thumb_image or self.image
 
     @property
     def card_renditions(self):
@@ -375,7 +380,8 @@ class Redirect(models.Model):
         errors = {}
         for field in ("old_path", "new_path"):
             value = getattr(self, field)
-            if not value.startswith("/") or value.startswith("//"):
+            # "//host" and "/\\host" both leave the site in a browser.
+            if not value.startswith("/") or value.startswith(("//", "/\\")):
                 errors[field] = "Give a path on this site starting with one slash: /blog/x/."
         if errors:
             raise ValidationError(errors)

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+import folio.converters  # noqa: F401  (registers <segment:>)
 from blog.feeds import AuthorFeed
 from blog.sitemaps import sitemaps
 from blog.views import PostListView, editor_image_upload, editor_markdownify
@@ -13,16 +14,16 @@ urlpatterns = [
     path("", PostListView.as_view(), name="home"),
     path("blog/", include("blog.urls")),
     # Here rather than in authors.urls: the authors app never imports blog.
-    path("authors/<str:slug>/feed/", public_page(AuthorFeed()), name="author-feed"),
+    path("authors/<segment:slug>/feed/", public_page(AuthorFeed()), name="author-feed"),
     path("authors/", include("authors.urls")),
     path("sitemap.xml", public_page(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("search/", include("search.urls")),
-    # Before markdownx.urls, so this view (staff only, Pillow-validated) answers uploads.
-    path("markdownx/upload/", editor_image_upload, name="editor-image-upload"),
-    # Likewise the live preview: staff only (markdownx's own answers anyone).
-    path("markdownx/markdownify/", editor_markdownify, name="editor-markdownify"),
-    path("markdownx/", include("markdownx.urls")),
+    # markdownx's two endpoints, under the names its widget reverses, answered by our
+    # views: uploads staff only and Pillow-validated, the preview staff only (markdownx's
+    # own views answer anyone).
+    path("markdownx/upload/", editor_image_upload, name="markdownx_upload"),
+    path("markdownx/markdownify/", editor_markdownify, name="markdownx_markdownify"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

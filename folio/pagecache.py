@@ -308,6 +308,9 @@ def _is_public(request, response):
     """Is this a public page that may be shown to any other anonymous reader?"""
     return (
         getattr(request, "public_page", None) is not None
+        # Any other query parameter (?x=1, ?x=2, ...) would let a client fill the cache
+        # with copies of one page; such requests are served, just not stored.
+        and set(request.GET) <= {"page"}
         and response.status_code == 200
         and not response.streaming
         and not response.cookies  # a CSRF or session cookie is this reader's alone

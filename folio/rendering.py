@@ -2,9 +2,9 @@
 
 Everything that displays markdown goes through :func:`render_markdown`: post bodies
 and excerpts on save, author bios, the importer, and the admin's live preview
-(``MARKDOWNX_MARKDOWNIFY_FUNCTION``). The sanitizer is the last step of the pipeline,
-so nothing rendered here can carry script, event handlers or dangerous URLs, whatever
-the markdown or its raw HTML contains.
+(``blog.views.editor_markdownify``; ``MARKDOWNX_MARKDOWNIFY_FUNCTION`` names it too).
+The sanitizer is the last step of the pipeline, so nothing rendered here can carry
+script, event handlers or dangerous URLs, whatever the markdown or its raw HTML contains.
 
 pulldown-cmark (through pyromark) does the markdown; it is ~100x faster than a
 pure-Python renderer, which is what lets an import of 10,000 posts finish in seconds.

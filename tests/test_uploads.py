@@ -14,7 +14,7 @@ from tests.factories import image_file
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("editor-image-upload")
+URL = reverse("markdownx_upload")
 AJAX = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
 
 

@@ -156,10 +156,8 @@ STORAGES = {
 
 # The admin preview renders through the same pipeline as the public pages.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "folio.rendering.render_markdown"
+# Where editor uploads go (blog/uploads.py; limits: FOLIO_IMAGE_MAX_* below).
 MARKDOWNX_MEDIA_PATH = "markdownx/%Y/%m/"
-MARKDOWNX_UPLOAD_MAX_SIZE = 10 * 1024 * 1024
-MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
-MARKDOWNX_IMAGE_MAX_SIZE = {"size": (2000, 2000), "quality": 85}
 
 FOLIO_POSTS_PER_PAGE = 10
 
