@@ -14,7 +14,7 @@ listener with effects outside the database (the cache) should defer them with
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import Signal, receiver
 
 from authors.models import Author
@@ -72,22 +72,35 @@ def _post_changed(sender, instance, raw=False, **kwargs):
 
 
 @receiver([post_save, post_delete], sender=Author, dispatch_uid="folio-author-changed")
-def _author_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        notify(author_ids=[instance.pk])
-
-
 @receiver([post_save, post_delete], sender=Tag, dispatch_uid="folio-tag-changed")
-def _tag_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        notify(tag_ids=[instance.pk])
+def _author_or_tag_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    # On delete, its posts were unlinked without signals (SET_NULL is an UPDATE, the
+    # tag links a bulk DELETE): report them, collected before the delete.
+    posts = getattr(instance, "_folio_post_ids", ())
+    if sender is Author:
+        notify(author_ids=[instance.pk], post_ids=posts)
+    else:
+        notify(tag_ids=[instance.pk], post_ids=posts)
+
+
+@receiver(pre_delete, sender=Author, dispatch_uid="folio-author-deleting")
+@receiver(pre_delete, sender=Tag, dispatch_uid="folio-tag-deleting")
+def _remember_posts(sender, instance, **kwargs):
+    instance._folio_post_ids = list(instance.posts.values_list("pk", flat=True))
 
 
 @receiver(m2m_changed, sender=Post.tags.through, dispatch_uid="folio-post-tags-changed")
 def _post_tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action == "pre_clear" and reverse:
+        # tag.posts.clear() names no posts afterwards: remember them now.
+        _remember_posts(sender, instance)
+        return
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
     if reverse:  # tag.posts.add(...): instance is the Tag
-        notify(post_ids=pk_set or (), tag_ids=[instance.pk])
+        cleared = getattr(instance, "_folio_post_ids", ()) if action == "post_clear" else ()
+        notify(post_ids=pk_set or cleared, tag_ids=[instance.pk])
     else:
         notify(post_ids=[instance.pk], tag_ids=pk_set or ())

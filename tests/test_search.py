@@ -347,3 +347,23 @@ def test_rebuild_search_index_restores_a_lost_index(client):
 def test_a_prefix_needs_three_letters():
     assert parse("ty").terms[-1].prefix is False
     assert parse("typ").terms[-1].prefix is True
+
+
+def test_deleting_an_author_or_a_tag_takes_its_name_out_of_the_index(client):
+    author = make_author(first_name="Quixotic", last_name="Writer")
+    tag = make_tag("Zymurgy")
+    make_post(title="Brewing notes", author=author, tags=[tag])
+    assert found(client, "quixotic") == ["Brewing notes"]
+    assert found(client, "zymurgy") == ["Brewing notes"]
+    author.delete()
+    tag.delete()
+    assert found(client, "quixotic") == []
+    assert found(client, "zymurgy") == []
+    assert found(client, "brewing") == ["Brewing notes"]
+
+
+def test_clearing_a_tag_from_its_side_reindexes_its_posts(client):
+    tag = make_tag("Zymurgy")
+    make_post(title="Brewing notes", tags=[tag])
+    tag.posts.clear()
+    assert found(client, "zymurgy") == []
