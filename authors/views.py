@@ -18,11 +18,7 @@ class AuthorDetailView(PublicPageMixin, ListView):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
         # `posts` is the reverse relation from blog.Post; its manager carries
         # PostQuerySet, so published() is the same rule every other page uses.
-        return (
-            self.author.posts.published()
-            .select_related("author")
-            .defer("body", "body_html", "excerpt", "extra", "author__bio")
-        )
+        return self.author.posts.published().cards()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)

@@ -58,6 +58,12 @@ class PostQuerySet(models.QuerySet):
         """
         return self.filter(status=Post.Status.PUBLISHED, publish_at__lte=timezone.now())
 
+    def cards(self):
+        """Posts as list cards show them: author joined, the heavy columns left out."""
+        return self.select_related("author").defer(
+            "body", "body_html", "excerpt", "extra", "author__bio", "author__bio_html"
+        )
+
     def drafts(self):
         return self.filter(status=Post.Status.DRAFT)
 

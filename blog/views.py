@@ -18,9 +18,6 @@ from . import caching
 from .models import Post, Tag
 from .uploads import ImageRejected, store_image
 
-# List pages show cards, never bodies: don't fetch the heavy columns.
-CARD_DEFERRED_FIELDS = ("body", "body_html", "excerpt", "extra", "author__bio", "author__bio_html")
-
 
 class PublishedPostsMixin:
     """The shared shape of every public post page: only published posts, author joined."""
@@ -35,7 +32,7 @@ class PostListView(PublicPageMixin, PublishedPostsMixin, ListView):
     template_name = "blog/post_list.html"
 
     def get_queryset(self):
-        return super().get_queryset().defer(*CARD_DEFERRED_FIELDS)
+        return super().get_queryset().cards()
 
 
 class TagPostListView(PostListView):
@@ -169,9 +166,7 @@ class PostDetailView(PublicPageMixin, PublishedPostsMixin, DetailView):
         newest = others.exclude(pk__in=sharing).order_by("-publish_at", "-pk").values("pk")
         cards = {
             card.pk: card
-            for card in Post.objects.filter(Q(pk__in=sharing) | Q(pk__in=newest[:limit]))
-            .select_related("author")
-            .defer(*CARD_DEFERRED_FIELDS)
+            for card in others.filter(Q(pk__in=sharing) | Q(pk__in=newest[:limit])).cards()
         }
         fill = sorted(
             (card for pk, card in cards.items() if pk not in sharing),

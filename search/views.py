@@ -2,7 +2,6 @@ from django.conf import settings
 from django.views.generic import ListView
 
 from blog.models import Post
-from blog.views import CARD_DEFERRED_FIELDS
 
 from .query import parse
 from .results import SearchResults
@@ -17,7 +16,7 @@ class SearchView(ListView):
 
     def get_queryset(self):
         self.query = parse(self.request.GET.get("q", ""))
-        posts = Post.objects.published().select_related("author").defer(*CARD_DEFERRED_FIELDS)
+        posts = Post.objects.published().cards()
         return SearchResults(self.query, posts=posts)
 
     def get_context_data(self, **kwargs):
