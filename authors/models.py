@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
-from folio.images import Renditions, image_size
+from folio.images import Renditions, image_size, validate_image
 from folio.rendering import render_markdown
 
 
@@ -15,7 +15,7 @@ class Author(models.Model):
     slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     bio = MarkdownxField(blank=True, help_text="Markdown.")
     bio_html = models.TextField(blank=True, editable=False)
-    photo = models.ImageField(upload_to="authors/", blank=True)
+    photo = models.ImageField(upload_to="authors/", blank=True, validators=[validate_image])
     # Filled on save; empty when the file is missing or not an image (then initials show).
     photo_width = models.PositiveIntegerField(null=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, editable=False)

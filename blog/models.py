@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 
-from folio.images import Renditions, image_size
+from folio.images import Renditions, image_size, validate_image
 from folio.rendering import html_to_text, render_markdown
 
 WORDS_PER_MINUTE = 230
@@ -111,8 +111,12 @@ class Post(models.Model):
     body_html = models.TextField(blank=True, editable=False)
     word_count = models.PositiveIntegerField(default=0, editable=False)
     tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
-    image = models.ImageField("hero image", upload_to="posts/%Y/%m/", blank=True)
-    thumb_image = models.ImageField("thumbnail", upload_to="posts/%Y/%m/", blank=True)
+    image = models.ImageField(
+        "hero image", upload_to="posts/%Y/%m/", blank=True, validators=[validate_image]
+    )
+    thumb_image = models.ImageField(
+        "thumbnail", upload_to="posts/%Y/%m/", blank=True, validators=[validate_image]
+    )
     # Filled on save; empty when the file is missing or not an image (then no image shows).
     image_width = models.PositiveIntegerField(null=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, editable=False)

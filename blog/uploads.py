@@ -16,7 +16,7 @@ from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from .importing.images import ALLOWED_FORMATS, ImageProblem, max_bytes, verify_image_bytes
+from folio.images import ALLOWED_FORMATS, ImageProblem, max_bytes, verify_image_bytes
 
 ALT_PLACEHOLDER = "Describe this image"
 

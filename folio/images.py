@@ -11,23 +11,110 @@ stored in the model's ``<source>_width``/``<source>_height`` fields: a missing o
 broken file leaves them empty, and pages then show no image instead of a broken one.
 """
 
+import io
 import logging
 import posixpath
+import re
 import threading
+import warnings
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.images import get_image_dimensions
 from imagekit.cachefiles.strategies import Optimistic
 from imagekit.models import ImageSpecField
+from PIL import Image, UnidentifiedImageError
 from pilkit.processors import ResizeToFill
 
 logger = logging.getLogger(__name__)
 
 FORMATS = {"": None, "webp": "WEBP"}  # suffix -> format; None keeps the source's format
+
+# -- The one check every image passes: imports, editor uploads, admin image fields --
+
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+# Markup that makes a file a polyglot: a valid image that a browser (or a careless
+# server) could also read as HTML or script. Tag names are matched only when followed by
+# a delimiter, so compressed pixels (random bytes) match by chance about once in 10^10
+# positions; tests/test_uploads.py checks noisy photos pass.
+_MARKUP = re.compile(
+    rb"<(?:script|html|body|iframe|svg|object|embed|meta|!doctype)[\s/>]|<\?php|javascript:",
+    re.IGNORECASE,
+)
+
+
+class ImageProblem(Exception):
+    pass
+
+
+def max_pixels() -> int:
+    return getattr(settings, "FOLIO_IMAGE_MAX_PIXELS", 40_000_000)
+
+
+def max_bytes() -> int:
+    return getattr(settings, "FOLIO_IMAGE_MAX_BYTES", 20 * 1024 * 1024)
+
+
+def verify_image_bytes(data: bytes) -> str:
+    """The Pillow format of real raster image bytes, or ImageProblem.
+
+    The declared dimensions are checked before any pixel is decoded, so a tiny file
+    claiming billions of pixels (a decompression bomb) is refused cheaply.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+                if width * height > max_pixels():
+                    raise ImageProblem(
+                        f"{width}x{height} pixels is over the {max_pixels():,}-pixel limit "
+                        "(possible decompression bomb)"
+                    )
+                if image.format not in ALLOWED_FORMATS:
+                    raise ImageProblem(
+                        f"{image.format} images are not accepted (JPEG, PNG, GIF, WebP only)"
+                    )
+                image.verify()
+                if marker := _MARKUP.search(data):
+                    raise ImageProblem(
+                        f"the file also holds markup ({marker.group(0).decode('latin-1')!r} "
+                        f"at byte {marker.start()}): an image/HTML polyglot"
+                    )
+                return image.format
+    except ImageProblem:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageProblem(f"refused as a decompression bomb: {exc}") from None
+    except UnidentifiedImageError:
+        raise ImageProblem("not an image Pillow can read") from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ImageProblem(f"broken image: {exc}") from None
+
+
+def validate_image(field_file):
+    """Model-field validator: a newly uploaded file must pass :func:`verify_image_bytes`.
+
+    Files already stored (an unchanged field on an edited object) were checked when
+    they came in, and are not read again.
+    """
+    if getattr(field_file, "_committed", True):
+        return
+    if field_file.size > max_bytes():
+        raise ValidationError(
+            f"The file is {field_file.size:,} bytes; the limit is {max_bytes():,} bytes."
+        )
+    field_file.seek(0)
+    data = field_file.read()
+    field_file.seek(0)
+    try:
+        verify_image_bytes(data)
+    except ImageProblem as problem:
+        raise ValidationError(f"This image cannot be used: {problem}.") from None
 
 
 def image_size(field_file) -> tuple[int | None, int | None]:

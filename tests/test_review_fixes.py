@@ -78,3 +78,88 @@ def test_pages_with_unknown_query_parameters_are_not_stored(client, settings):
     assert client.get("/?page=1").status_code == 200
     assert not stored("/?junk=1")
     assert stored("/?page=1")
+
+
+def _bomb_png():
+    import io
+    import struct
+    import zlib
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("1", (1, 1)).save(buffer, "PNG")
+    data = bytearray(buffer.getvalue())
+    data[16:24] = struct.pack(">II", 100_000, 100_000)
+    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
+    return bytes(data)
+
+
+def _image_bytes(fmt, size=(8, 8)):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (10, 20, 30)).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        # Django's own form check already refuses these two (its wording)...
+        ("bomb.png", _bomb_png(), "Upload a valid image"),
+        ("page.jpg", b"<html><script>alert(1)</script></html>", "Upload a valid image"),
+        # ...these are real images that only the shared check refuses.
+        ("pic.bmp", _image_bytes("BMP"), "BMP images are not accepted"),
+        ("poly.gif", _image_bytes("GIF") + b"<script>alert(1)</script>", "polyglot"),
+    ],
+    ids=["bomb", "html", "bmp", "polyglot"],
+)
+def test_admin_image_fields_refuse_what_imports_and_uploads_refuse(
+    staff_client, name, content, message
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from authors.models import Author
+
+    author = Author.objects.create(first_name="A", slug="a")
+    response = staff_client.post(
+        reverse("admin:authors_author_change", args=[author.pk]),
+        {
+            "first_name": "A",
+            "last_name": "",
+            "slug": "a",
+            "bio": "",
+            "website": "",
+            "extra": "{}",
+            "photo": SimpleUploadedFile(name, content),
+        },
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert message in response.content.decode()
+    author.refresh_from_db()
+    assert not author.photo
+
+
+def test_a_real_photo_is_accepted_in_the_admin(staff_client):
+    from authors.models import Author
+    from tests.factories import image_file
+
+    author = Author.objects.create(first_name="A", slug="a")
+    response = staff_client.post(
+        reverse("admin:authors_author_change", args=[author.pk]),
+        {
+            "first_name": "A",
+            "last_name": "",
+            "slug": "a",
+            "bio": "",
+            "website": "",
+            "extra": "{}",
+            "photo": image_file("me.png", fmt="PNG"),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    author.refresh_from_db()
+    assert author.photo.name.startswith("authors/me")

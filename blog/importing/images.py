@@ -8,27 +8,17 @@ already there.
 """
 
 import hashlib
-import io
-import re
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.text import slugify
-from PIL import Image, UnidentifiedImageError
 
-ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
-# Markup that makes a file a polyglot: a valid image that a browser (or a careless
-# server) could also read as HTML or script. Tag names are matched only when followed by
-# a delimiter, so compressed pixels (random bytes) match by chance about once in 10^10
-# positions; tests/test_uploads.py checks noisy photos pass.
-_MARKUP = re.compile(
-    rb"<(?:script|html|body|iframe|svg|object|embed|meta|!doctype)[\s/>]|<\?php|javascript:",
-    re.IGNORECASE,
-)
+# The one image check (imports, uploads, admin image fields) lives in folio.images.
+from folio.images import ALLOWED_FORMATS, ImageProblem, max_bytes, verify_image_bytes
+
+__all__ = ["ALLOWED_FORMATS", "CheckedImage", "ImageProblem", "check", "store"]
 
 
 @dataclass(frozen=True)
@@ -36,18 +26,6 @@ class CheckedImage:
     path: Path  # the file, resolved inside the site
     source: str  # site-relative path
     storage_name: str  # where it is (or would be) stored in media storage
-
-
-class ImageProblem(Exception):
-    pass
-
-
-def max_pixels() -> int:
-    return getattr(settings, "FOLIO_IMAGE_MAX_PIXELS", 40_000_000)
-
-
-def max_bytes() -> int:
-    return getattr(settings, "FOLIO_IMAGE_MAX_BYTES", 20 * 1024 * 1024)
 
 
 def check(path: Path, source: str) -> CheckedImage:
@@ -61,43 +39,6 @@ def check(path: Path, source: str) -> CheckedImage:
     stem = slugify(Path(source).stem)[:60] or "image"
     name = f"imported/{digest[:2]}/{stem}-{digest[:12]}.{ALLOWED_FORMATS[fmt]}"
     return CheckedImage(path=path, source=source, storage_name=name)
-
-
-def verify_image_bytes(data: bytes) -> str:
-    """The Pillow format of real raster image bytes, or ImageProblem.
-
-    The declared dimensions are checked before any pixel is decoded, so a tiny file
-    claiming billions of pixels (a decompression bomb) is refused cheaply.
-    """
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                width, height = image.size
-                if width * height > max_pixels():
-                    raise ImageProblem(
-                        f"{width}x{height} pixels is over the {max_pixels():,}-pixel limit "
-                        "(possible decompression bomb)"
-                    )
-                if image.format not in ALLOWED_FORMATS:
-                    raise ImageProblem(
-                        f"{image.format} images are not accepted (JPEG, PNG, GIF, WebP only)"
-                    )
-                image.verify()
-                if marker := _MARKUP.search(data):
-                    raise ImageProblem(
-                        f"the file also holds markup ({marker.group(0).decode('latin-1')!r} "
-                        f"at byte {marker.start()}): an image/HTML polyglot"
-                    )
-                return image.format
-    except ImageProblem:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageProblem(f"refused as a decompression bomb: {exc}") from None
-    except UnidentifiedImageError:
-        raise ImageProblem("not an image Pillow can read") from None
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise ImageProblem(f"broken image: {exc}") from None
 
 
 def store(image: CheckedImage) -> str:
