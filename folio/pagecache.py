@@ -152,19 +152,28 @@ def _replace_generations(keys):
 # -- The horizon: the next scheduled publish time ----------------------------------
 
 
-def _horizon(cached_value, now):
-    """The next publish time as a timestamp (None if nothing is scheduled)."""
-    if cached_value == _NO_HORIZON:
-        return None
-    if cached_value is not None and cached_value > now:
-        return cached_value
+def _horizon(cached, now, lists_generation):
+    """The next publish time as a timestamp (None if nothing is scheduled).
+
+    Cached as ``(generation of LISTS it was computed under, value)``. Every write
+    replaces that generation, so a value read from the database just before a write
+    committed -- and stored just after the write cleared the key -- is never used.
+    """
+    if cached is not None:
+        generation, value = cached
+        if generation == lists_generation:
+            if value == _NO_HORIZON:
+                return None
+            if value > now:
+                return value
     next_publish = import_string(settings.FOLIO_PAGE_CACHE_HORIZON)()
     if next_publish is None:
-        cache.set(_HORIZON_KEY, _NO_HORIZON, timeout=settings.FOLIO_PAGE_CACHE_SECONDS)
-        return None
-    horizon = next_publish.timestamp()
-    cache.set(_HORIZON_KEY, horizon, timeout=max(1, math.ceil(horizon - now)))
-    return horizon
+        value, timeout = _NO_HORIZON, settings.FOLIO_PAGE_CACHE_SECONDS
+    else:
+        value = next_publish.timestamp()
+        timeout = max(1, math.ceil(value - now))
+    cache.set(_HORIZON_KEY, (lists_generation, value), timeout=timeout)
+    return None if value == _NO_HORIZON else value
 
 
 # -- The middleware --------------------------------------------------------------
@@ -202,7 +211,7 @@ class PageCacheMiddleware:
         elif anonymous:
             keys.append(page_key)
         known = cache.get_many(keys)
-        horizon = _horizon(known.get(_HORIZON_KEY), now)
+        horizon = _horizon(known.get(_HORIZON_KEY), now, known.get(_generation_key(LISTS)))
         entry = local or known.get(page_key)
         if entry is not None and self._is_fresh(entry, known, horizon, now):
             if local is None:

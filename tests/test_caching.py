@@ -336,3 +336,22 @@ def test_feeds_archives_and_sitemap_are_cached_and_follow_edits(
         assert "/blog/old/" not in html and "/blog/middle/" in html
     else:
         assert "Old post, renamed" in html
+
+
+def test_a_stale_horizon_stored_after_a_write_is_never_used(page_cache, site, client, commit):
+    """The race: a reader computes "nothing is scheduled" just before a write commits,
+    and stores it just after the write cleared the key. Nothing may use that value."""
+    from django.core.cache import cache
+
+    now = timezone.now()
+    client.get("/")
+    computed_before = cache.get(pagecache._HORIZON_KEY)  # "nothing is scheduled"
+    assert computed_before is not None
+    with commit():
+        make_post(title="Soon", slug="soon", publish_at=now + timedelta(minutes=10))
+    cache.set(pagecache._HORIZON_KEY, computed_before)  # the reader's late, stale write
+    with time_machine.travel(now, tick=False):
+        # Cached now, the page may only be kept until "Soon" goes live.
+        assert "Soon" not in client.get("/").content.decode()
+    with time_machine.travel(now + timedelta(minutes=11), tick=False):
+        assert 'href="/blog/soon/"' in client.get("/").content.decode()
