@@ -15,18 +15,19 @@ import io
 import logging
 import posixpath
 import re
-import threading
 import warnings
-from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.images import get_image_dimensions
+from django.db.models.signals import post_init, post_save
 from imagekit.cachefiles.strategies import Optimistic
 from imagekit.models import ImageSpecField
+from imagekit.specs.sourcegroups import signal_router
 from PIL import Image, UnidentifiedImageError
 from pilkit.processors import ResizeToFill
 
@@ -165,15 +166,10 @@ def rendition_name(spec):
 
 class RenditionsGeneratedOnSave(Optimistic):
     """Imagekit's Optimistic strategy, except that a source that cannot be read is
-    logged and skipped (a missing image must never make a save, or an import, fail),
-    and that inside :func:`bulk_image_writes` the work goes to threads."""
+    logged and skipped: a missing image must never make a save, or an import, fail."""
 
     def on_source_saved(self, file):
-        bulk = _bulk.get()
-        if bulk is not None:
-            bulk.submit(file)
-        else:
-            _generate(file)
+        _generate(file)
 
 
 def _generate(file):
@@ -183,50 +179,71 @@ def _generate(file):
         logger.warning("No rendition %s: %s", file.name, error)
 
 
+def _generate_all(files):
+    # One source's renditions read it through one shared file object: one thread each.
+    for file in files:
+        _generate(file)
+
+
+@lru_cache
+def _declared_renditions(model):
+    return [value for value in vars(model).values() if isinstance(value, Renditions)]
+
+
 class _BulkWrites:
     def __init__(self, workers):
         self.executor = ThreadPoolExecutor(workers, thread_name_prefix="renditions")
-        self.seen = set()
-        self.sizes = {}
-        self.locks = defaultdict(threading.Lock)
+        self.made = set()  # (widths, ratio, source name) handed to a thread
+        self.sizes = {}  # storage name -> (width, height)
 
-    def submit(self, file):
-        # Many saves share one source image (an import): each rendition is made once.
-        if file.name not in self.seen:
-            self.seen.add(file.name)
-            self.executor.submit(self._generate, file)
-
-    def _generate(self, file):
-        # The renditions of one source read it through one shared file object, which
-        # is not safe to read from two threads: one source at a time, sources in parallel.
-        try:
-            lock = self.locks[file.generator.source.name]
-        except Exception as error:  # an executor would swallow it silently
-            logger.warning("No rendition %s: %s", file, error)
+    def saved(self, sender, instance, raw=False, **kwargs):
+        """post_save, in place of imagekit's: each new source's renditions, once."""
+        if raw:
             return
-        with lock:
-            _generate(file)
+        for renditions in _declared_renditions(sender):
+            source = getattr(instance, renditions.source)
+            key = (renditions.widths, renditions.ratio, source.name)
+            if not source or key in self.made:
+                continue
+            self.made.add(key)
+            files = [
+                getattr(instance, renditions.spec_name(width, suffix))
+                for width in renditions.widths
+                for suffix in FORMATS
+            ]
+            self.executor.submit(_generate_all, files)
 
 
 _bulk = ContextVar("folio_bulk_image_writes", default=None)
+# How imagekit registers its model signal handlers (imagekit.specs.sourcegroups).
+_IMAGEKIT_RECEIVERS = "ik_spec_field_receivers"
 
 
 @contextmanager
 def bulk_image_writes(workers=2):
     """For a bulk writer (the importer) that saves many objects sharing few images.
 
-    Inside the block, saves hand their renditions to threads, each rendition once
-    (Pillow releases the GIL while it resizes and encodes, so writing goes on), and
-    each stored image's size is read once. The block ends when every rendition is made.
+    Inside the block each stored image's size is read once, and the renditions of each
+    distinct source are handed to threads once (Pillow releases the GIL while it
+    resizes and encodes, so writing goes on). imagekit's own signal handlers, which
+    name every rendition of every image field on every save (12 per post) only to find
+    nothing new to do, are set aside meanwhile. The block ends when every rendition
+    is made.
     """
     if _bulk.get() is not None:
         yield
         return
     bulk = _BulkWrites(workers)
     token = _bulk.set(bulk)
+    post_init.disconnect(dispatch_uid=_IMAGEKIT_RECEIVERS)
+    post_save.disconnect(dispatch_uid=_IMAGEKIT_RECEIVERS)
+    post_save.connect(bulk.saved, dispatch_uid="folio-bulk-renditions", weak=False)
     try:
         yield
     finally:
+        post_save.disconnect(dispatch_uid="folio-bulk-renditions")
+        post_init.connect(signal_router.post_init_receiver, dispatch_uid=_IMAGEKIT_RECEIVERS)
+        post_save.connect(signal_router.post_save_receiver, dispatch_uid=_IMAGEKIT_RECEIVERS)
         _bulk.reset(token)
         bulk.executor.shutdown(wait=True)
 
