@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from folio.images import ALLOWED_FORMATS, ImageProblem, max_bytes, verify_image_bytes
+from folio.images import ALLOWED_FORMATS, ImageProblem, check_image_file
 
 ALT_PLACEHOLDER = "Describe this image"
 
@@ -37,14 +36,8 @@ class StoredImage:
 def store_image(upload) -> StoredImage:
     """Check an upload and store it as MARKDOWNX_MEDIA_PATH (dated) + <uuid>.<ext>."""
     name = upload.name or "The file"
-    if upload.size > max_bytes():
-        raise ImageRejected(
-            f"{name}: {filesizeformat(upload.size)} is over the "
-            f"{filesizeformat(max_bytes())} limit."
-        )
-    data = upload.read()
     try:
-        image_format = verify_image_bytes(data)
+        image_format, data = check_image_file(upload)
     except ImageProblem as problem:
         raise ImageRejected(f"{name}: {problem}. Upload a JPEG, PNG, GIF or WebP image.") from None
     folder = timezone.now().strftime(settings.MARKDOWNX_MEDIA_PATH).rstrip("/")

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.images import get_image_dimensions
 from django.db.models.signals import post_init, post_save
+from django.template.defaultfilters import filesizeformat
 from imagekit.cachefiles.strategies import Optimistic
 from imagekit.models import ImageSpecField
 from imagekit.specs.sourcegroups import signal_router
@@ -97,23 +98,29 @@ def verify_image_bytes(data: bytes) -> str:
         raise ImageProblem(f"broken image: {exc}") from None
 
 
+def check_image_file(file) -> tuple[str, bytes]:
+    """(Pillow format, bytes) of an image file within the byte limit that passes
+    :func:`verify_image_bytes`; ImageProblem says why not. ``file`` is any Django File."""
+    if file.size > max_bytes():
+        raise ImageProblem(
+            f"{filesizeformat(file.size)} is over the {filesizeformat(max_bytes())} limit"
+        )
+    file.seek(0)
+    data = file.read()
+    file.seek(0)
+    return verify_image_bytes(data), data
+
+
 def validate_image(field_file):
-    """Model-field validator: a newly uploaded file must pass :func:`verify_image_bytes`.
+    """Model-field validator: a newly uploaded file must pass :func:`check_image_file`.
 
     Files already stored (an unchanged field on an edited object) were checked when
     they came in, and are not read again.
     """
     if getattr(field_file, "_committed", True):
         return
-    if field_file.size > max_bytes():
-        raise ValidationError(
-            f"The file is {field_file.size:,} bytes; the limit is {max_bytes():,} bytes."
-        )
-    field_file.seek(0)
-    data = field_file.read()
-    field_file.seek(0)
     try:
-        verify_image_bytes(data)
+        check_image_file(field_file)
     except ImageProblem as problem:
         raise ValidationError(f"This image cannot be used: {problem}.") from None
 

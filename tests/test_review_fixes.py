@@ -105,6 +105,20 @@ def _image_bytes(fmt, size=(8, 8)):
     return buffer.getvalue()
 
 
+def _upload_author_photo(client, photo):
+    """(response, author) of changing an author's photo through the admin form."""
+    from authors.models import Author
+
+    author = Author.objects.create(first_name="A", slug="a")
+    form = {"first_name": "A", "last_name": "", "slug": "a", "bio": "", "website": ""}
+    response = client.post(
+        reverse("admin:authors_author_change", args=[author.pk]),
+        {**form, "extra": "{}", "photo": photo},
+    )
+    author.refresh_from_db()
+    return response, author
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
@@ -122,44 +136,15 @@ def test_admin_image_fields_refuse_what_imports_and_uploads_refuse(
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from authors.models import Author
-
-    author = Author.objects.create(first_name="A", slug="a")
-    response = staff_client.post(
-        reverse("admin:authors_author_change", args=[author.pk]),
-        {
-            "first_name": "A",
-            "last_name": "",
-            "slug": "a",
-            "bio": "",
-            "website": "",
-            "extra": "{}",
-            "photo": SimpleUploadedFile(name, content),
-        },
-    )
+    response, author = _upload_author_photo(staff_client, SimpleUploadedFile(name, content))
     assert response.status_code == 200  # the form again, with the error
     assert message in response.content.decode()
-    author.refresh_from_db()
     assert not author.photo
 
 
 def test_a_real_photo_is_accepted_in_the_admin(staff_client):
-    from authors.models import Author
     from tests.factories import image_file
 
-    author = Author.objects.create(first_name="A", slug="a")
-    response = staff_client.post(
-        reverse("admin:authors_author_change", args=[author.pk]),
-        {
-            "first_name": "A",
-            "last_name": "",
-            "slug": "a",
-            "bio": "",
-            "website": "",
-            "extra": "{}",
-            "photo": image_file("me.png", fmt="PNG"),
-        },
-    )
+    response, author = _upload_author_photo(staff_client, image_file("me.png", fmt="PNG"))
     assert response.status_code == 302, response.content.decode()[:2000]
-    author.refresh_from_db()
     assert author.photo.name.startswith("authors/me")

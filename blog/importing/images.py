@@ -11,12 +11,12 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.utils.text import slugify
 
 # The one image check (imports, uploads, admin image fields) lives in folio.images.
-from folio.images import ALLOWED_FORMATS, ImageProblem, max_bytes, verify_image_bytes
+from folio.images import ALLOWED_FORMATS, ImageProblem, check_image_file
 
 __all__ = ["ALLOWED_FORMATS", "CheckedImage", "ImageProblem", "check", "store"]
 
@@ -30,11 +30,8 @@ class CheckedImage:
 
 def check(path: Path, source: str) -> CheckedImage:
     """Read and verify an image file; ImageProblem says why it cannot be used."""
-    size = path.stat().st_size
-    if size > max_bytes():
-        raise ImageProblem(f"{size:,} bytes is over the {max_bytes():,}-byte limit")
-    data = path.read_bytes()
-    fmt = verify_image_bytes(data)
+    with File(path.open("rb")) as file:
+        fmt, data = check_image_file(file)
     digest = hashlib.sha256(data).hexdigest()
     stem = slugify(Path(source).stem)[:60] or "image"
     name = f"imported/{digest[:2]}/{stem}-{digest[:12]}.{ALLOWED_FORMATS[fmt]}"
