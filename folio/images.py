@@ -29,6 +29,7 @@ from django.template.defaultfilters import filesizeformat
 from imagekit.cachefiles.strategies import Optimistic
 from imagekit.models import ImageSpecField
 from imagekit.specs.sourcegroups import signal_router
+from imagekit.utils import get_storage
 from PIL import Image, UnidentifiedImageError
 from pilkit.processors import ResizeToFill
 
@@ -154,7 +155,7 @@ def _read_size(field_file):
 
 
 def rendition_name(spec):
-    """Where a rendition lives: ``renditions/<source without extension>/<w>x<h>q<q>.<ext>``.
+    """Where imagekit stores a rendition (its namer, IMAGEKIT_SPEC_CACHEFILE_NAMER).
 
     imagekit's default namer hashes a pickle of the whole spec, and imagekit names
     every rendition of a source on every save of its model (12 per post), which made
@@ -163,11 +164,18 @@ def rendition_name(spec):
     what the spec does names a rendition just as well, for nothing.
     """
     resize = spec.processors[0]
-    stem, extension = posixpath.splitext(spec.source.name)
-    if spec.format:
-        extension = "." + spec.format.lower()
     quality = spec.options.get("quality", "")
-    size = f"{resize.width}x{resize.height}q{quality}"
+    return rendition_path(spec.source.name, resize.width, resize.height, spec.format, quality)
+
+
+def rendition_path(source_name, width, height, image_format, quality):
+    """``renditions/<source without extension>/<w>x<h>q<quality>.<ext>``: the one naming
+    rule, shared by imagekit (which writes the files) and pages (which link to them
+    without going through imagekit's per-file objects)."""
+    stem, extension = posixpath.splitext(source_name)
+    if image_format:
+        extension = "." + image_format.lower()
+    size = f"{width}x{height}q{quality}"
     return posixpath.join(settings.IMAGEKIT_CACHEFILE_DIR, stem, size + extension.lower())
 
 
@@ -303,7 +311,15 @@ class RenditionSet:
         )
 
     def url(self, width, suffix=""):
-        return getattr(self.instance, self.renditions.spec_name(width, suffix)).url
+        # The name imagekit gave the file when it made it (rendition_name), computed
+        # directly: going through the spec field builds a generator per URL, and a page
+        # shows up to forty of them.
+        renditions = self.renditions
+        source = getattr(self.instance, renditions.source)
+        name = rendition_path(
+            source.name, width, renditions.height(width), FORMATS[suffix], renditions.quality
+        )
+        return get_storage().url(name)
 
     def srcset(self, suffix=""):
         return ", ".join(f"{self.url(w, suffix)} {w}w" for w in self.renditions.widths)

@@ -108,3 +108,16 @@ def test_renditions_are_named_by_source_and_size_and_exist_after_save():
     assert post.hero_640_webp.name == f"renditions/{stem}/640x360q82.webp"
     assert default_storage.exists(post.hero_640.name)
     assert default_storage.exists(post.hero_1600_webp.name)
+
+
+def test_pages_link_every_rendition_where_imagekit_wrote_it():
+    # Pages compute rendition URLs without imagekit's per-file objects; they must
+    # name exactly the files imagekit made, for every width and format, odd names too.
+    post = make_post(image=image_file("Hero (1) ÉTÉ.JPEG", size=(900, 500)))
+    author = make_author(photo=image_file("me.png", size=(300, 300), fmt="PNG"))
+    for renditions, model in ((post.hero, post), (author.portrait, author)):
+        for width in renditions.renditions.widths:
+            for suffix in ("", "webp"):
+                spec_file = getattr(model, renditions.renditions.spec_name(width, suffix))
+                assert renditions.url(width, suffix) == spec_file.url
+                assert default_storage.exists(spec_file.name)
