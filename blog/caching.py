@@ -12,7 +12,7 @@ from folio import pagecache
 from .changes import content_changed
 from .models import Post, Tag
 
-# Past this many posts in one change (an import), tracking each post's neighbours costs
+# Past this many posts in one change (an import), tracking which pages show them costs
 # more than re-rendering the site once.
 BULK_CHANGE = 20
 
@@ -24,9 +24,9 @@ def next_scheduled_publish():
     )
 
 
-def neighbourhood(post):
-    """The dependency name for "which posts are next to this one" on its page."""
-    return f"{pagecache.key_for(post)}:neighbours"
+def links_of(post_pk):
+    """The dependency name for "which posts this post's page links to" (blog/links.py)."""
+    return f"{pagecache.model_key(Post, post_pk)}:links"
 
 
 @receiver(content_changed, dispatch_uid="folio-page-cache")
@@ -37,9 +37,5 @@ def invalidate_pages(sender, post_ids, author_ids, tag_ids, **kwargs):
     names = [pagecache.model_key(Post, pk) for pk in post_ids]
     names += [pagecache.model_key(Author, pk) for pk in author_ids]
     names += [pagecache.model_key(Tag, pk) for pk in tag_ids]
-    # A live post's neighbours link to it from now on. (Pages that linked to it
-    # before -- its old neighbours -- depend on the post itself.)
-    for post in Post.objects.published().filter(pk__in=post_ids).only("pk", "publish_at"):
-        neighbours = [post.get_previous_published(), post.get_next_published()]
-        names += [neighbourhood(n) for n in neighbours if n is not None]
+    # (Pages whose links to other posts change are invalidated by blog.links.)
     pagecache.invalidate(*names)

@@ -68,7 +68,14 @@ def batch():
 @receiver([post_save, post_delete], sender=Post, dispatch_uid="folio-post-changed")
 def _post_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        notify(post_ids=[instance.pk])
+        # A deleted post's tags were unlinked before post_delete: report them, collected
+        # before the delete (their pages, and the rankings it was part of, change).
+        notify(post_ids=[instance.pk], tag_ids=getattr(instance, "_folio_tag_ids", ()))
+
+
+@receiver(pre_delete, sender=Post, dispatch_uid="folio-post-deleting")
+def _remember_tags(sender, instance, **kwargs):
+    instance._folio_tag_ids = list(instance.tags.values_list("pk", flat=True))
 
 
 @receiver([post_save, post_delete], sender=Author, dispatch_uid="folio-author-changed")

@@ -11,6 +11,8 @@ from folio.images import Renditions, image_size, validate_image
 from folio.rendering import html_to_text, render_markdown
 
 WORDS_PER_MINUTE = 230
+#: How many related posts a post page shows ("Keep reading").
+RELATED_SHOWN = 3
 
 
 class Tag(models.Model):
@@ -61,7 +63,13 @@ class PostQuerySet(models.QuerySet):
     def cards(self):
         """Posts as list cards show them: author joined, the heavy columns left out."""
         return self.select_related("author").defer(
-            "body", "body_html", "excerpt", "extra", "author__bio", "author__bio_html"
+            "body",
+            "body_html",
+            "excerpt",
+            "extra",
+            "links",
+            "author__bio",
+            "author__bio_html",
         )
 
     def drafts(self):
@@ -127,6 +135,10 @@ class Post(models.Model):
         blank=True,
         help_text="Front-matter keys Folio does not model, kept so an export can give them back.",
     )
+    # {"previous": pk, "next": pk, "related": [pk, ...]}: the posts this post's page links
+    # to, derived like body_html and kept in step by every write (blog/links.py), so a
+    # page view neither ranks posts nor searches for neighbours.
+    links = models.JSONField(default=dict, blank=True, editable=False)
     source_path = models.CharField(
         max_length=500,
         blank=True,
@@ -158,7 +170,9 @@ class Post(models.Model):
             ("change_any_post", "Can edit posts by any author"),
         ]
         indexes = [
-            models.Index(fields=["status", "-publish_at"], name="blog_post_status_date_idx"),
+            # Every public read filters on status and a range of dates, in this order
+            # (lists newest first; neighbours walk it both ways from one post).
+            models.Index(fields=["status", "-publish_at", "-id"], name="blog_post_status_date_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -301,31 +315,23 @@ class Post(models.Model):
     def card_renditions(self):
         return self.thumb or self.hero
 
-    def get_previous_published(self):
-        return self._neighbour(older=True)
+    def reading_links(self, related=RELATED_SHOWN):
+        """``(previous post, next post, related posts)`` as the post page shows them.
 
-    def get_next_published(self):
-        return self._neighbour(older=False)
-
-    def _neighbour(self, older):
-        # Ties on publish_at are broken by pk so every post has exactly one neighbour.
-        if older:
-            condition = Q(publish_at__lt=self.publish_at) | Q(
-                publish_at=self.publish_at, pk__lt=self.pk
-            )
-            order = ("-publish_at", "-pk")
-        else:
-            condition = Q(publish_at__gt=self.publish_at) | Q(
-                publish_at=self.publish_at, pk__gt=self.pk
-            )
-            order = ("publish_at", "pk")
-        return (
-            Post.objects.published()
-            .filter(condition)
-            .order_by(*order)
-            .only("title", "slug", "publish_at")
-            .first()
-        )
+        The stored links (blog/links.py) read through ``published()``, so what is not
+        live now is left out; when fewer than ``related`` related posts are live, the
+        newest other posts fill up (a second query, only then).
+        """
+        links = self.links
+        ranked = links.get("related", [])
+        wanted = [links.get("previous"), links.get("next"), *ranked]
+        cards = Post.objects.published().filter(pk__in=[pk for pk in wanted if pk]).cards()
+        cards = {card.pk: card for card in cards}
+        shown = [cards[pk] for pk in ranked if pk in cards][:related]
+        if len(shown) < related:
+            others = Post.objects.published().exclude(pk__in=[self.pk, *(p.pk for p in shown)])
+            shown += others.cards()[: related - len(shown)]
+        return cards.get(links.get("previous")), cards.get(links.get("next")), shown
 
 
 class PostRevision(models.Model):

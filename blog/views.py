@@ -1,7 +1,7 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -120,60 +120,29 @@ class PostDetailView(PublicPageMixin, PublishedPostsMixin, DetailView):
     def get_context_data(self, **kwargs):
         post = self.object
         sections = [h for h in headings(post.body_html) if h["level"] in (2, 3)]
+        previous_post, next_post, related_posts = post.reading_links()
         context = super().get_context_data(
-            previous_post=post.get_previous_published(),
-            next_post=post.get_next_published(),
-            related_posts=self.related_posts(post),
+            previous_post=previous_post,
+            next_post=next_post,
+            related_posts=related_posts,
             toc=sections if len(sections) >= self.TOC_MIN_HEADINGS else [],
             structured_data=self.structured_data(post),
             preview_state=None if post.is_published else post.state,
             **kwargs,
         )
         # This page shows these objects and nothing else: other writes leave it cached.
-        # (A newly published post that would now rank among the related ones appears
-        # when the page is next re-rendered; a related post that changes or goes away
-        # re-renders it at once.)
         pagecache.depends_on(
             self.request,
             post,
             post.author,
             *post.tags.all(),
-            context["previous_post"],
-            context["next_post"],
-            *context["related_posts"],
-            *(related.author for related in context["related_posts"]),
-            caching.neighbourhood(post),
+            previous_post,
+            next_post,
+            *related_posts,
+            *(related.author for related in related_posts),
+            caching.links_of(post.pk),
         )
         return context
-
-    def related_posts(self, post, limit=3):
-        """Posts sharing the most tags with this one, newest first among equals, then
-        the newest others to fill up (two queries, whatever the content).
-
-        The ranking runs over ids alone and only over posts that share a tag: counting
-        over whole rows (Django groups by every selected column) of every post sorted
-        the whole table, 1 s a page at 10,000 posts.
-        """
-        others = Post.objects.published().exclude(pk=post.pk)
-        tag_ids = [tag.pk for tag in post.tags.all()]
-        sharing = list(
-            others.filter(tags__in=tag_ids)
-            .values("pk")
-            .annotate(shared_tags=Count("pk"))
-            .order_by("-shared_tags", "-publish_at", "-pk")
-            .values_list("pk", flat=True)[:limit]
-        )
-        newest = others.exclude(pk__in=sharing).order_by("-publish_at", "-pk").values("pk")
-        cards = {
-            card.pk: card
-            for card in others.filter(Q(pk__in=sharing) | Q(pk__in=newest[:limit])).cards()
-        }
-        fill = sorted(
-            (card for pk, card in cards.items() if pk not in sharing),
-            key=lambda card: (card.publish_at, card.pk),
-            reverse=True,
-        )
-        return ([cards[pk] for pk in sharing] + fill)[:limit]
 
     def structured_data(self, post):
         """schema.org BlogPosting, for search engines (rendered with the json_ld filter)."""

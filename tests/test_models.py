@@ -2,7 +2,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
 
 from blog.models import Post
 from tests.factories import make_author, make_post
@@ -68,20 +67,6 @@ def test_author_names_are_stripped_and_bio_rendered():
     assert author.name == "Ansubha Manandhar"
     assert '<h2 id="hi">Hi</h2>' in author.bio_html
     assert "<li>one</li>" in author.bio_html
-
-
-def test_previous_and_next_skip_unpublished_posts_and_break_ties():
-    now = timezone.now()
-    oldest = make_post(publish_at=now - timedelta(days=3))
-    make_post(publish_at=now - timedelta(days=2), status=Post.Status.DRAFT)
-    tie_a = make_post(publish_at=now - timedelta(days=1))
-    tie_b = make_post(publish_at=now - timedelta(days=1))
-    make_post(publish_at=now + timedelta(days=1))  # scheduled
-    assert tie_a.get_previous_published() == oldest
-    assert tie_a.get_next_published() == tie_b
-    assert tie_b.get_previous_published() == tie_a
-    assert tie_b.get_next_published() is None
-    assert oldest.get_previous_published() is None
 
 
 def test_deleting_an_author_keeps_their_posts():

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import django
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.urls import resolve, reverse
 
 from authors.models import Author
@@ -154,7 +154,11 @@ class _Importer:
         # (search index, page cache) is brought up to date once, for the whole run,
         # when it ends. Image renditions are made in threads meanwhile.
         with bulk_image_writes(), changes.batch():
-            return self._run(progress)
+            result = self._run(progress)
+        counts = result.counts()
+        if not self.dry_run and counts[Action.CREATED] + counts[Action.UPDATED]:
+            _refresh_planner_statistics()
+        return result
 
     def _files(self, directory: Path, suffixes, recursive):
         if not directory.is_dir():
@@ -475,6 +479,18 @@ class _Importer:
 _CONFLICT_MESSAGE = (
     "edited in the admin since the last import; left as it is (use --force to overwrite)"
 )
+
+
+def _refresh_planner_statistics():
+    """ANALYZE, after a bulk load changed the shape of the tables.
+
+    Without statistics SQLite guesses that ``status = 'published'`` picks out a few rows,
+    and reads every post through the status/date index instead of looking a handful up
+    by primary key (a post page's links: 6 ms instead of 0.3 ms at 10,000 posts).
+    PostgreSQL's autovacuum would get there, later. The same statement on both.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _is_url(text):

@@ -1,0 +1,157 @@
+"""What a post page links to besides the post: its neighbours in time and its related posts.
+
+Both are derived from every post's status, date and tags, and finding them per page view
+was most of the work of a post page (ranking related posts reads every post that shares a
+tag: several milliseconds of SQL at 10,000 posts). They only change when posts are
+written, so each post keeps them in ``Post.links`` -- derived data, like ``body_html`` --
+and :func:`update`, a listener of :data:`blog.changes.content_changed` like the search
+index, recomputes the links a change can affect, inside the writer's transaction.
+
+* ``previous`` / ``next``: the published posts just before and after this one by
+  (publish_at, pk), the order of every list.
+* ``related``: the published posts sharing the most tags with this one, newest first
+  among equals (a page shows three and fills up with the newest posts).
+
+Links are computed among published posts whatever their date, and pages keep only what is
+live (:meth:`blog.models.Post.reading_links` reads through ``published()``), so a
+scheduled post joins the pages that link to it by itself when its time comes: a live
+post's previous post is older, so live too; its next post is live, or scheduled and then
+no later post is live either; a ranking runs as far as its third live post, so the
+scheduled posts ranked above it are there when they go live.
+"""
+
+import heapq
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from itertools import chain
+
+from django.db.models import Q
+from django.dispatch import receiver
+from django.utils import timezone
+
+from folio import pagecache
+
+from . import caching
+from .changes import content_changed
+from .models import RELATED_SHOWN, Post
+
+BATCH_SIZE = 500
+
+
+class _Snapshot:
+    """Every post's date and tags, and the order of the published ones, read once."""
+
+    def __init__(self, model):
+        self.now = timezone.now()
+        self.dates = {}  # pk -> publish_at, every post
+        published, unpublished = [], []
+        for pk, status, publish_at in model.objects.values_list("pk", "status", "publish_at"):
+            self.dates[pk] = publish_at
+            (published if status == "published" else unpublished).append((publish_at, pk))
+        published.sort()
+        unpublished.sort()
+        self.unpublished = unpublished
+        self.timeline = published  # oldest first, ties broken by pk as pages do
+        self.newest = [pk for _, pk in reversed(published)]
+        self.rank = {pk: i for i, pk in enumerate(self.newest)}  # 0: the newest
+        self.tags_of = defaultdict(list)  # post pk (any status) -> tag pks
+        self.tagged = defaultdict(list)  # tag pk -> post pks (any status)
+        self.members = defaultdict(list)  # tag pk -> ranks of its published posts
+        for post_id, tag_id in model.tags.through.objects.values_list("post_id", "tag_id"):
+            self.tags_of[post_id].append(tag_id)
+            self.tagged[tag_id].append(post_id)
+            if post_id in self.rank:
+                self.members[tag_id].append(self.rank[post_id])
+        for ranks in self.members.values():
+            ranks.sort()  # newest first
+
+    def neighbours(self, pk):
+        """(previous, next) published posts around post ``pk``, whatever its status."""
+        timeline = self.timeline
+        i = bisect_left(timeline, (self.dates[pk], pk))
+        after = i + 1 if i < len(timeline) and timeline[i][1] == pk else i
+        previous = timeline[i - 1][1] if i > 0 else None
+        following = timeline[after][1] if after < len(timeline) else None
+        return previous, following
+
+    def around(self, pk):
+        """The posts whose neighbours include published post ``pk``: its own neighbours,
+        and the drafts dated between them (their previews link to it)."""
+        previous, following = self.neighbours(pk)
+        drafts = self.unpublished
+        start = bisect_right(drafts, (self.dates[previous], previous)) if previous else 0
+        end = bisect_left(drafts, (self.dates[following], following)) if following else None
+        return {previous, following, *(draft for _, draft in drafts[start:end])}
+
+    def related(self, pk):
+        """The published posts sharing most tags with post ``pk``, best first: as far as
+        the ``RELATED_SHOWN``-th live one (the scheduled posts among them go live later,
+        and the ranking of live posts is then still right)."""
+        ranking = []
+        live = 0
+        for r in self._ranked(pk):
+            ranking.append(self.newest[r])
+            live += self.dates[self.newest[r]] <= self.now
+            if live == RELATED_SHOWN:
+                break
+        return ranking
+
+    def _ranked(self, pk):
+        """Ranks (in ``newest``) of the posts sharing tags with post ``pk``, best first."""
+        own = self.rank.get(pk)  # None for a draft: its preview ranks the same way
+        lists = [self.members[tag] for tag in self.tags_of.get(pk, ())]
+        if len(lists) == 1:
+            return (r for r in lists[0] if r != own)
+        counts = Counter(chain.from_iterable(lists))
+        counts.pop(own, None)
+        several = sorted((r for r, n in counts.items() if n > 1), key=lambda r: (-counts[r], r))
+        # Then those sharing one tag, newest first: the lists merged.
+        return chain(several, (r for r in heapq.merge(*lists) if counts.get(r) == 1))
+
+    def links(self, pk):
+        previous, following = self.neighbours(pk)
+        return {"previous": previous, "next": following, "related": self.related(pk)}
+
+
+def refresh(post_ids=None, tag_ids=(), *, model=Post) -> set[int]:
+    """Recompute the links a change to these posts and tags can affect (every post's
+    when ``post_ids`` is None); returns the pks of the posts whose links changed.
+
+    ``model`` is the Post model (a migration passes its historical one).
+    """
+    snapshot = _Snapshot(model)
+    if post_ids is None:
+        affected = set(snapshot.dates)
+    else:
+        post_ids = set(post_ids)
+        # Rankings that may gain or lose these posts: every post sharing one of their
+        # tags, or one of the tags that changed...
+        tags = set(tag_ids).union(*(snapshot.tags_of.get(pk, ()) for pk in post_ids))
+        affected = post_ids.union(*(snapshot.tagged.get(tag, ()) for tag in tags))
+        # ...those that have them as neighbours from now on, and those that had.
+        for pk in post_ids & snapshot.rank.keys():
+            affected |= snapshot.around(pk)
+        linked = Q(links__previous__in=post_ids) | Q(links__next__in=post_ids)
+        affected.update(model.objects.filter(linked).values_list("pk", flat=True))
+        affected &= snapshot.dates.keys()
+    changed = []
+    affected = sorted(affected)
+    for start in range(0, len(affected), BATCH_SIZE):
+        chunk = affected[start : start + BATCH_SIZE]
+        for pk, stored in model.objects.filter(pk__in=chunk).values_list("pk", "links"):
+            links = snapshot.links(pk)
+            if links != stored:
+                changed.append(model(pk=pk, links=links))
+    # Not save(): new links are not an edit (no revision, no "updated", no signal).
+    model.objects.bulk_update(changed, ["links"], batch_size=BATCH_SIZE)
+    return {post.pk for post in changed}
+
+
+@receiver(content_changed, dispatch_uid="folio-post-links")
+def update(sender, post_ids=frozenset(), tag_ids=frozenset(), **kwargs):
+    if not post_ids and not tag_ids:
+        return  # an author's change moves no post
+    bulk = len(post_ids) > caching.BULK_CHANGE
+    changed = refresh(None if bulk else post_ids, tag_ids)
+    if changed and not bulk:  # (after a bulk change every page is re-rendered anyway)
+        pagecache.invalidate(*(caching.links_of(pk) for pk in changed))

@@ -1,0 +1,160 @@
+"""The links of a post page (blog/links.py): neighbours and related posts, stored and kept
+in step by every write, read through the published() rule."""
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+
+from blog.links import refresh
+from blog.models import Post
+from tests.factories import make_post, make_tag
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+
+
+def links_of(post):
+    """What the page of `post` shows, read afresh (writes change other rows' links)."""
+    previous, following, related = Post.objects.get(pk=post.pk).reading_links()
+    return previous, following, related
+
+
+def test_neighbours_skip_unpublished_posts_and_break_ties_by_pk():
+    now = NOW - timedelta(days=10)
+    with time_machine.travel(NOW, tick=False):
+        oldest = make_post(publish_at=now - timedelta(days=3))
+        draft = make_post(publish_at=now - timedelta(days=2), status=Post.Status.DRAFT)
+        tie_a = make_post(publish_at=now - timedelta(days=1))
+        tie_b = make_post(publish_at=now - timedelta(days=1))
+        make_post(publish_at=NOW + timedelta(days=1))  # scheduled
+        assert links_of(tie_a)[:2] == (oldest, tie_b)
+        assert links_of(tie_b)[:2] == (tie_a, None)
+        assert links_of(oldest)[:2] == (None, tie_a)
+        # A draft's preview shows where it would go.
+        assert links_of(draft)[:2] == (oldest, tie_a)
+
+
+def test_a_scheduled_post_becomes_its_neighbours_next_post_at_its_time_without_a_write():
+    with time_machine.travel(NOW, tick=False):
+        live = make_post(publish_at=NOW - timedelta(days=1))
+        scheduled = make_post(publish_at=NOW + timedelta(hours=2))
+        assert links_of(live)[1] is None
+    with time_machine.travel(NOW + timedelta(hours=3), tick=False):
+        assert links_of(live)[1] == scheduled
+        assert links_of(scheduled)[0] == live
+
+
+def test_related_posts_rank_shared_tags_then_newest_and_fill_with_the_newest():
+    python, django, web = make_tag("Python"), make_tag("Django"), make_tag("Web")
+    with time_machine.travel(NOW, tick=False):
+        post = make_post(tags=[python, django, web], publish_at=NOW)
+        one_tag_new = make_post(tags=[web], publish_at=NOW - timedelta(days=1))
+        two_tags_old = make_post(tags=[python, django], publish_at=NOW - timedelta(days=30))
+        untagged_newest = make_post(publish_at=NOW - timedelta(hours=1))
+        make_post(publish_at=NOW - timedelta(days=40))
+        make_post(tags=[python, django, web], status=Post.Status.DRAFT)
+        future = make_post(tags=[python, django, web], publish_at=NOW + timedelta(days=1))
+        assert links_of(post)[2] == [two_tags_old, one_tag_new, untagged_newest]
+    # The scheduled sibling (all three tags) ranks first once it is live.
+    with time_machine.travel(NOW + timedelta(days=2), tick=False):
+        assert links_of(post)[2] == [future, two_tags_old, one_tag_new]
+
+
+def test_links_follow_publishing_unpublishing_retagging_and_deleting():
+    travel, cooking = make_tag("Travel"), make_tag("Cooking")
+    with time_machine.travel(NOW, tick=False):
+        post = make_post(tags=[travel], publish_at=NOW - timedelta(days=5))
+        newer = make_post(tags=[travel], publish_at=NOW - timedelta(days=1), status="draft")
+        assert links_of(post)[1] is None
+
+        newer.status = Post.Status.PUBLISHED
+        newer.save()
+        assert links_of(post)[1:] == (newer, [newer])
+
+        newer.tags.set([cooking])  # still the newest post, so it fills up
+        other = make_post(tags=[travel], publish_at=NOW - timedelta(days=9))
+        assert links_of(post)[2] == [other, newer]
+
+        newer.status = Post.Status.DRAFT
+        newer.save()
+        assert links_of(post)[1:] == (None, [other])
+
+        other.delete()
+        assert links_of(post) == (None, None, [])
+
+        travel.delete()
+        newer.status = Post.Status.PUBLISHED
+        newer.save()
+        assert links_of(post)[1:] == (newer, [newer])
+
+
+def test_a_page_view_reads_its_links_in_one_query(django_assert_num_queries):
+    tag = make_tag("Travel")
+    posts = [make_post(tags=[tag]) for _ in range(5)]
+    post = Post.objects.get(pk=posts[2].pk)
+    with django_assert_num_queries(1):
+        previous, following, related = post.reading_links()
+    assert (previous, following) == (posts[3], posts[1])
+    assert related == [posts[0], posts[1], posts[3]]
+
+
+def _expected(post, posts, tags_of, now, related=3):
+    """The definition, by brute force: what the page of `post` should show at `now`.
+
+    For a live post, its neighbours are the nearest live posts. A preview of a post
+    dated in the future shows its nearest published posts, if they are live.
+    """
+    published = [p for p in posts if p.status == "published" and p != post]
+    live = [p for p in published if p.publish_at <= now]
+    key = lambda p: (p.publish_at, p.pk)  # noqa: E731
+    here = key(post)
+    previous = max((p for p in published if key(p) < here), key=key, default=None)
+    following = min((p for p in published if key(p) > here), key=key, default=None)
+    previous, following = (p if p in live else None for p in (previous, following))
+    shared = {p: len(tags_of[p.pk] & tags_of[post.pk]) for p in live}
+    sharing = sorted((p for p in live if shared[p]), key=lambda p: (-shared[p], *key(p)))
+    ranked = sorted(sharing, key=lambda p: (-shared[p], -p.publish_at.timestamp(), -p.pk))
+    chosen = ranked[:related]
+    newest = sorted((p for p in live if p not in chosen), key=key, reverse=True)
+    return previous, following, (chosen + newest)[:related]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_stored_links_match_the_definition_on_random_sites(seed):
+    rng = random.Random(seed)
+    tags = [make_tag(f"Tag {i}") for i in range(5)]
+    posts, tags_of = [], {}
+    with time_machine.travel(NOW, tick=False):
+        for _ in range(40):
+            status = rng.choice(["published"] * 8 + ["draft"])
+            # Days apart with frequent ties; some in the future (scheduled).
+            publish_at = NOW + timedelta(days=rng.randint(-20, 3))
+            chosen = rng.sample(tags, rng.choice([0, 1, 1, 2, 3]))
+            post = make_post(status=status, publish_at=publish_at, tags=chosen)
+            posts.append(post)
+            tags_of[post.pk] = {tag.pk for tag in chosen}
+        # Some writes after the fact: unpublish, re-date, delete.
+        for post in rng.sample(posts, 5):
+            post.publish_at = NOW + timedelta(days=rng.randint(-20, 3))
+            post.save()
+        gone = posts.pop(rng.randrange(len(posts)))
+        gone.delete()
+    for now in (NOW, NOW + timedelta(days=4)):
+        with time_machine.travel(now, tick=False):
+            for post in posts:
+                assert links_of(post) == _expected(post, posts, tags_of, now), post.pk
+
+
+def test_rankings_run_to_the_third_live_post_and_refresh_is_idempotent():
+    tag = make_tag("Travel")
+    with time_machine.travel(NOW, tick=False):
+        posts = [make_post(tags=[tag], publish_at=NOW - timedelta(days=i)) for i in range(8)]
+        scheduled = make_post(tags=[tag], publish_at=NOW + timedelta(days=1))
+        assert refresh() == set()
+        stored = Post.objects.get(pk=posts[0].pk).links["related"]
+        assert stored == [scheduled.pk, posts[1].pk, posts[2].pk, posts[3].pk]
+        Post.objects.filter(pk=posts[0].pk).update(links={})
+        assert refresh() == {posts[0].pk}
