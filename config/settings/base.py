@@ -97,6 +97,9 @@ def database_from_env(default_sqlite_path):
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
+        # One connection per worker thread for its lifetime: opening the file and
+        # running the PRAGMAs below cost about as much as a page's queries.
+        "CONN_MAX_AGE": None,
         "OPTIONS": {
             # WAL lets readers proceed while a writer (an import, an admin save)
             # commits; synchronous=NORMAL is durable across app crashes in WAL mode
@@ -140,7 +143,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-us"
 # Dates in imported front matter that carry no time zone are read in this zone.
 TIME_ZONE = os.environ.get("FOLIO_TIME_ZONE", "UTC")
-USE_I18N = True
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
