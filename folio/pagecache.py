@@ -29,12 +29,18 @@ with no write at all. Every page is stored with the *horizon* -- the next moment
 scheduled post goes live (``settings.FOLIO_PAGE_CACHE_HORIZON`` names the function
 that finds it) -- and no cache lifetime, in this cache or in the ``Cache-Control``
 sent to proxies and browsers, reaches past it.
+
+Checking a page's generations costs a round trip for a dozen keys. Every invalidation
+also replaces one *epoch* token, in the same atomic write as the generations, and each
+worker keeps its most recent pages in memory with the epoch they were last checked
+under: while the epoch has not moved, nothing at all has been written, and a hit costs
+one key.
 """
 
 import hashlib
 import math
+import secrets
 import time
-import uuid
 from functools import wraps
 
 from django.conf import settings
@@ -44,7 +50,6 @@ from django.http import HttpResponse
 from django.utils.cache import (
     add_never_cache_headers,
     get_conditional_response,
-    patch_cache_control,
 )
 from django.utils.http import http_date
 from django.utils.module_loading import import_string
@@ -53,11 +58,12 @@ SITE = "site"
 LISTS = "lists"
 _PREFIX = "pagecache"
 _HORIZON_KEY = f"{_PREFIX}:horizon"
+_EPOCH_KEY = f"{_PREFIX}:epoch"
 _NO_HORIZON = "none"  # cached "no post is scheduled"
-_ENTRY_FORMAT = 1
-# Each worker keeps its most recently served pages in memory too. They are checked
-# against the shared generations on every request like the shared copy, so this saves
-# moving the page out of Redis (and a round trip), never freshness.
+_ENTRY_FORMAT = 2
+# Each worker keeps its most recently served pages in memory too, with the epoch they
+# were last found fresh under (see the module docstring): this saves moving the page
+# out of Redis and checking each generation, never freshness.
 _LOCAL_PAGES = {}
 _LOCAL_PAGES_MAX = 200
 
@@ -143,8 +149,14 @@ def invalidate_everything():
     invalidate(SITE)
 
 
+def _new_token():
+    # An int: Redis stores it as digits, read back without unpickling.
+    return secrets.randbits(62)
+
+
 def _replace_generations(keys):
-    cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+    tokens = {key: _new_token() for key in [*keys, _EPOCH_KEY]}
+    cache.set_many(tokens, timeout=None)  # one MSET on Redis: all at once
     # A write may have scheduled, re-dated or published a post.
     cache.delete(_HORIZON_KEY)
 
@@ -180,10 +192,10 @@ def _horizon(cached, now, lists_generation):
 
 
 class PageCacheMiddleware:
-    """Serve and store public pages; put it right after WhiteNoise.
+    """Serve and store public pages; put it first.
 
-    Above the session, CSRF and authentication middleware so that a hit runs none of
-    them; the headers those add to a public page (``Vary``, ``X-Frame-Options``) are
+    Above every other middleware so that a hit runs none of them; the headers they add
+    to a public page (``Content-Security-Policy``, ``Vary``, ``X-Frame-Options``) are
     stored with it, since the page is stored on its way back up through this layer.
     """
 
@@ -191,7 +203,9 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD") or request.path.startswith(
+            (settings.STATIC_URL, settings.MEDIA_URL)
+        ):
             return self.get_response(request)
         now = time.time()
         if not settings.FOLIO_PAGE_CACHE:
@@ -205,17 +219,24 @@ class PageCacheMiddleware:
         # Logged-in readers never share pages: skip the lookup for anyone with a session.
         anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
         local = _LOCAL_PAGES.get(page_key) if anonymous else None
-        keys = [_HORIZON_KEY, _generation_key(SITE), _generation_key(LISTS)]
         if local is not None:
-            keys += local["generations"]  # everything needed to check it, in one round trip
+            entry, checked_under = local
+            # Nothing written since this copy was checked, and no scheduled post due.
+            if entry["expires"] > now and cache.get(_EPOCH_KEY) == checked_under:
+                return self._respond(request, entry, now)
+        keys = [_EPOCH_KEY, _HORIZON_KEY, _generation_key(SITE), _generation_key(LISTS)]
+        if local is not None:
+            keys += local[0]["generations"]  # everything needed to check it, in one trip
         elif anonymous:
             keys.append(page_key)
         known = cache.get_many(keys)
+        epoch = known.get(_EPOCH_KEY)
+        if epoch is None:  # nothing written yet, or the cache lost it: start one
+            cache.add(_EPOCH_KEY, _new_token(), timeout=None)
         horizon = _horizon(known.get(_HORIZON_KEY), now, known.get(_generation_key(LISTS)))
-        entry = local or known.get(page_key)
+        entry = local[0] if local is not None else known.get(page_key)
         if entry is not None and self._is_fresh(entry, known, horizon, now):
-            if local is None:
-                _remember(page_key, entry)
+            _remember(page_key, entry, epoch)
             return self._respond(request, entry, now)
         _LOCAL_PAGES.pop(page_key, None)
 
@@ -230,7 +251,7 @@ class PageCacheMiddleware:
         # from the old content must not be recorded under the new generations.
         if self._record_generations(entry, known):
             cache.set(page_key, entry, timeout=max(1, math.ceil(expires - now)))
-            _remember(page_key, entry)
+            _remember(page_key, entry, epoch)
         return self._respond(request, entry, now, response)
 
     @staticmethod
@@ -256,6 +277,7 @@ class PageCacheMiddleware:
             "horizon": horizon,
             "expires": expires,
             "modified": math.floor(now),
+            "last_modified": http_date(math.floor(now)),
             "etag": f'"{hashlib.md5(content).hexdigest()}"',
             "status": response.status_code,
             "headers": [
@@ -276,7 +298,7 @@ class PageCacheMiddleware:
             return False  # every write replaces the "lists" generation
         for key in keys:
             if key not in current:  # first page to depend on it: start its generations
-                current[key] = uuid.uuid4().hex
+                current[key] = _new_token()
                 if not cache.add(key, current[key], timeout=None):
                     return False  # someone else started it first; try next time
         entry["generations"] = {key: current[key] for key in keys}
@@ -289,23 +311,26 @@ class PageCacheMiddleware:
             for name, value in entry["headers"]:
                 response.headers[name] = value
         remaining = max(0, math.floor(entry["expires"] - now))
-        response.headers["ETag"] = entry["etag"]
-        response.headers["Last-Modified"] = http_date(entry["modified"])
-        patch_cache_control(
-            response,
-            public=True,
-            max_age=min(settings.FOLIO_PAGE_MAX_AGE, remaining),
-            s_maxage=min(settings.FOLIO_PAGE_SHARED_MAX_AGE, remaining),
-        )
+        max_age = min(settings.FOLIO_PAGE_MAX_AGE, remaining)
+        s_maxage = min(settings.FOLIO_PAGE_SHARED_MAX_AGE, remaining)
+        headers = response.headers
+        headers["ETag"] = entry["etag"]
+        headers["Last-Modified"] = entry["last_modified"]
+        # The page cache decides how long a public page may be kept (_is_public made
+        # sure the view asked for nothing stricter).
+        headers["Cache-Control"] = f"public, max-age={max_age}, s-maxage={s_maxage}"
         return get_conditional_response(
             request, etag=entry["etag"], last_modified=entry["modified"], response=response
         )
 
 
-def _remember(page_key, entry):
-    if len(_LOCAL_PAGES) >= _LOCAL_PAGES_MAX:
+def _remember(page_key, entry, epoch):
+    """Keep ``entry``, found fresh under ``epoch``, in this worker's memory."""
+    if epoch is None:
+        return  # checked before there was an epoch: nothing to compare with later
+    if page_key not in _LOCAL_PAGES and len(_LOCAL_PAGES) >= _LOCAL_PAGES_MAX:
         _LOCAL_PAGES.pop(next(iter(_LOCAL_PAGES)), None)  # the oldest
-    _LOCAL_PAGES[page_key] = entry
+    _LOCAL_PAGES[page_key] = (entry, epoch)
 
 
 def _page_key(request):

@@ -39,7 +39,7 @@ REDIS_URL = os.environ.get("REDIS_URL")
 def page_cache(request, settings, django_capture_on_commit_callbacks):
     """The page cache switched on, on a clean slate, with each backend."""
     if request.param == "redis":
-        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        backend = {"BACKEND": "folio.cache.RedisCache", "LOCATION": REDIS_URL}
     else:
         backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     settings.CACHES = {"default": {**backend, "KEY_PREFIX": f"folio-test-{os.getpid()}"}}
@@ -355,3 +355,34 @@ def test_a_stale_horizon_stored_after_a_write_is_never_used(page_cache, site, cl
         assert "Soon" not in client.get("/").content.decode()
     with time_machine.travel(now + timedelta(minutes=11), tick=False):
         assert 'href="/blog/soon/"' in client.get("/").content.decode()
+
+
+def test_copies_kept_in_a_workers_memory_are_not_trusted_once_the_cache_lost_its_keys(
+    page_cache, site, client
+):
+    """A Redis restart loses the generations and any invalidation sent meanwhile; a
+    worker must then check its in-memory copies again instead of serving them."""
+    from django.core.cache import cache
+
+    post = site["posts"][0]
+    client.get(post.get_absolute_url())
+    assert is_cached(client, post.get_absolute_url())
+    Post.objects.filter(pk=post.pk).update(title="Changed while the cache was away")
+    cache.clear()
+    assert (
+        "Changed while the cache was away" in client.get(post.get_absolute_url()).content.decode()
+    )
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set")
+def test_the_redis_backend_reuses_one_client_per_connection_pool(settings):
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {"BACKEND": "folio.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "t"}
+    }
+    client = cache._cache.get_client()
+    assert cache._cache.get_client(write=True) is client
+    cache.set("folio-test-key with spaces", 42)  # any key Redis takes, unchecked
+    assert cache.get("folio-test-key with spaces") == 42

@@ -46,13 +46,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so even SecurityMiddleware's HTTPS redirects and whitenoise's static
-    # files carry the Content-Security-Policy (see CONTENT_SECURITY_POLICY below).
+    # First: a cached page is answered before anything else runs. It is stored with the
+    # headers the middleware below gave it (CSP, security headers); static files and
+    # uploads pass straight through.
+    "folio.pagecache.PageCacheMiddleware",
+    # So even SecurityMiddleware's HTTPS redirects and whitenoise's static files carry
+    # the Content-Security-Policy (see CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Above sessions/CSRF/auth: a cached page is served without running them.
-    "folio.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -122,7 +124,7 @@ def cache_from_env():
     url = os.environ.get("REDIS_URL")
     if url:
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "folio.cache.RedisCache",  # Django's, one client per pool
             "LOCATION": url,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "folio"),
         }
