@@ -223,8 +223,7 @@ class _BulkWrites:
             self.made.add(key)
             files = [
                 getattr(instance, renditions.spec_name(width, suffix))
-                for width in renditions.widths
-                for suffix in FORMATS
+                for width, suffix in renditions.specs
             ]
             self.executor.submit(_generate_all, files)
 
@@ -271,6 +270,10 @@ class Renditions:
         self.widths = tuple(sorted(widths))
         self.ratio = ratio
         self.quality = quality
+        # (width, suffix): WebP in every width, for srcset (every current browser reads
+        # it); the source's own format once, at the largest width, for what cannot:
+        # browsers without WebP (the <img> fallback) and social cards.
+        self.specs = [*((width, "webp") for width in self.widths), (self.widths[-1], "")]
 
     def height(self, width):
         return round(width * self.ratio[1] / self.ratio[0])
@@ -280,17 +283,17 @@ class Renditions:
 
     def contribute_to_class(self, cls, name):
         self.name = name
-        for width in self.widths:
-            for suffix, fmt in FORMATS.items():
-                spec = ImageSpecField(
-                    source=self.source,
-                    processors=[ResizeToFill(width, self.height(width))],
-                    format=fmt,
-                    # WebP's default effort (method 4) is 4x slower to encode than
-                    # method 2 for a few percent smaller files.
-                    options={"quality": self.quality, **({"method": 2} if fmt else {})},
-                )
-                cls.add_to_class(self.spec_name(width, suffix), spec)
+        for width, suffix in self.specs:
+            fmt = FORMATS[suffix]
+            spec = ImageSpecField(
+                source=self.source,
+                processors=[ResizeToFill(width, self.height(width))],
+                format=fmt,
+                # WebP's default effort (method 4) is 4x slower to encode than
+                # method 2 for a few percent smaller files.
+                options={"quality": self.quality, **({"method": 2} if fmt else {})},
+            )
+            cls.add_to_class(self.spec_name(width, suffix), spec)
         setattr(cls, name, self)
 
     def __get__(self, instance, owner=None):
@@ -321,17 +324,14 @@ class RenditionSet:
         )
         return get_storage().url(name)
 
-    def srcset(self, suffix=""):
-        return ", ".join(f"{self.url(w, suffix)} {w}w" for w in self.renditions.widths)
-
-    @property
-    def fallback_url(self):
-        """For browsers that read neither srcset nor WebP: a middle width."""
-        widths = self.renditions.widths
-        return self.url(widths[len(widths) // 2])
+    def srcset(self):
+        """Every width, in WebP."""
+        return ", ".join(f"{self.url(w, 'webp')} {w}w" for w in self.renditions.widths)
 
     @property
     def largest_url(self):
+        """The largest width in the source's format: for browsers without WebP, and
+        for social cards."""
         return self.url(self.width)
 
     @property

@@ -18,13 +18,15 @@ def open_rendition(cachefile):
         return image
 
 
-def test_renditions_are_generated_once_on_save_in_three_widths_and_two_formats():
+def test_renditions_are_generated_on_save_in_webp_at_three_widths_and_the_source_format():
     post = make_post(image=image_file("hero.png", size=(2000, 1000), fmt="PNG"))
     for width in (640, 1024, 1600):
-        original = open_rendition(getattr(post, f"hero_{width}"))
         webp = open_rendition(getattr(post, f"hero_{width}_webp"))
-        assert original.format == "PNG" and webp.format == "WEBP"
-        assert original.size == webp.size == (width, width * 9 // 16)
+        assert webp.format == "WEBP" and webp.size == (width, width * 9 // 16)
+    # The fallback for browsers without WebP, and for social cards: the largest width.
+    original = open_rendition(post.hero_1600)
+    assert original.format == "PNG" and original.size == (1600, 900)
+    assert not hasattr(post, "hero_640")
     author = make_author(photo=image_file("me.jpg", size=(500, 400)))
     assert open_rendition(author.portrait_384).size == (384, 384)
     assert open_rendition(author.portrait_96_webp).format == "WEBP"
@@ -41,6 +43,9 @@ def test_pages_serve_picture_markup_with_srcset_sizes_dimensions_and_lazy_loadin
     assert '<source type="image/webp" srcset="' in first
     assert re.search(r'srcset="[^"]+ 640w, [^"]+ 1024w, [^"]+ 1600w"', first)
     assert 'sizes="' in first and 'width="1600" height="900"' in first
+    fallback = re.search(r'<img src="([^"]+)"', first)[1]
+    assert fallback.endswith("/1600x900q82.jpg")
+    assert default_storage.exists(fallback.removeprefix("/media/"))
     # The featured card is what a reader sees first: it loads eagerly, the rest lazily.
     assert 'loading="eager"' in first and 'fetchpriority="high"' in first
     assert 'loading="lazy"' in second
@@ -104,10 +109,10 @@ def test_saving_with_update_fields_keeps_image_sizes_in_step():
 def test_renditions_are_named_by_source_and_size_and_exist_after_save():
     post = make_post(image=image_file("hero shot.jpg", size=(800, 450)))
     stem = post.image.name.rsplit(".", 1)[0]
-    assert post.hero_640.name == f"renditions/{stem}/640x360q82.jpg"
+    assert post.hero_1600.name == f"renditions/{stem}/1600x900q82.jpg"
     assert post.hero_640_webp.name == f"renditions/{stem}/640x360q82.webp"
-    assert default_storage.exists(post.hero_640.name)
-    assert default_storage.exists(post.hero_1600_webp.name)
+    assert default_storage.exists(post.hero_1600.name)
+    assert default_storage.exists(post.hero_640_webp.name)
 
 
 def test_pages_link_every_rendition_where_imagekit_wrote_it():
@@ -116,8 +121,7 @@ def test_pages_link_every_rendition_where_imagekit_wrote_it():
     post = make_post(image=image_file("Hero (1) ÉTÉ.JPEG", size=(900, 500)))
     author = make_author(photo=image_file("me.png", size=(300, 300), fmt="PNG"))
     for renditions, model in ((post.hero, post), (author.portrait, author)):
-        for width in renditions.renditions.widths:
-            for suffix in ("", "webp"):
-                spec_file = getattr(model, renditions.renditions.spec_name(width, suffix))
-                assert renditions.url(width, suffix) == spec_file.url
-                assert default_storage.exists(spec_file.name)
+        for width, suffix in renditions.renditions.specs:
+            spec_file = getattr(model, renditions.renditions.spec_name(width, suffix))
+            assert renditions.url(width, suffix) == spec_file.url
+            assert default_storage.exists(spec_file.name)

@@ -22,7 +22,8 @@ def absolute_url(context, url):
 
 @register.simple_tag
 def picture(renditions, sizes, alt="", css_class="", lazy=True):
-    """A ``<picture>`` with a WebP source and the original format as fallback.
+    """A ``<picture>``: WebP in every width, the largest in the source's format as the
+    fallback.
 
     Renders nothing when there is no usable image. ``lazy=False`` for the first
     image on a page (it is what the reader sees first, so it loads eagerly).
@@ -31,12 +32,11 @@ def picture(renditions, sizes, alt="", css_class="", lazy=True):
         return ""
     return format_html(
         '<picture><source type="image/webp" srcset="{webp}" sizes="{sizes}">'
-        '<img src="{src}" srcset="{srcset}" sizes="{sizes}" width="{width}" height="{height}"'
+        '<img src="{src}" width="{width}" height="{height}"'
         ' alt="{alt}" class="{css_class}" loading="{loading}" decoding="async"{priority}>'
         "</picture>",
-        webp=renditions.srcset("webp"),
-        srcset=renditions.srcset(),
-        src=renditions.fallback_url,
+        webp=renditions.srcset(),
+        src=renditions.largest_url,
         sizes=sizes,
         width=renditions.width,
         height=renditions.height,
