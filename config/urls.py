@@ -10,6 +10,8 @@ from blog.views import PostListView, editor_image_upload, editor_markdownify
 from folio.pagecache import public_page
 from folio.views import robots_txt, serve_media
 
+handler500 = "folio.views.server_error"
+
 urlpatterns = [
     path("", PostListView.as_view(), name="home"),
     path("blog/", include("blog.urls")),

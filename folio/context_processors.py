@@ -1,11 +1,36 @@
+from functools import lru_cache
+
 from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
+
+# What the header and footer of every page link to: name in templates -> route.
+NAVIGATION = {
+    "home": "home",
+    "blog": "blog:post-list",
+    "archive": "blog:archive",
+    "search": "search:results",
+    "rss": "blog:feed",
+    "atom": "blog:atom",
+}
 
 
 def site(request):
-    """Site-wide names the base layout needs on every page, and the page's canonical URL
-    (absolute, without a query string: list pages add ``?page=N`` themselves)."""
+    """Site-wide names and links the base layout needs on every page, and the page's
+    canonical URL (absolute, without a query string: list pages add ``?page=N``)."""
     return {
         "site_title": settings.SITE_TITLE,
         "site_description": settings.SITE_DESCRIPTION,
         "canonical_url": request.build_absolute_uri(request.path),
+        "nav": navigation(),
     }
+
+
+def navigation():
+    """The header's and footer's links (``NAVIGATION``), as URLs."""
+    return _navigation(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@lru_cache(maxsize=16)
+def _navigation(urlconf, script_prefix):
+    # The same on every page: reversed once per URLconf and prefix, not ten times a page.
+    return {name: reverse(route, urlconf=urlconf) for name, route in NAVIGATION.items()}

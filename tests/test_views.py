@@ -173,15 +173,21 @@ def test_query_counts_do_not_grow_with_posts(client, django_assert_max_num_queri
         "author": author.get_absolute_url(),
         "tag": tag.get_absolute_url(),
     }[page]
-    # list: count + page; detail: post, tags, previous, next, and for related posts the
-    # ids sharing tags, then their cards and the newest others; author/tag: object,
-    # count, page
-    with django_assert_max_num_queries(6 if page == "detail" else 4):
+    # list: count + page; detail: post, tags, and the cards it links to (neighbours and
+    # related posts, by their stored ids); author/tag: object, count, page
+    with django_assert_max_num_queries(3 if page == "detail" else 4):
         assert client.get(url).status_code == 200
 
 
-def test_server_error_page_uses_the_site_design(client, settings):
-    from django.template.loader import render_to_string
+def test_server_error_page_uses_the_site_design_and_links():
+    from django.test import RequestFactory
 
-    html = render_to_string("500.html")
+    from config import urls
+    from folio.views import server_error
+
+    assert urls.handler500 == "folio.views.server_error"
+    response = server_error(RequestFactory().get("/blog/broken/"))
+    html = response.content.decode()
+    assert response.status_code == 500
     assert "Something went wrong" in html and 'class="site-header"' in html
+    assert 'href="/blog/archive/"' in html and 'href="/blog/feed/"' in html

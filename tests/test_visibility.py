@@ -89,8 +89,8 @@ def _query_counts(client, urls, django_assert_max_num_queries):
 
 # The most any page may take, whatever it shows: list pages a count and a page of
 # posts (+ the tag or author; archives an existence check), the post page its post,
-# tags, neighbours and related posts (ids sharing tags, then their cards and the
-# newest others), the sitemap a count and a page per kind.
+# tags and the cards it links to (+ the newest posts when few share a tag), the
+# sitemap a count and a page per kind.
 MAX_QUERIES = 6
 
 
