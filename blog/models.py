@@ -72,6 +72,16 @@ class PostQuerySet(models.QuerySet):
             "author__bio_html",
         )
 
+    def pages(self):
+        """Posts as their own page shows them: author and tags joined, and the columns
+        only editors and the importer read (the markdown, the import records) left out."""
+        tags = Tag.objects.only("name", "slug", "kind")
+        return (
+            self.select_related("author")
+            .prefetch_related(models.Prefetch("tags", queryset=tags))
+            .defer("body", "extra", "source_path", "source_hash", "imported_at")
+        )
+
     def drafts(self):
         return self.filter(status=Post.Status.DRAFT)
 

@@ -19,20 +19,13 @@ from .models import Post, Tag
 from .uploads import ImageRejected, store_image
 
 
-class PublishedPostsMixin:
-    """The shared shape of every public post page: only published posts, author joined."""
-
-    def get_queryset(self):
-        return Post.objects.published().select_related("author")
-
-
-class PostListView(PublicPageMixin, PublishedPostsMixin, ListView):
+class PostListView(PublicPageMixin, ListView):
     paginate_by = settings.FOLIO_POSTS_PER_PAGE
     context_object_name = "posts"
     template_name = "blog/post_list.html"
 
     def get_queryset(self):
-        return super().get_queryset().cards()
+        return Post.objects.published().cards()
 
 
 class TagPostListView(PostListView):
@@ -88,7 +81,7 @@ class ArchiveIndexView(PublicPageMixin, TemplateView):
         return super().get_context_data(months=months, **kwargs)
 
 
-class PostDetailView(PublicPageMixin, PublishedPostsMixin, DetailView):
+class PostDetailView(PublicPageMixin, DetailView):
     """A published post; or, as a staff preview, an unpublished one its editor may change."""
 
     context_object_name = "post"
@@ -96,7 +89,7 @@ class PostDetailView(PublicPageMixin, PublishedPostsMixin, DetailView):
     TOC_MIN_HEADINGS = 3
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("tags")
+        return Post.objects.published().pages()
 
     def get_object(self, queryset=None):
         try:
@@ -106,7 +99,7 @@ class PostDetailView(PublicPageMixin, PublishedPostsMixin, DetailView):
             if not user.is_authenticated:
                 raise
         # Staff preview: drafts and scheduled posts, only to those who may change them.
-        preview = Post.objects.editable_by(user).select_related("author").prefetch_related("tags")
+        preview = Post.objects.editable_by(user).pages()
         return get_object_or_404(preview, slug=self.kwargs["slug"])
 
     def render_to_response(self, context, **response_kwargs):
@@ -121,7 +114,9 @@ class PostDetailView(PublicPageMixin, PublishedPostsMixin, DetailView):
         post = self.object
         sections = [h for h in headings(post.body_html) if h["level"] in (2, 3)]
         previous_post, next_post, related_posts = post.reading_links()
+        tags = list(post.tags.all())
         context = super().get_context_data(
+            tags=tags,
             previous_post=previous_post,
             next_post=next_post,
             related_posts=related_posts,
@@ -135,7 +130,7 @@ class PostDetailView(PublicPageMixin, PublishedPostsMixin, DetailView):
             self.request,
             post,
             post.author,
-            *post.tags.all(),
+            *tags,
             previous_post,
             next_post,
             *related_posts,
