@@ -140,10 +140,12 @@ def image_size(field_file) -> tuple[int | None, int | None]:
 
 
 def _read_size(field_file):
-    # A fresh upload is open and must stay open until the storage saves it; a file
-    # opened here (from storage) is closed again.
-    opened_here = getattr(field_file, "_file", None) is None
+    # A fresh upload is open and must stay open until the storage saves it; a stored
+    # file is opened here (again, if an earlier save of this object read it) and closed.
+    opened_here = field_file.closed
     try:
+        if opened_here:
+            field_file.open("rb")
         width, height = get_image_dimensions(field_file)
     except (OSError, ValueError) as error:
         logger.warning("Image %s cannot be read: %s", field_file.name, error)

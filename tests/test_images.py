@@ -125,3 +125,11 @@ def test_pages_link_every_rendition_where_imagekit_wrote_it():
             spec_file = getattr(model, renditions.renditions.spec_name(width, suffix))
             assert renditions.url(width, suffix) == spec_file.url
             assert default_storage.exists(spec_file.name)
+
+
+def test_saving_the_same_post_twice_keeps_its_image():
+    post = make_post(image=image_file("twice.jpg", size=(900, 500)))
+    post.title = "Saved again"
+    post.save()
+    post.save()
+    assert Post.objects.get(pk=post.pk).image_width == 900
