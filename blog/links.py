@@ -128,7 +128,9 @@ def refresh(post_ids=None, tag_ids=(), *, model=Post) -> set[int]:
         # tags, or one of the tags that changed...
         tags = set(tag_ids).union(*(snapshot.tags_of.get(pk, ()) for pk in post_ids))
         affected = post_ids.union(*(snapshot.tagged.get(tag, ()) for tag in tags))
-        # ...those that have them as neighbours from now on, and those that had.
+        # ...those that have them as neighbours from now on, and those that had (found by
+        # what the others store: a post's own stored links are no guide, since saving an
+        # object loaded earlier writes back the links it was loaded with).
         for pk in post_ids & snapshot.rank.keys():
             affected |= snapshot.around(pk)
         linked = Q(links__previous__in=post_ids) | Q(links__next__in=post_ids)
