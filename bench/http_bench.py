@@ -12,7 +12,9 @@ One command::
    throwaway secrets) on 127.0.0.1 twice: with the page cache off and on;
 3. starts nginx on 127.0.0.1 serving the post page saved as a static HTML file, and
    the recommended deployment: nginx with proxy_cache in front of the cached gunicorn
-   (deploy/nginx/folio-proxy.conf, the same file docs/deploy.md uses);
+   (deploy/nginx/folio-proxy.conf, the same file docs/deploy.md uses); and, as the
+   floor of any Python page on this machine, gunicorn serving the same bytes from a
+   bare WSGI app (bench/floor_app.py), without and with one Redis GET;
 4. loads home, a post page, a tag page and the RSS feed (when the project has one)
    with ``wrk`` for a bounded time and prints req/s, p50, p99 and the ratio to nginx.
 
@@ -55,7 +57,7 @@ def main(argv=None):
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--port", type=int, default=8201, help="first of 4 ports to use")
+    parser.add_argument("--port", type=int, default=8201, help="first of 6 ports to use")
     parser.add_argument("--database-url", help="default: a throwaway SQLite file")
     parser.add_argument(
         "--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -79,8 +81,8 @@ def main(argv=None):
     try:
         prepare_site(workdir, env, args.posts)
         pages = page_urls(env)
-        ports = range(args.port, args.port + 4)
-        uncached_port, cached_port, static_port, proxy_port = ports
+        ports = range(args.port, args.port + 6)
+        uncached_port, cached_port, static_port, proxy_port, bare_port, bare_redis_port = ports
         for port, cache in ((uncached_port, "false"), (cached_port, "true")):
             processes.start(
                 "gunicorn",
@@ -108,11 +110,42 @@ def main(argv=None):
             log=workdir / "nginx.log",
         )
         wait_for(f"http://127.0.0.1:{static_port}/post.html")
+        # The floor: the same bytes from a bare WSGI app under the same gunicorn.
+        floors = {}
+        for port, label, extra in (
+            (bare_port, "gunicorn, bare WSGI app (same bytes)", {}),
+            (
+                bare_redis_port,
+                "gunicorn, bare WSGI app + one Redis GET",
+                {"FLOOR_REDIS_URL": args.redis_url},
+            ),
+        ):
+            processes.start(
+                "gunicorn",
+                [
+                    BIN / "gunicorn",
+                    "-w",
+                    str(args.workers),
+                    "-b",
+                    f"127.0.0.1:{port}",
+                    "--log-level",
+                    "warning",
+                    "bench.floor_app:application",
+                ],
+                env={**env, "FLOOR_BODY": str(static_root / "post.html"), **extra},
+                log=workdir / f"gunicorn-{port}.log",
+            )
+            floors[label] = port
+        for port in floors.values():
+            wait_for(f"http://127.0.0.1:{port}/")
 
         load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
-        print(f"\n{TARGETS}\nLoad average before the runs: {load} (other work on the box)\n")
+        print(f"\n{TARGETS}\nLoad average before the runs: {load} (other work on the box)")
+        print(f"CPU check: {cpu_check():.2f} s for 10 million steps of a Python loop\n")
         static = run_wrk("nginx static file (post page)", static_port, "/post.html", args)
         rows = [static]
+        for label, port in floors.items():
+            rows.append(run_wrk(label, port, "/", args, static))
         for label, port in (
             ("gunicorn, page cache off", uncached_port),
             ("gunicorn, page cache on", cached_port),
@@ -350,6 +383,15 @@ def fetch(url):
         if response.status != 200:
             raise OSError(f"{url} answered {response.status}")
         return response.read()
+
+
+def cpu_check():
+    """Seconds this Python takes for a fixed loop: compares machines (and moments)."""
+    loop = "import time\nt = time.perf_counter()\ns = 0\nfor i in range(10_000_000): s += i\n"
+    loop += "print(time.perf_counter() - t)"
+    return float(
+        subprocess.run([sys.executable, "-c", loop], capture_output=True, text=True).stdout
+    )
 
 
 def find_tool(name):

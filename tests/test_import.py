@@ -605,3 +605,30 @@ def test_after_an_import_ordinary_saves_make_their_renditions_again(site, media_
     post = make_post(image=image_file("later.jpg", size=(900, 500)))
     assert (media_root / post.hero_1600.name).is_file()
     assert (media_root / post.hero_640_webp.name).is_file()
+
+
+def _planner_post_count():
+    """How many posts the database's statistics say there are (None: never analyzed)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            if not cursor.fetchone()[0]:
+                return None  # no ANALYZE ever ran
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'blog_post' LIMIT 1")
+            row = cursor.fetchone()
+            return int(row[0].split()[0]) if row else None
+        # (PostgreSQL keeps reltuples across the test transactions: no "before" check.)
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'blog_post'")
+        return int(cursor.fetchone()[0])
+
+
+def test_an_import_that_writes_leaves_the_planner_statistics_of_the_new_tables(site):
+    # Without them SQLite reads every post to find a page's few linked posts by key.
+    for n in range(3):
+        site.post(f"p{n}", f"title: P{n}\ndate: '2021-01-0{n + 1}'\n")
+    make_post()
+    if connection.vendor == "sqlite":
+        run(site, dry_run=True)
+        assert _planner_post_count() is None
+    run(site)
+    assert _planner_post_count() == 4
