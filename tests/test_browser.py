@@ -2,11 +2,14 @@
 
 Opens the home page, a post, a tag page and an author page at desktop and phone
 widths; fails on console errors, broken images or sideways scrolling on the phone,
-and saves screenshots to docs/screenshots/. Skipped, saying why, where Chromium or
-the playwright package is missing (``.ci/run`` installs Chromium when it can).
+and takes full-page screenshots: into the test's temporary directory, or into
+docs/screenshots/ with ``FOLIO_SCREENSHOTS=1`` (to refresh the ones the docs show).
+Skipped, saying why, where Chromium or the playwright package is missing (``.ci/run``
+installs Chromium when it can).
 """
 
 import io
+import os
 import threading
 import time
 from pathlib import Path
@@ -121,8 +124,9 @@ def pages():
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_pages_render_cleanly_in_a_real_browser(live_server, pages, browser, width):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def test_pages_render_cleanly_in_a_real_browser(live_server, pages, browser, width, tmp_path):
+    screenshots = SCREENSHOTS if os.environ.get("FOLIO_SCREENSHOTS") else tmp_path
+    screenshots.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": width, "height": 900})
     errors = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
@@ -149,6 +153,6 @@ def test_pages_render_cleanly_in_a_real_browser(live_server, pages, browser, wid
                     "[document.documentElement.scrollWidth, window.innerWidth]"
                 )
                 assert scroll_width <= inner_width, (name, scroll_width, inner_width)
-            page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+            page.screenshot(path=screenshots / f"{name}-{width}.png", full_page=True)
     finally:
         page.close()
