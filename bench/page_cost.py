@@ -34,8 +34,7 @@ WARM_UP = 10
 # Runs inside valgrind: REQUESTS requests of URL through the WSGI application.
 DRIVER = """
 import io, sys
-from django.core.wsgi import get_wsgi_application
-application = get_wsgi_application()
+from config.wsgi import application
 url, count = sys.argv[1], int(sys.argv[2])
 environ = {"REQUEST_METHOD": "GET", "PATH_INFO": url, "QUERY_STRING": "",
            "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "HTTP_HOST": "127.0.0.1",
@@ -43,7 +42,7 @@ environ = {"REQUEST_METHOD": "GET", "PATH_INFO": url, "QUERY_STRING": "",
 for _ in range(count):
     body = application({**environ, "wsgi.input": io.BytesIO()}, lambda status, headers: None)
     b"".join(body)
-    body.close()
+    getattr(body, "close", lambda: None)()
 """
 
 

@@ -17,9 +17,10 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 20
 keepalive = 5
 # Recycle workers now and then so a slow leak cannot grow without bound; jitter keeps
-# them from restarting at the same moment.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 10000))
-max_requests_jitter = 1000
+# them from restarting at the same moment. A worker serves a few thousand cached pages a
+# second, and a new one starts with none of them in memory: not too often, then.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 200_000))
+max_requests_jitter = 20_000
 # Load the application once in the master, so workers start fast and share memory.
 preload_app = True
 

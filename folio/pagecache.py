@@ -38,6 +38,7 @@ one key.
 """
 
 import hashlib
+import logging
 import math
 import secrets
 import time
@@ -45,6 +46,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import (
@@ -53,6 +55,8 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date
 from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
 
 SITE = "site"
 LISTS = "lists"
@@ -219,11 +223,10 @@ class PageCacheMiddleware:
         # Logged-in readers never share pages: skip the lookup for anyone with a session.
         anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
         local = _LOCAL_PAGES.get(page_key) if anonymous else None
-        if local is not None:
-            entry, checked_under = local
-            # Nothing written since this copy was checked, and no scheduled post due.
-            if entry["expires"] > now and cache.get(_EPOCH_KEY) == checked_under:
-                return self._respond(request, entry, now)
+        if local is not None and not request.META.get(_CHECKED_IN_FRONT):
+            response = _local_hit(request, page_key, now)
+            if response is not None:
+                return response
         keys = [_EPOCH_KEY, _HORIZON_KEY, _generation_key(SITE), _generation_key(LISTS)]
         if local is not None:
             keys += local[0]["generations"]  # everything needed to check it, in one trip
@@ -322,6 +325,51 @@ class PageCacheMiddleware:
         return get_conditional_response(
             request, etag=entry["etag"], last_modified=entry["modified"], response=response
         )
+
+
+def _local_hit(request, page_key, now):
+    """The response from this worker's copy of the page, if nothing has made it stale:
+    nothing written since it was checked (the epoch), and no scheduled post due."""
+    local = _LOCAL_PAGES.get(page_key)
+    if local is None:
+        return None
+    entry, checked_under = local
+    if entry["expires"] > now and cache.get(_EPOCH_KEY) == checked_under:
+        return PageCacheMiddleware._respond(request, entry, now)
+    return None
+
+
+_CHECKED_IN_FRONT = "folio.pagecache.checked"  # set in the WSGI environ by serve_cached
+
+
+def serve_cached(application):
+    """Wrap the WSGI application (config/wsgi.py): answer a GET from the page this worker
+    holds, before Django builds its request, sends its request signals and walks the
+    middleware -- a third of what a hit costs otherwise.
+
+    Only pages this worker already checked are answered here, by the same code as the
+    middleware's (:func:`_local_hit`); everything else -- a miss, a stale copy, a logged-in
+    reader, any error -- goes to Django, which does what it always does.
+    """
+
+    @wraps(application)
+    def serve(environ, start_response):
+        if environ.get("REQUEST_METHOD") == "GET" and settings.FOLIO_PAGE_CACHE:
+            try:
+                request = WSGIRequest(environ)
+                if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+                    response = _local_hit(request, _page_key(request), time.time())
+                    environ[_CHECKED_IN_FRONT] = True
+                    if response is not None:
+                        start_response(
+                            f"{response.status_code} {response.reason_phrase}", [*response.items()]
+                        )
+                        return [response.content]
+            except Exception:  # noqa: BLE001 -- Django answers instead, as it would anyway
+                logger.debug("Page cache: no answer in front of Django", exc_info=True)
+        return application(environ, start_response)
+
+    return serve
 
 
 def _remember(page_key, entry, epoch):

@@ -386,3 +386,73 @@ def test_the_redis_backend_reuses_one_client_per_connection_pool(settings):
     assert cache._cache.get_client(write=True) is client
     cache.set("folio-test-key with spaces", 42)  # any key Redis takes, unchecked
     assert cache.get("folio-test-key with spaces") == 42
+
+
+class _Django:
+    """Stands for the Django application behind serve_cached: records what reaches it."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, environ, start_response):
+        self.calls.append(environ["PATH_INFO"])
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"from Django"]
+
+
+def _wsgi_get(application, url, **headers):
+    from django.test import RequestFactory
+
+    environ = RequestFactory().get(url, headers=headers).environ
+    answer = {}
+
+    def start_response(status, response_headers):
+        answer["status"], answer["headers"] = status, dict(response_headers)
+
+    answer["body"] = b"".join(application(environ, start_response))
+    return answer
+
+
+def test_pages_a_worker_holds_are_answered_in_front_of_django_as_django_would(
+    page_cache, site, client, commit
+):
+    from folio.pagecache import serve_cached
+
+    django = _Django()
+    application = serve_cached(django)
+    url = site["posts"][0].get_absolute_url()
+    rendered = client.get(url)  # rendered and kept by the middleware
+    answer = _wsgi_get(application, url)
+    assert django.calls == []
+    assert answer["status"] == "200 OK" and answer["body"] == rendered.content
+    for name in ("ETag", "Cache-Control", "Content-Security-Policy", "X-Frame-Options", "Vary"):
+        assert answer["headers"][name] == rendered[name], name
+    not_modified = _wsgi_get(application, url, if_none_match=rendered["ETag"])
+    assert not_modified["status"] == "304 Not Modified" and not_modified["body"] == b""
+
+    # Whatever the worker cannot answer from a checked copy goes to Django.
+    _wsgi_get(application, "/blog/never-seen/")
+    _wsgi_get(application, url, cookie="sessionid=abc")
+    with commit():
+        site["posts"][2].title = "Any write at all"
+        site["posts"][2].save()
+    _wsgi_get(application, url)
+    assert django.calls == ["/blog/never-seen/", url, url]
+
+
+def test_in_front_of_django_any_trouble_means_django_answers(page_cache, site, client, monkeypatch):
+    from folio.pagecache import serve_cached
+
+    django = _Django()
+    url = site["posts"][0].get_absolute_url()
+    client.get(url)
+
+    class Unreachable:
+        def get(self, *args, **kwargs):
+            raise ConnectionError("Redis is down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pagecache, "cache", Unreachable())
+        assert _wsgi_get(serve_cached(django), url)["body"] == b"from Django"
+    assert _wsgi_get(serve_cached(django), url, host="evil.example")["body"] == b"from Django"
+    assert django.calls == [url, url]
