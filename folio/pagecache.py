@@ -224,9 +224,9 @@ class PageCacheMiddleware:
         anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
         local = _LOCAL_PAGES.get(page_key) if anonymous else None
         if local is not None and not request.META.get(_CHECKED_IN_FRONT):
-            response = _local_hit(request, page_key, now)
-            if response is not None:
-                return response
+            entry = _fresh_copy(page_key, now)
+            if entry is not None:
+                return self._respond(request, entry, now)
         keys = [_EPOCH_KEY, _HORIZON_KEY, _generation_key(SITE), _generation_key(LISTS)]
         if local is not None:
             keys += local[0]["generations"]  # everything needed to check it, in one trip
@@ -313,33 +313,47 @@ class PageCacheMiddleware:
             response = HttpResponse(entry["content"], status=entry["status"])
             for name, value in entry["headers"]:
                 response.headers[name] = value
-        remaining = max(0, math.floor(entry["expires"] - now))
-        max_age = min(settings.FOLIO_PAGE_MAX_AGE, remaining)
-        s_maxage = min(settings.FOLIO_PAGE_SHARED_MAX_AGE, remaining)
-        headers = response.headers
-        headers["ETag"] = entry["etag"]
-        headers["Last-Modified"] = entry["last_modified"]
-        # The page cache decides how long a public page may be kept (_is_public made
-        # sure the view asked for nothing stricter).
-        headers["Cache-Control"] = f"public, max-age={max_age}, s-maxage={s_maxage}"
+        for name, value in _freshness_headers(entry, now):
+            response.headers[name] = value
         return get_conditional_response(
             request, etag=entry["etag"], last_modified=entry["modified"], response=response
         )
 
 
-def _local_hit(request, page_key, now):
-    """The response from this worker's copy of the page, if nothing has made it stale:
-    nothing written since it was checked (the epoch), and no scheduled post due."""
+def _freshness_headers(entry, now):
+    """What every copy of a stored page is sent with, besides its stored headers."""
+    remaining = max(0, math.floor(entry["expires"] - now))
+    max_age = min(settings.FOLIO_PAGE_MAX_AGE, remaining)
+    s_maxage = min(settings.FOLIO_PAGE_SHARED_MAX_AGE, remaining)
+    return [
+        ("ETag", entry["etag"]),
+        ("Last-Modified", entry["last_modified"]),
+        # The page cache decides how long a public page may be kept (_is_public made
+        # sure the view asked for nothing stricter).
+        ("Cache-Control", f"public, max-age={max_age}, s-maxage={s_maxage}"),
+    ]
+
+
+def _fresh_copy(page_key, now):
+    """This worker's copy of the page, if nothing has made it stale: nothing written
+    since it was checked (the epoch), and no scheduled post due."""
     local = _LOCAL_PAGES.get(page_key)
     if local is None:
         return None
     entry, checked_under = local
     if entry["expires"] > now and cache.get(_EPOCH_KEY) == checked_under:
-        return PageCacheMiddleware._respond(request, entry, now)
+        return entry
     return None
 
 
 _CHECKED_IN_FRONT = "folio.pagecache.checked"  # set in the WSGI environ by serve_cached
+# Requests that ask "has it changed?": Django's rules answer them (get_conditional_response).
+_CONDITIONAL = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
 
 
 def serve_cached(application):
@@ -347,9 +361,11 @@ def serve_cached(application):
     holds, before Django builds its request, sends its request signals and walks the
     middleware -- a third of what a hit costs otherwise.
 
-    Only pages this worker already checked are answered here, by the same code as the
-    middleware's (:func:`_local_hit`); everything else -- a miss, a stale copy, a logged-in
-    reader, any error -- goes to Django, which does what it always does.
+    Only pages this worker already checked are answered here (:func:`_fresh_copy`, as
+    the middleware does), with the stored headers and :func:`_freshness_headers`;
+    conditional requests get the middleware's answer, so Django's rules decide on 304s.
+    Everything else -- a miss, a stale copy, a logged-in reader, any error -- goes to
+    Django, which does what it always does.
     """
 
     @wraps(application)
@@ -358,13 +374,18 @@ def serve_cached(application):
             try:
                 request = WSGIRequest(environ)
                 if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-                    response = _local_hit(request, _page_key(request), time.time())
+                    now = time.time()
+                    entry = _fresh_copy(_page_key(request), now)
                     environ[_CHECKED_IN_FRONT] = True
-                    if response is not None:
-                        start_response(
-                            f"{response.status_code} {response.reason_phrase}", [*response.items()]
-                        )
+                    if entry is not None and any(name in environ for name in _CONDITIONAL):
+                        response = PageCacheMiddleware._respond(request, entry, now)
+                        status = f"{response.status_code} {response.reason_phrase}"
+                        start_response(status, [*response.items()])
                         return [response.content]
+                    if entry is not None:
+                        headers = [*entry["headers"], *_freshness_headers(entry, now)]
+                        start_response("200 OK", headers)  # (only 200s are stored)
+                        return [entry["content"]]
             except Exception:  # noqa: BLE001 -- Django answers instead, as it would anyway
                 logger.debug("Page cache: no answer in front of Django", exc_info=True)
         return application(environ, start_response)

@@ -421,13 +421,14 @@ def test_pages_a_worker_holds_are_answered_in_front_of_django_as_django_would(
     django = _Django()
     application = serve_cached(django)
     url = site["posts"][0].get_absolute_url()
-    rendered = client.get(url)  # rendered and kept by the middleware
+    client.get(url)  # rendered and kept by the middleware
+    hit = client.get(url)  # the middleware's own answer from the kept copy
     answer = _wsgi_get(application, url)
     assert django.calls == []
-    assert answer["status"] == "200 OK" and answer["body"] == rendered.content
-    for name in ("ETag", "Cache-Control", "Content-Security-Policy", "X-Frame-Options", "Vary"):
-        assert answer["headers"][name] == rendered[name], name
-    not_modified = _wsgi_get(application, url, if_none_match=rendered["ETag"])
+    assert answer["status"] == "200 OK" and answer["body"] == hit.content
+    assert answer["headers"] == dict(hit.items())
+    assert {"ETag", "Cache-Control", "Content-Security-Policy", "Vary"} <= answer["headers"].keys()
+    not_modified = _wsgi_get(application, url, if_none_match=hit["ETag"])
     assert not_modified["status"] == "304 Not Modified" and not_modified["body"] == b""
 
     # Whatever the worker cannot answer from a checked copy goes to Django.
