@@ -3,6 +3,7 @@ import difflib
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -15,6 +16,7 @@ from markdownx.admin import MarkdownxModelAdmin
 
 from authors.models import Author
 
+from . import changes
 from .models import Post, Redirect, Tag
 
 STALE_FORM_MESSAGE = (
@@ -149,6 +151,18 @@ class PostAdmin(MarkdownxModelAdmin):
             return {}  # imported posts keep their file-name slugs
         return super().get_prepopulated_fields(request, obj)
 
+    # Writes: one notification per form or action -----------------------------------
+
+    def changeform_view(self, request, *args, **kwargs):
+        # The post, then its tags: one notification for both, sent inside the form's
+        # transaction (listeners update the search index and links once).
+        with transaction.atomic(using=router.db_for_write(Post)), changes.batch():
+            return super().changeform_view(request, *args, **kwargs)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic(using=router.db_for_write(Post)), changes.batch():
+            super().delete_queryset(request, queryset)
+
     def save_model(self, request, obj, form, change):
         if not request.user.has_perm("blog.change_any_post"):
             obj.author = Author.for_user(request.user)
@@ -249,13 +263,15 @@ class PostAdmin(MarkdownxModelAdmin):
         self._set_status(request, queryset, Post.Status.DRAFT)
 
     def _set_status(self, request, queryset, status):
-        # Saved one by one so every write goes through Post.save() and its side effects.
+        # Saved one by one so every write goes through Post.save() and its side effects,
+        # in one transaction with one notification.
         changed = 0
-        for post in queryset.exclude(status=status):
-            post.status = status
-            post.edited_by = request.user
-            post.save(update_fields=["status"])
-            changed += 1
+        with transaction.atomic(using=router.db_for_write(Post)), changes.batch():
+            for post in queryset.exclude(status=status):
+                post.status = status
+                post.edited_by = request.user
+                post.save(update_fields=["status"])
+                changed += 1
         verb = "published" if status == Post.Status.PUBLISHED else "unpublished"
         self.message_user(
             request,

@@ -6,15 +6,27 @@ for per-object writes; explicit :func:`notify` calls for bulk paths that bypass
 the page cache and the search index connect to :data:`content_changed`.
 
 The signal is sent inside the writer's transaction, so a listener that writes to
-the database (the search index) commits or rolls back with the change itself; a
-listener with effects outside the database (the cache) should defer them with
+the database (the search index, post links) commits or rolls back with the change
+itself; a listener with effects outside the database (the cache) should defer them with
 ``transaction.on_commit``.
+
+Writers of posts go one at a time (:func:`serialize`): listeners read other posts than
+the ones written (post links are derived from all of them), and two writers each
+missing the other's uncommitted change would both store links that are wrong.
 """
 
+import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db import transaction
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 from django.dispatch import Signal, receiver
 
 from authors.models import Author
@@ -25,8 +37,34 @@ from .models import Post, Tag
 content_changed = Signal()
 
 
+logger = logging.getLogger(__name__)
+
 # The notifications held back by the innermost batch() block, if any.
 _held = ContextVar("folio_held_changes", default=None)
+# Any constant: the key of the PostgreSQL advisory lock that writers of posts share.
+_WRITERS_LOCK = 7_466_151_017
+
+
+def serialize():
+    """Wait for any other transaction writing posts to finish, and keep them waiting
+    until this one ends.
+
+    Taken before a post, its tags or a tag are written (the signals below), so no
+    transaction holds row locks another one waits for. On PostgreSQL a transaction-level
+    advisory lock; SQLite's writers already go one at a time (IMMEDIATE transactions).
+    Outside a transaction there is nothing to hold: every statement commits at once.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_WRITERS_LOCK])
+
+
+@receiver(pre_save, sender=Post, dispatch_uid="folio-post-saving")
+@receiver(pre_delete, sender=Post, dispatch_uid="folio-post-deleting-lock")
+@receiver(pre_delete, sender=Tag, dispatch_uid="folio-tag-deleting-lock")
+def _writing(sender, **kwargs):
+    serialize()
 
 
 def notify(*, post_ids=(), author_ids=(), tag_ids=()):
@@ -47,10 +85,12 @@ def notify(*, post_ids=(), author_ids=(), tag_ids=()):
 
 @contextmanager
 def batch():
-    """Send the notifications of this block once, merged, when it ends without error.
+    """Send the notifications of this block once, merged, when it ends.
 
     For writers that change one thing through several saves (a post, then its tags),
-    so listeners do their work once. Use it inside the writer's transaction.
+    so listeners do their work once. Inside the writer's transaction, an error rolls
+    everything back and nothing is sent; a writer that commits as it goes (the importer,
+    a transaction per file) gets what it committed sent even when it stops on an error.
     """
     if _held.get() is not None:  # nested: the outermost block sends
         yield
@@ -59,8 +99,15 @@ def batch():
     token = _held.set(held)
     try:
         yield
-    finally:
+    except BaseException:
         _held.reset(token)
+        if any(held.values()) and not transaction.get_connection().in_atomic_block:
+            try:
+                notify(**held)  # committed already: listeners must hear of it
+            except Exception:
+                logger.exception("Could not report the changes made before the error")
+        raise
+    _held.reset(token)
     if any(held.values()):
         notify(**held)
 
@@ -100,9 +147,14 @@ def _remember_posts(sender, instance, **kwargs):
 
 @receiver(m2m_changed, sender=Post.tags.through, dispatch_uid="folio-post-tags-changed")
 def _post_tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if action == "pre_clear" and reverse:
-        # tag.posts.clear() names no posts afterwards: remember them now.
-        _remember_posts(sender, instance)
+    if action.startswith("pre_"):
+        serialize()
+    if action == "pre_clear":
+        # clear() names nothing afterwards: remember what it unlinks now.
+        if reverse:  # tag.posts.clear()
+            _remember_posts(sender, instance)
+        else:  # post.tags.clear()
+            _remember_tags(sender, instance)
         return
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
@@ -110,4 +162,5 @@ def _post_tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
         cleared = getattr(instance, "_folio_post_ids", ()) if action == "post_clear" else ()
         notify(post_ids=pk_set or cleared, tag_ids=[instance.pk])
     else:
-        notify(post_ids=[instance.pk], tag_ids=pk_set or ())
+        cleared = getattr(instance, "_folio_tag_ids", ()) if action == "post_clear" else ()
+        notify(post_ids=[instance.pk], tag_ids=pk_set or cleared)

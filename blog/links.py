@@ -25,6 +25,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from itertools import chain
 
+from django.db import transaction
 from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
@@ -32,7 +33,7 @@ from django.utils import timezone
 from folio import pagecache
 
 from . import caching
-from .changes import content_changed
+from .changes import content_changed, serialize
 from .models import RELATED_SHOWN, Post
 
 BATCH_SIZE = 500
@@ -119,6 +120,14 @@ def refresh(post_ids=None, tag_ids=(), *, model=Post) -> set[int]:
 
     ``model`` is the Post model (a migration passes its historical one).
     """
+    # What is read and what is written must be one consistent state: in a transaction
+    # (the writer's, or one of its own after an import), with other writers waiting.
+    with transaction.atomic():
+        serialize()
+        return _refresh(model, post_ids, tag_ids)
+
+
+def _refresh(model, post_ids, tag_ids):
     snapshot = _Snapshot(model)
     if post_ids is None:
         affected = set(snapshot.dates)

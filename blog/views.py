@@ -126,6 +126,10 @@ class PostDetailView(PublicPageMixin, DetailView):
             **kwargs,
         )
         # This page shows these objects and nothing else: other writes leave it cached.
+        # Unless it fills up "Keep reading" with the newest posts, which any new post
+        # changes: then it is a list page too.
+        ranked = post.links.get("related", [])
+        filled = any(related.pk not in ranked for related in related_posts)
         pagecache.depends_on(
             self.request,
             post,
@@ -136,6 +140,7 @@ class PostDetailView(PublicPageMixin, DetailView):
             *related_posts,
             *(related.author for related in related_posts),
             caching.links_of(post.pk),
+            pagecache.LISTS if filled else None,
         )
         return context
 

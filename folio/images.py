@@ -140,19 +140,18 @@ def image_size(field_file) -> tuple[int | None, int | None]:
 
 
 def _read_size(field_file):
-    # A fresh upload is open and must stay open until the storage saves it; a stored
-    # file is opened here (again, if an earlier save of this object read it) and closed.
-    opened_here = field_file.closed
     try:
-        if opened_here:
-            field_file.open("rb")
-        width, height = get_image_dimensions(field_file)
+        if field_file.closed:
+            # Stored: read what the storage holds under the field's name now (an earlier
+            # save may have left the object holding another, closed, file).
+            with field_file.storage.open(field_file.name, "rb") as stored:
+                width, height = get_image_dimensions(stored)
+        else:
+            # A fresh upload: read in place, and left open for the storage to save.
+            width, height = get_image_dimensions(field_file)
     except (OSError, ValueError) as error:
         logger.warning("Image %s cannot be read: %s", field_file.name, error)
         return None, None
-    finally:
-        if opened_here:
-            field_file.close()
     return (width, height) if width and height else (None, None)
 
 

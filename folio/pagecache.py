@@ -213,12 +213,44 @@ class PageCacheMiddleware:
             return self.get_response(request)
         now = time.time()
         if not settings.FOLIO_PAGE_CACHE:
-            # Nothing is cached, here or by proxies; pages still answer conditional GET.
-            response = self.get_response(request)
-            if not _is_public(request, response):
-                return response
-            return self._respond(request, self._entry(request, response, now, None, now), now)
+            return self._uncached(request, now)
+        try:
+            hit, state = self._look_up(request, now)
+        except Exception:  # the cache is unreachable: readers still get every page
+            logger.warning("Page cache unavailable: %s rendered uncached", request.path)
+            return self._uncached(request, now)
+        if hit is not None:
+            return hit
 
+        page_key, known, epoch, horizon = state
+        response = self.get_response(request)
+        if not _is_public(request, response):
+            return response
+        expires = now + settings.FOLIO_PAGE_CACHE_SECONDS
+        if horizon is not None:
+            expires = min(expires, horizon)
+        entry = self._entry(request, response, now, horizon, expires)
+        try:
+            # Store only if no write was committed while we rendered: a page rendered
+            # from the old content must not be recorded under the new generations.
+            if self._record_generations(entry, known):
+                cache.set(page_key, entry, timeout=max(1, math.ceil(expires - now)))
+                _remember(page_key, entry, epoch)
+        except Exception:
+            logger.warning("Page cache unavailable: %s not stored", request.path)
+        return self._respond(request, entry, now, response)
+
+    def _uncached(self, request, now):
+        """The page rendered for this request, kept by nobody (``max-age=0``); it still
+        answers conditional GET."""
+        response = self.get_response(request)
+        if not _is_public(request, response):
+            return response
+        return self._respond(request, self._entry(request, response, now, None, now), now)
+
+    def _look_up(self, request, now):
+        """``(response, None)`` for a fresh stored page, else ``(None, state)`` with what
+        storing the page about to be rendered needs."""
         page_key = _page_key(request)
         # Logged-in readers never share pages: skip the lookup for anyone with a session.
         anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
@@ -226,7 +258,7 @@ class PageCacheMiddleware:
         if local is not None and not request.META.get(_CHECKED_IN_FRONT):
             entry = _fresh_copy(page_key, now)
             if entry is not None:
-                return self._respond(request, entry, now)
+                return self._respond(request, entry, now), None
         keys = [_EPOCH_KEY, _HORIZON_KEY, _generation_key(SITE), _generation_key(LISTS)]
         if local is not None:
             keys += local[0]["generations"]  # everything needed to check it, in one trip
@@ -240,22 +272,9 @@ class PageCacheMiddleware:
         entry = local[0] if local is not None else known.get(page_key)
         if entry is not None and self._is_fresh(entry, known, horizon, now):
             _remember(page_key, entry, epoch)
-            return self._respond(request, entry, now)
+            return self._respond(request, entry, now), None
         _LOCAL_PAGES.pop(page_key, None)
-
-        response = self.get_response(request)
-        if not _is_public(request, response):
-            return response
-        expires = now + settings.FOLIO_PAGE_CACHE_SECONDS
-        if horizon is not None:
-            expires = min(expires, horizon)
-        entry = self._entry(request, response, now, horizon, expires)
-        # Store only if no write was committed while we rendered: a page rendered
-        # from the old content must not be recorded under the new generations.
-        if self._record_generations(entry, known):
-            cache.set(page_key, entry, timeout=max(1, math.ceil(expires - now)))
-            _remember(page_key, entry, epoch)
-        return self._respond(request, entry, now, response)
+        return None, (page_key, known, epoch, horizon)
 
     @staticmethod
     def _is_fresh(entry, known, horizon, now):
@@ -329,7 +348,7 @@ def _freshness_headers(entry, now):
         ("ETag", entry["etag"]),
         ("Last-Modified", entry["last_modified"]),
         # The page cache decides how long a public page may be kept (_is_public made
-        # sure the view asked for nothing stricter).
+        # sure the view set no policy of its own).
         ("Cache-Control", f"public, max-age={max_age}, s-maxage={s_maxage}"),
     ]
 
@@ -398,7 +417,10 @@ def _remember(page_key, entry, epoch):
     if epoch is None:
         return  # checked before there was an epoch: nothing to compare with later
     if page_key not in _LOCAL_PAGES and len(_LOCAL_PAGES) >= _LOCAL_PAGES_MAX:
-        _LOCAL_PAGES.pop(next(iter(_LOCAL_PAGES)), None)  # the oldest
+        try:
+            del _LOCAL_PAGES[next(iter(_LOCAL_PAGES))]  # the oldest
+        except (KeyError, RuntimeError, StopIteration):
+            pass  # another thread changed it meanwhile (threaded servers)
     _LOCAL_PAGES[page_key] = (entry, epoch)
 
 
@@ -418,6 +440,7 @@ def _is_public(request, response):
         and not response.streaming
         and not response.cookies  # a CSRF or session cookie is this reader's alone
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the page holds a token
-        and "private" not in response.get("Cache-Control", "")
-        and "no-store" not in response.get("Cache-Control", "")
+        # A view that set its own caching policy (no-store for previews, or anything
+        # else) keeps it: the page cache only decides for pages that leave it open.
+        and "Cache-Control" not in response
     )

@@ -141,6 +141,16 @@ def test_conditional_get_works_with_the_cache_switched_off(site, client, setting
     assert client.get(url, headers={"if-none-match": response["ETag"]}).status_code == 304
 
 
+def test_a_view_with_its_own_caching_policy_keeps_it_and_is_not_stored(
+    page_cache, client, settings
+):
+    settings.ROOT_URLCONF = "tests.pagecache_urls"
+    for _ in range(2):  # (a stored page would come back with an ETag)
+        response = client.get("/own/")
+        assert response["Cache-Control"] == "max-age=5, must-revalidate"
+        assert "ETag" not in response
+
+
 def test_pages_for_logged_in_staff_are_never_shared(page_cache, site, staff_client):
     client = Client()  # staff_client is the logged-in `client` fixture
     url = site["posts"][0].get_absolute_url()
@@ -457,3 +467,33 @@ def test_in_front_of_django_any_trouble_means_django_answers(page_cache, site, c
         assert _wsgi_get(serve_cached(django), url)["body"] == b"from Django"
     assert _wsgi_get(serve_cached(django), url, host="evil.example")["body"] == b"from Django"
     assert django.calls == [url, url]
+
+
+def test_readers_still_get_pages_while_the_cache_is_down(page_cache, site, client, monkeypatch):
+    class Unreachable:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise ConnectionError("Redis is down")
+
+            return fail
+
+    url = site["posts"][0].get_absolute_url()
+    monkeypatch.setattr(pagecache, "cache", Unreachable())
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 200 and "Old post" in response.content.decode()
+        # Nobody may keep it: no write could reach them while the cache is away.
+        assert "max-age=0" in response["Cache-Control"]
+        assert response.templates  # rendered, not served from anywhere
+
+
+def test_a_post_page_filled_up_with_the_newest_posts_changes_with_any_new_post(
+    page_cache, site, client, commit
+):
+    lonely = make_post(title="Lonely", slug="lonely", publish_at=site["posts"][0].publish_at)
+    client.get(lonely.get_absolute_url())
+    assert is_cached(client, lonely.get_absolute_url())
+    with commit():
+        make_post(title="Brand new", slug="brand-new", publish_at=timezone.now())
+    html = client.get(lonely.get_absolute_url()).content.decode()
+    assert 'href="/blog/brand-new/"' in html  # its "Keep reading" shows the newest posts

@@ -54,13 +54,38 @@ def test_author_and_tag_edits_are_reported(events):
     assert author.pk in _ids(events, "author_ids") and tag.pk in _ids(events, "tag_ids")
 
 
-def test_admin_bulk_publish_is_reported(staff_client, events):
-    post = make_post(status=Post.Status.DRAFT)
+def test_admin_bulk_actions_are_reported_once_for_all_their_posts(staff_client, events):
+    posts = [make_post(status=Post.Status.DRAFT) for _ in range(3)]
+    pks = {post.pk for post in posts}
+    changelist = reverse("admin:blog_post_changelist")
+    events.clear()
+    staff_client.post(changelist, {"action": "publish", "_selected_action": list(pks)})
+    assert [event["post_ids"] for event in events] == [pks]
     events.clear()
     staff_client.post(
-        reverse("admin:blog_post_changelist"), {"action": "publish", "_selected_action": [post.pk]}
+        changelist, {"action": "delete_selected", "_selected_action": list(pks), "post": "yes"}
     )
-    assert post.pk in _ids(events, "post_ids")
+    assert [event["post_ids"] for event in events] == [pks]
+
+
+def test_an_admin_save_of_a_post_and_its_tags_is_reported_once(staff_client, events):
+    from tests.factories import post_form_data
+
+    post, tag = make_post(), make_tag()
+    events.clear()
+    url = reverse("admin:blog_post_change", args=[post.pk])
+    response = staff_client.post(url, post_form_data(post, title="Retitled", tags=[tag.pk]))
+    assert response.status_code == 302
+    assert len(events) == 1 and events[0]["post_ids"] == {post.pk}
+    assert tag.pk in events[0]["tag_ids"]
+
+
+def test_clearing_a_posts_tags_reports_the_tags(events):
+    post, tag = make_post(), make_tag()
+    post.tags.add(tag)
+    events.clear()
+    post.tags.clear()
+    assert post.pk in _ids(events, "post_ids") and tag.pk in _ids(events, "tag_ids")
 
 
 def test_a_batch_sends_one_merged_notification_at_its_end(events):
@@ -82,3 +107,15 @@ def test_a_failed_batch_sends_nothing(events):
         make_post()
         raise RuntimeError("rolled back")
     assert events == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_that_committed_as_it_went_reports_its_writes_even_when_it_stops(events):
+    """The importer commits file by file inside one batch: an error (or Ctrl-C) halfway
+    must not leave the committed posts out of the search index, links and caches."""
+    from blog.changes import batch
+
+    with pytest.raises(KeyboardInterrupt), batch():
+        post = make_post()
+        raise KeyboardInterrupt
+    assert [event["post_ids"] for event in events] == [{post.pk}]

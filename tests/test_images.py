@@ -133,3 +133,10 @@ def test_saving_the_same_post_twice_keeps_its_image():
     post.save()
     post.save()
     assert Post.objects.get(pk=post.pk).image_width == 900
+
+
+def test_an_image_swapped_on_the_same_object_gets_its_own_size():
+    post = make_post(image=image_file("first.jpg", size=(900, 500)))
+    post.image.name = default_storage.save("posts/second.jpg", image_file("s.jpg", size=(640, 480)))
+    post.save()
+    assert (post.image_width, post.image_height) == (640, 480)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from blog.links import refresh
 from blog.models import Post
@@ -158,3 +159,71 @@ def test_rankings_run_to_the_third_live_post_and_refresh_is_idempotent():
         assert stored == [scheduled.pk, posts[1].pk, posts[2].pk, posts[3].pk]
         Post.objects.filter(pk=posts[0].pk).update(links={})
         assert refresh() == {posts[0].pk}
+
+
+def test_clearing_a_posts_tags_takes_it_out_of_other_rankings():
+    tag = make_tag("Travel")
+    post, other = make_post(tags=[tag]), make_post(tags=[tag])
+    assert Post.objects.get(pk=post.pk).links["related"] == [other.pk]
+    other.tags.clear()
+    assert Post.objects.get(pk=post.pk).links["related"] == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_at_once_leave_every_link_right(monkeypatch):
+    """Two transactions writing neighbouring posts at the same moment, each reading the
+    posts while the other has not committed: they must wait for each other, or both
+    store links that miss the other's post (and on PostgreSQL they could deadlock)."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from blog import links
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's writers already go one at a time")
+    now = timezone.now()
+    older = make_post(publish_at=now - timedelta(days=10))
+    newer = make_post(publish_at=now - timedelta(days=1))
+    draft = make_post(publish_at=now - timedelta(days=6), status=Post.Status.DRAFT)
+    both_reading = threading.Barrier(2)
+    snapshot = links._Snapshot.__init__
+
+    def read_together(self, model):
+        snapshot(self, model)
+        try:
+            both_reading.wait(timeout=2)  # without the lock both get here before a commit
+        except threading.BrokenBarrierError:
+            pass
+
+    monkeypatch.setattr(links._Snapshot, "__init__", read_together)
+    errors = []
+
+    def write(change):
+        try:
+            with transaction.atomic():
+                change()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def publish():
+        draft.status = Post.Status.PUBLISHED
+        draft.save(update_fields=["status"])
+
+    writers = [
+        threading.Thread(target=write, args=(publish,)),
+        threading.Thread(target=write, args=(lambda: make_post(publish_at=now - timedelta(4)),)),
+    ]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    monkeypatch.undo()
+    assert errors == []
+    stored = dict(Post.objects.values_list("pk", "links"))
+    assert links.refresh() == set(), stored  # nothing left to correct
+    assert Post.objects.get(pk=older.pk).links["next"] == draft.pk
+    assert Post.objects.get(pk=newer.pk).links["previous"] != older.pk

@@ -30,5 +30,5 @@ class Migration(migrations.Migration):
             model_name='post',
             index=models.Index(fields=['status', '-publish_at', '-id'], name='blog_post_status_date_idx'),
         ),
-            migrations.RunPython(link_existing_posts, migrations.RunPython.noop),
+        migrations.RunPython(link_existing_posts, migrations.RunPython.noop),
     ]
