@@ -7,7 +7,8 @@ Wall-clock benchmarks on a shared 2-core machine drift by 20-40% from one minute
 next; an instruction count does not. For home, a post page, the busiest tag page and
 the RSS feed -- page cache off (a full render) and on (a hit) -- this runs the WSGI
 application in-process under valgrind's callgrind, once with a few warm-up requests
-and once with ``--requests`` more, and prints the difference per request. Production
+and once with ``--requests`` (renders) or ``--hits`` more, and prints the difference
+per request. Production
 settings, the site imported by ``bench/http_bench.py --workdir`` (made there if
 missing), the Redis cache. Needs valgrind (Debian package) and Redis.
 
@@ -50,7 +51,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workdir", type=Path, required=True)
     parser.add_argument("--posts", type=int, default=10_000, help="when the site is made")
-    parser.add_argument("--requests", type=int, default=10)
+    parser.add_argument("--requests", type=int, default=10, help="full renders measured")
+    parser.add_argument(
+        "--hits", type=int, default=200, help="cache hits measured (each is small: more)"
+    )
     parser.add_argument(
         "--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")
     )
@@ -62,16 +66,19 @@ def main(argv=None):
     prepare_site(args.workdir, env, args.posts)
     pages = page_urls(env)
 
-    print(f"\nM instructions per request ({args.requests} requests after {WARM_UP} warm-up)\n")
+    print(
+        f"\nM instructions per request ({args.requests} renders, {args.hits} hits, "
+        f"after {WARM_UP} warm-up requests)\n"
+    )
     print(f"| {'page':6} | {'page cache off':>14} | {'page cache on (hit)':>19} |")
     print(f"|{'-' * 8}|{'-' * 16}|{'-' * 21}|")
     for name, url in pages.items():
-        off = per_request(url, {**env, "FOLIO_PAGE_CACHE": "false"}, args)
-        on = per_request(url, {**env, "FOLIO_PAGE_CACHE": "true"}, args)
+        off = per_request(url, {**env, "FOLIO_PAGE_CACHE": "false"}, args.requests, args)
+        on = per_request(url, {**env, "FOLIO_PAGE_CACHE": "true"}, args.hits, args)
         print(f"| {name:6} | {off / 1e6:14.2f} | {on / 1e6:19.2f} |")
 
 
-def per_request(url, env, args):
+def per_request(url, env, requests, args):
     # A fresh key prefix each run: every run starts with an empty page cache.
     def run(count):
         command = [
@@ -98,7 +105,7 @@ def per_request(url, env, args):
             delete_cache_keys(args.redis_url, prefix)
         return int(re.search(r"Collected : (\d+)", out).group(1))
 
-    return (run(WARM_UP + args.requests) - run(WARM_UP)) / args.requests
+    return (run(WARM_UP + requests) - run(WARM_UP)) / requests
 
 
 if __name__ == "__main__":
