@@ -405,7 +405,7 @@ def serve_cached(application):
                         headers = [*entry["headers"], *_freshness_headers(entry, now)]
                         start_response("200 OK", headers)  # (only 200s are stored)
                         return [entry["content"]]
-            except Exception:  # noqa: BLE001 -- Django answers instead, as it would anyway
+            except Exception:  # Django answers instead, as it would have anyway
                 logger.debug("Page cache: no answer in front of Django", exc_info=True)
         return application(environ, start_response)
 
