@@ -116,7 +116,7 @@ def _expected(post, posts, tags_of, now, related=3):
     following = min((p for p in published if key(p) > here), key=key, default=None)
     previous, following = (p if p in live else None for p in (previous, following))
     shared = {p: len(tags_of[p.pk] & tags_of[post.pk]) for p in live}
-    sharing = sorted((p for p in live if shared[p]), key=lambda p: (-shared[p], *key(p)))
+    sharing = [p for p in live if shared[p]]
     ranked = sorted(sharing, key=lambda p: (-shared[p], -p.publish_at.timestamp(), -p.pk))
     chosen = ranked[:related]
     newest = sorted((p for p in live if p not in chosen), key=key, reverse=True)
