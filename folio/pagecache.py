@@ -246,7 +246,8 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if not _is_public(request, response):
             return response
-        return self._respond(request, self._entry(request, response, now, None, now), now)
+        entry = self._entry(request, response, now, None, now)
+        return self._respond(request, entry, now, response)
 
     def _look_up(self, request, now):
         """``(response, None)`` for a fresh stored page, else ``(None, state)`` with what

@@ -1,6 +1,28 @@
 import pytest
 
 
+@pytest.fixture(autouse=True, scope="session")
+def jinja2_rendering_is_recorded():
+    """``response.templates`` and ``response.context`` for the Jinja2 pages too.
+
+    Django's test client records what its own template engine renders (it instruments
+    that engine for tests); this does the same for the Jinja2 backend of readers' pages.
+    """
+    from django.template.backends.jinja2 import Template
+    from django.test.signals import template_rendered
+
+    render = Template.render
+
+    def recorded_render(self, context=None, request=None):
+        html = render(self, context, request)
+        template_rendered.send(sender=self, template=self, context=dict(context or {}))
+        return html
+
+    Template.render = recorded_render
+    yield
+    Template.render = render
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Every test writes uploads into its own temporary MEDIA_ROOT."""

@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "markdownx",
     "imagekit",
     "axes",
-    "folio",  # template tags and the shared building blocks (folio/__init__.py)
+    "folio",  # the shared building blocks (folio/__init__.py)
     "authors",
     "blog",
     "search",
@@ -72,15 +72,23 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Readers' pages: Jinja2, from templates/ (folio/templating.py says why).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
+        "OPTIONS": {
+            "environment": "folio.templating.environment",
+            "context_processors": ["folio.context_processors.site"],
+        },
+    },
+    {
+        # The admin, its overrides (blog/templates/admin/) and the libraries' own.
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "folio.context_processors.site",
             ],
         },
     },
