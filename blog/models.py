@@ -13,6 +13,19 @@ from folio.rendering import html_to_text, render_markdown
 WORDS_PER_MINUTE = 230
 #: How many related posts a post page shows ("Keep reading").
 RELATED_SHOWN = 3
+# What a post card shows (blog/_post_card.html): these columns and no others are read
+# for list pages, search results and a post's "Keep reading".
+CARD_COLUMNS = (
+    *("title", "subtitle", "slug", "author", "status", "publish_at", "excerpt_html"),
+    *("word_count", "image", "image_width", "image_height"),
+    *("thumb_image", "thumb_image_width", "thumb_image_height"),
+)
+AUTHOR_COLUMNS = tuple(
+    f"author__{name}"
+    for name in ("first_name", "last_name", "slug", "photo", "photo_width", "photo_height")
+)
+# An author's columns no page shows: the markdown and the import records.
+AUTHOR_UNSHOWN = ("bio", "extra", "source_path", "source_hash", "imported_at")
 
 
 class Tag(models.Model):
@@ -61,25 +74,24 @@ class PostQuerySet(models.QuerySet):
         return self.filter(status=Post.Status.PUBLISHED, publish_at__lte=timezone.now())
 
     def cards(self):
-        """Posts as list cards show them: author joined, the heavy columns left out."""
-        return self.select_related("author").defer(
-            "body",
-            "body_html",
-            "excerpt",
-            "extra",
-            "links",
-            "author__bio",
-            "author__bio_html",
-        )
+        """Posts as list cards show them: the card's columns and its author's, no more.
+
+        Each column left out is one less for the ORM to compile and convert on every
+        list page; reading one that is not here costs a query per post (the query
+        counts pinned in tests/test_visibility.py catch that).
+        """
+        return self.select_related("author").only(*CARD_COLUMNS, *AUTHOR_COLUMNS)
 
     def pages(self):
-        """Posts as their own page shows them: author and tags joined, and the columns
-        only editors and the importer read (the markdown, the import records) left out."""
-        tags = Tag.objects.only("name", "slug", "kind")
-        return (
-            self.select_related("author")
-            .prefetch_related(models.Prefetch("tags", queryset=tags))
-            .defer("body", "extra", "source_path", "source_hash", "imported_at")
+        """Posts as their own page shows them: author joined, and the columns only
+        editors and the importer read (the markdown, the import records) left out."""
+        return self.select_related("author").defer(
+            "body",
+            "extra",
+            "source_path",
+            "source_hash",
+            "imported_at",
+            *(f"author__{name}" for name in AUTHOR_UNSHOWN),
         )
 
     def drafts(self):
@@ -335,8 +347,9 @@ class Post(models.Model):
         links = self.links
         ranked = links.get("related", [])
         wanted = [links.get("previous"), links.get("next"), *ranked]
-        cards = Post.objects.published().filter(pk__in=[pk for pk in wanted if pk]).cards()
-        cards = {card.pk: card for card in cards}
+        cards = Post.objects.published().filter(pk__in=[pk for pk in wanted if pk])
+        # In the stored order, not the database's: no ORDER BY to compile or run.
+        cards = {card.pk: card for card in cards.cards().order_by()}
         shown = [cards[pk] for pk in ranked if pk in cards][:related]
         if len(shown) < related:
             others = Post.objects.published().exclude(pk__in=[self.pk, *(p.pk for p in shown)])

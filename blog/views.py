@@ -114,7 +114,7 @@ class PostDetailView(PublicPageMixin, DetailView):
         post = self.object
         sections = [h for h in headings(post.body_html) if h["level"] in (2, 3)]
         previous_post, next_post, related_posts = post.reading_links()
-        tags = list(post.tags.all())
+        tags = list(post.tags.only("name", "slug", "kind"))
         context = super().get_context_data(
             tags=tags,
             previous_post=previous_post,
