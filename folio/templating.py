@@ -1,6 +1,6 @@
 """The Jinja2 environment of the public pages, and the markup every page shares.
 
-Readers' pages (``templates/``) are Jinja2: a post page rendered in a third of the
+Readers' pages (``templates/``) are Jinja2: a post page renders in two thirds of the
 time Django's template language takes (docs/performance.md). The admin and the
 libraries' own templates stay on Django's engine (``TEMPLATES`` in the settings).
 What the pages need from Django comes in here once: URLs, static files, dates in the

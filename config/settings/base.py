@@ -34,7 +34,6 @@ INSTALLED_APPS = [
     # Before staticfiles so runserver serves static files the way production does.
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "django.contrib.sitemaps",
     "markdownx",
     "imagekit",
