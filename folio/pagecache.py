@@ -144,8 +144,14 @@ def invalidate(*names):
     ``LISTS`` is always included: whatever changed, some list shows it. Runs after the
     current transaction commits, so no request can re-cache the old content in between.
     """
-    keys = [_generation_key(name) for name in {LISTS, *names}]
-    transaction.on_commit(lambda: _replace_generations(keys), robust=True)
+    transaction.on_commit(lambda: invalidate_now(*names), robust=True)
+
+
+def invalidate_now(*names):
+    """:func:`invalidate` at once, not after a transaction: for commands that write
+    nothing themselves (``manage.py invalidate_pages``). False if the cache did not
+    answer (the names are then sent later, see :func:`send_unsent`)."""
+    return _replace_generations([_generation_key(name) for name in {LISTS, *names}])
 
 
 def invalidate_everything():
@@ -159,10 +165,35 @@ def _new_token():
 
 
 def _replace_generations(keys):
+    """Replace these generations and the epoch, and any an earlier write could not.
+
+    When the cache does not answer, the keys are kept (``_UNSENT``) and sent at this
+    process's next chance (:func:`send_unsent`): otherwise a write made while the cache
+    was unreachable would be hidden, once it is back, by the pages stored before.
+    """
+    keys = {*keys, *_UNSENT}
     tokens = {key: _new_token() for key in [*keys, _EPOCH_KEY]}
-    cache.set_many(tokens, timeout=None)  # one MSET on Redis: all at once
-    # A write may have scheduled, re-dated or published a post.
-    cache.delete(_HORIZON_KEY)
+    try:
+        cache.set_many(tokens, timeout=None)  # one MSET on Redis: all at once
+        # A write may have scheduled, re-dated or published a post.
+        cache.delete(_HORIZON_KEY)
+    except Exception as error:
+        _UNSENT.update(keys)
+        logger.error("Page cache unreachable, pages not yet marked stale: %s", error)
+        return False
+    _UNSENT.difference_update(keys)
+    return True
+
+
+# Generation keys a write could not replace because the cache did not answer.
+_UNSENT = set()
+
+
+def send_unsent():
+    """Replace the generations earlier writes of this process could not; True when
+    none are left. Every request tries first (the middleware, :func:`serve_cached`),
+    and so does the importer at its end."""
+    return not _UNSENT or _replace_generations(())
 
 
 # -- The horizon: the next scheduled publish time ----------------------------------
@@ -212,7 +243,7 @@ class PageCacheMiddleware:
         ):
             return self.get_response(request)
         now = time.time()
-        if not settings.FOLIO_PAGE_CACHE:
+        if not settings.FOLIO_PAGE_CACHE or not send_unsent():
             return self._uncached(request, now)
         try:
             hit, state = self._look_up(request, now)
@@ -358,7 +389,7 @@ def _fresh_copy(page_key, now):
     """This worker's copy of the page, if nothing has made it stale: nothing written
     since it was checked (the epoch), and no scheduled post due."""
     local = _LOCAL_PAGES.get(page_key)
-    if local is None:
+    if local is None or not send_unsent():
         return None
     entry, checked_under = local
     if entry["expires"] > now and cache.get(_EPOCH_KEY) == checked_under:

@@ -632,3 +632,24 @@ def test_an_import_that_writes_leaves_the_planner_statistics_of_the_new_tables(s
         assert _planner_post_count() is None
     run(site)
     assert _planner_post_count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_command_says_when_the_page_cache_missed_the_import(seed_site, settings, monkeypatch):
+    from folio import pagecache
+
+    settings.FOLIO_PAGE_CACHE = True
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(pagecache.cache, "set_many", unreachable)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("import_posts", str(seed_site.root), stdout=out, stderr=err)
+    finally:
+        pagecache._UNSENT.clear()
+    assert "2 created" in out.getvalue()  # the import itself is complete
+    assert "The page cache did not answer" in err.getvalue()
+    assert "manage.py invalidate_pages" in err.getvalue()
+    assert Post.objects.filter(slug="virtual-networking").exists()

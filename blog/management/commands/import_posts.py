@@ -9,6 +9,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from blog.importing import Action, ImportFileError, ImportOptions, import_site
+from folio import pagecache
 
 _STYLES = {
     Action.CREATED: "SUCCESS",
@@ -70,6 +71,14 @@ class Command(BaseCommand):
             self.stderr.write("")
         self._print_reports(result)
         self._print_summary(result, time.perf_counter() - started)
+        if not result.dry_run and not pagecache.send_unsent():
+            self.stderr.write(
+                self.style.WARNING(
+                    "The page cache did not answer, so it still serves the pages it held "
+                    "before this import. Run `python manage.py invalidate_pages` once it "
+                    "answers (until then they expire within FOLIO_PAGE_CACHE_SECONDS)."
+                )
+            )
         if result.failed:
             raise CommandError(f"{result.counts()['error']} file(s) could not be imported.")
 
