@@ -35,6 +35,10 @@ also replaces one *epoch* token, in the same atomic write as the generations, an
 worker keeps its most recent pages in memory with the epoch they were last checked
 under: while the epoch has not moved, nothing at all has been written, and a hit costs
 one key.
+
+A write made while the cache does not answer is kept in the database
+(``PendingInvalidation``) and sent by whichever process next finds the cache
+answering; until then no process serves pages from the cache (:func:`cache_is_trusted`).
 """
 
 import hashlib
@@ -47,7 +51,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIRequest
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse
 from django.utils.cache import (
     add_never_cache_headers,
@@ -55,6 +59,8 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date
 from django.utils.module_loading import import_string
+
+from folio.models import PendingInvalidation
 
 logger = logging.getLogger(__name__)
 
@@ -147,16 +153,25 @@ def invalidate(*names):
     transaction.on_commit(lambda: invalidate_now(*names), robust=True)
 
 
-def invalidate_now(*names):
-    """:func:`invalidate` at once, not after a transaction: for commands that write
-    nothing themselves (``manage.py invalidate_pages``). False if the cache did not
-    answer (the names are then sent later, see :func:`send_unsent`)."""
-    return _replace_generations([_generation_key(name) for name in {LISTS, *names}])
-
-
 def invalidate_everything():
     """Make every cached page stale (an import, a change to site-wide settings)."""
     invalidate(SITE)
+
+
+def invalidate_now(*names):
+    """:func:`invalidate` at once, not after a transaction (``manage.py
+    invalidate_pages``). False if the cache did not answer: the names are then kept
+    in the database and sent by whichever server next finds the cache answering
+    (:func:`cache_is_trusted`)."""
+    names = {LISTS, *names}
+    if _replace_generations(names):
+        return True
+    try:
+        PendingInvalidation.objects.create(names=sorted(names))
+    except DatabaseError as error:
+        logger.error("Neither the page cache nor the database answered: %s", error)
+    _distrust()
+    return False
 
 
 def _new_token():
@@ -164,36 +179,65 @@ def _new_token():
     return secrets.randbits(62)
 
 
-def _replace_generations(keys):
-    """Replace these generations and the epoch, and any an earlier write could not.
-
-    When the cache does not answer, the keys are kept (``_UNSENT``) and sent at this
-    process's next chance (:func:`send_unsent`): otherwise a write made while the cache
-    was unreachable would be hidden, once it is back, by the pages stored before.
-    """
-    keys = {*keys, *_UNSENT}
+def _replace_generations(names):
+    """Replace these names' generations and the epoch; False if the cache did not answer."""
+    keys = [_generation_key(name) for name in names]
     tokens = {key: _new_token() for key in [*keys, _EPOCH_KEY]}
     try:
         cache.set_many(tokens, timeout=None)  # one MSET on Redis: all at once
         # A write may have scheduled, re-dated or published a post.
         cache.delete(_HORIZON_KEY)
     except Exception as error:
-        _UNSENT.update(keys)
-        logger.error("Page cache unreachable, pages not yet marked stale: %s", error)
+        logger.warning("Page cache did not take a write: %s", error)
         return False
-    _UNSENT.difference_update(keys)
     return True
 
 
-# Generation keys a write could not replace because the cache did not answer.
-_UNSENT = set()
+# -- Writes the cache missed ---------------------------------------------------------
+
+#: How often each process looks for writes the cache missed (PendingInvalidation).
+PENDING_CHECK_SECONDS = 5
+_pending = {"trusted": True, "next_check": 0.0}
 
 
-def send_unsent():
-    """Replace the generations earlier writes of this process could not; True when
-    none are left. Every request tries first (the middleware, :func:`serve_cached`),
-    and so does the importer at its end."""
-    return not _UNSENT or _replace_generations(())
+def cache_is_trusted(now):
+    """May this process serve and store pages now? Not while a write waits to reach
+    the cache: pages stored before it would hide it.
+
+    Every ``PENDING_CHECK_SECONDS`` (one short query) the waiting writes are read and
+    sent; once the cache takes them, the rows go and the cache is trusted again. So a
+    write made while the cache was away -- by any server, or a command -- shows within
+    a few seconds of the cache answering, even if the process that made it is gone;
+    and while the cache can be read but not written, no server serves from it.
+    """
+    if now < _pending["next_check"]:
+        return _pending["trusted"]
+    _pending["next_check"] = now + PENDING_CHECK_SECONDS
+    try:
+        waiting = list(PendingInvalidation.objects.values_list("pk", "names"))
+        if waiting and _replace_generations(set().union(*(names for _, names in waiting))):
+            PendingInvalidation.objects.filter(pk__in=[pk for pk, _ in waiting]).delete()
+            waiting = []
+    except DatabaseError as error:
+        logger.warning("Page cache: cannot look for missed writes: %s", error)
+        return _pending["trusted"]
+    _pending["trusted"] = not waiting
+    return _pending["trusted"]
+
+
+def writes_waiting():
+    """Are there writes the page cache has not taken yet?"""
+    return PendingInvalidation.objects.exists()
+
+
+def _trusted_without_a_query(now):
+    """:func:`cache_is_trusted` when it needs no query; False when a check is due."""
+    return _pending["trusted"] and now < _pending["next_check"]
+
+
+def _distrust():
+    """This process missed a write: render everything, and look again at the next request."""
+    _pending.update(trusted=False, next_check=0.0)
 
 
 # -- The horizon: the next scheduled publish time ----------------------------------
@@ -243,7 +287,7 @@ class PageCacheMiddleware:
         ):
             return self.get_response(request)
         now = time.time()
-        if not settings.FOLIO_PAGE_CACHE or not send_unsent():
+        if not settings.FOLIO_PAGE_CACHE or not cache_is_trusted(now):
             return self._uncached(request, now)
         try:
             hit, state = self._look_up(request, now)
@@ -389,7 +433,7 @@ def _fresh_copy(page_key, now):
     """This worker's copy of the page, if nothing has made it stale: nothing written
     since it was checked (the epoch), and no scheduled post due."""
     local = _LOCAL_PAGES.get(page_key)
-    if local is None or not send_unsent():
+    if local is None or not _trusted_without_a_query(now):
         return None
     entry, checked_under = local
     if entry["expires"] > now and cache.get(_EPOCH_KEY) == checked_under:

@@ -1,7 +1,7 @@
 """The Jinja2 environment of the public pages, and the markup every page shares.
 
-Readers' pages (``templates/``) are Jinja2: a post page renders in two thirds of the
-time Django's template language takes (docs/performance.md). The admin and the
+Readers' pages (``templates/``) are Jinja2: a post page's template renders in 1.1 ms
+where Django's template language took 1.6 ms (docs/performance.md). The admin and the
 libraries' own templates stay on Django's engine (``TEMPLATES`` in the settings).
 What the pages need from Django comes in here once: URLs, static files, dates in the
 current time zone, and Django's own filters where a page formats like Django.

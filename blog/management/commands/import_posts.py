@@ -71,12 +71,12 @@ class Command(BaseCommand):
             self.stderr.write("")
         self._print_reports(result)
         self._print_summary(result, time.perf_counter() - started)
-        if not result.dry_run and not pagecache.send_unsent():
+        if not result.dry_run and pagecache.writes_waiting():
             self.stderr.write(
                 self.style.WARNING(
-                    "The page cache did not answer, so it still serves the pages it held "
-                    "before this import. Run `python manage.py invalidate_pages` once it "
-                    "answers (until then they expire within FOLIO_PAGE_CACHE_SECONDS)."
+                    "The page cache did not answer at the end of the import. Nothing is "
+                    "lost: the app servers render every page themselves until it answers, "
+                    "then mark the pages this import changed stale."
                 )
             )
         if result.failed:

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from folio import pagecache
 
@@ -10,10 +10,14 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        if not pagecache.invalidate_now(pagecache.SITE):
-            raise CommandError(
-                "The page cache (CACHES['default']) did not answer: nothing was marked "
-                "stale. Run this again once it answers."
+        if pagecache.invalidate_now(pagecache.SITE):
+            if options["verbosity"] >= 1:
+                self.stdout.write(self.style.SUCCESS("Every cached page is stale now."))
+            return
+        self.stderr.write(
+            self.style.WARNING(
+                "The page cache did not answer. The request is kept in the database: the "
+                "app servers render every page themselves until the cache answers, then "
+                "mark every page stale."
             )
-        if options["verbosity"] >= 1:
-            self.stdout.write(self.style.SUCCESS("Every cached page is stale now."))
+        )
