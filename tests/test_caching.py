@@ -526,18 +526,24 @@ def another_process():
     pagecache._pending.update(trusted=True, next_check=0.0)
 
 
-def test_a_write_the_cache_missed_is_sent_once_it_answers(
-    page_cache, site, client, commit, monkeypatch
-):
+def edit_a_cached_post_while_writes_are_lost(site, client, commit, patch):
+    """Cache a post page, then edit the post while the cache takes no write; its URL."""
     post = site["posts"][0]
     url = post.get_absolute_url()
     client.get(url)
     assert is_cached(client, url)
+    patch.setattr(pagecache, "cache", _WritesLost(pagecache.cache))
+    with commit():
+        post.title = "Edited during the outage"
+        post.save()
+    return url
+
+
+def test_a_write_the_cache_missed_is_sent_once_it_answers(
+    page_cache, site, client, commit, monkeypatch
+):
     with monkeypatch.context() as patch:
-        patch.setattr(pagecache, "cache", _WritesLost(pagecache.cache))
-        with commit():
-            post.title = "Edited during the outage"
-            post.save()
+        url = edit_a_cached_post_while_writes_are_lost(site, client, commit, patch)
     assert PendingInvalidation.objects.exists()  # kept where every server sees it
     # The cache answers again; the process that made the write is gone.
     another_process()
@@ -550,15 +556,8 @@ def test_a_write_the_cache_missed_is_sent_once_it_answers(
 def test_while_a_write_waits_for_the_cache_every_process_renders_every_page(
     page_cache, site, client, commit, monkeypatch
 ):
-    post = site["posts"][0]
-    url = post.get_absolute_url()
-    client.get(url)
-    assert is_cached(client, url)
     # The cache can be read but takes no write (a read-only replica, a full memory).
-    monkeypatch.setattr(pagecache, "cache", _WritesLost(pagecache.cache))
-    with commit():
-        post.title = "Edited during the outage"
-        post.save()
+    url = edit_a_cached_post_while_writes_are_lost(site, client, commit, monkeypatch)
     for process in ("the writer", "another"):
         if process == "another":
             another_process()
