@@ -4,6 +4,8 @@ Every test runs against the in-process cache and, when REDIS_URL is set, against
 """
 
 import os
+import socket
+import threading
 import time
 from datetime import timedelta
 from io import StringIO
@@ -604,3 +606,36 @@ def test_invalidate_pages_when_the_cache_does_not_answer_is_kept_for_later(
     another_process()
     assert not is_cached(client, url)
     assert not PendingInvalidation.objects.exists()
+
+
+def test_a_redis_that_stops_answering_costs_a_moment_not_a_hung_worker(monkeypatch):
+    """The production cache settings time out: a cache call fails within a second, and a
+    failing cache call means an uncached page (test_readers_still_get_pages_while_the_
+    cache_is_down), not a request that waits until gunicorn kills the worker."""
+    from django.utils.module_loading import import_string
+
+    from config.settings.base import cache_from_env
+
+    with socket.socket() as silent:  # accepts connections (its backlog), never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{silent.getsockname()[1]}/0")
+        config = cache_from_env()
+        backend = import_string(config["BACKEND"])(
+            config["LOCATION"], {"OPTIONS": config.get("OPTIONS", {})}
+        )
+        outcome = []
+
+        def get():
+            started = time.monotonic()
+            try:
+                backend.get("anything")
+            except Exception as error:
+                outcome.append((type(error).__name__, time.monotonic() - started))
+
+        worker = threading.Thread(target=get, daemon=True)
+        worker.start()
+        worker.join(timeout=5)
+        assert not worker.is_alive(), "a cache call to a silent Redis hung"
+        [(error, seconds)] = outcome
+        assert error == "TimeoutError" and seconds < 2

@@ -134,6 +134,10 @@ def cache_from_env():
             "BACKEND": "folio.cache.RedisCache",  # Django's, one client per pool
             "LOCATION": url,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "folio"),
+            # A Redis that stops answering (a network partition drops packets rather
+            # than refusing them) must cost a request half a second, after which the
+            # page is rendered uncached, not hang every worker until gunicorn kills it.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "folio"}
 
