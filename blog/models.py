@@ -1,3 +1,5 @@
+from typing import NamedTuple
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -338,7 +340,8 @@ class Post(models.Model):
         return self.thumb or self.hero
 
     def reading_links(self, related=RELATED_SHOWN):
-        """``(previous post, next post, related posts)`` as the post page shows them.
+        """:class:`ReadingLinks`: previous, next and related posts as the post page
+        shows them.
 
         The stored links (blog/links.py) read through ``published()``, so what is not
         live now is left out; when fewer than ``related`` related posts are live, the
@@ -351,10 +354,21 @@ class Post(models.Model):
         # In the stored order, not the database's: no ORDER BY to compile or run.
         cards = {card.pk: card for card in cards.cards().order_by()}
         shown = [cards[pk] for pk in ranked if pk in cards][:related]
-        if len(shown) < related:
+        filled = len(shown) < related
+        if filled:
             others = Post.objects.published().exclude(pk__in=[self.pk, *(p.pk for p in shown)])
             shown += others.cards()[: related - len(shown)]
-        return cards.get(links.get("previous")), cards.get(links.get("next")), shown
+        return ReadingLinks(
+            cards.get(links.get("previous")), cards.get(links.get("next")), shown, filled
+        )
+
+
+class ReadingLinks(NamedTuple):
+    previous: Post | None
+    next: Post | None
+    related: list[Post]
+    #: The newest posts filled up "Keep reading": any new post changes the page.
+    filled: bool
 
 
 class PostRevision(models.Model):

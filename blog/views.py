@@ -113,34 +113,32 @@ class PostDetailView(PublicPageMixin, DetailView):
     def get_context_data(self, **kwargs):
         post = self.object
         sections = [h for h in headings(post.body_html) if h["level"] in (2, 3)]
-        previous_post, next_post, related_posts = post.reading_links()
+        links = post.reading_links()
         tags = list(post.tags.only("name", "slug", "kind"))
         context = super().get_context_data(
             tags=tags,
-            previous_post=previous_post,
-            next_post=next_post,
-            related_posts=related_posts,
+            previous_post=links.previous,
+            next_post=links.next,
+            related_posts=links.related,
             toc=sections if len(sections) >= self.TOC_MIN_HEADINGS else [],
             structured_data=self.structured_data(post),
             preview_state=None if post.is_published else post.state,
             **kwargs,
         )
         # This page shows these objects and nothing else: other writes leave it cached.
-        # Unless it fills up "Keep reading" with the newest posts, which any new post
-        # changes: then it is a list page too.
-        ranked = post.links.get("related", [])
-        filled = any(related.pk not in ranked for related in related_posts)
+        # Unless "Keep reading" is (or would be) filled up with the newest posts, which
+        # any new post changes: then it is a list page too.
         pagecache.depends_on(
             self.request,
             post,
             post.author,
             *tags,
-            previous_post,
-            next_post,
-            *related_posts,
-            *(related.author for related in related_posts),
+            links.previous,
+            links.next,
+            *links.related,
+            *(related.author for related in links.related),
             caching.links_of(post.pk),
-            pagecache.LISTS if filled else None,
+            pagecache.LISTS if links.filled else None,
         )
         return context
 

@@ -639,3 +639,13 @@ def test_a_redis_that_stops_answering_costs_a_moment_not_a_hung_worker(monkeypat
         assert not worker.is_alive(), "a cache call to a silent Redis hung"
         [(error, seconds)] = outcome
         assert error == "TimeoutError" and seconds < 2
+
+
+def test_the_only_post_shows_the_next_post_in_keep_reading_at_once(page_cache, client, commit):
+    only = make_post(title="Only", slug="only")
+    client.get(only.get_absolute_url())
+    assert is_cached(client, only.get_absolute_url())  # "Keep reading" is empty
+    with commit():
+        make_post(title="Second", slug="second", publish_at=timezone.now())
+    html = client.get(only.get_absolute_url()).content.decode()
+    assert 'href="/blog/second/"' in html

@@ -19,7 +19,7 @@ NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 def links_of(post):
     """What the page of `post` shows, read afresh (writes change other rows' links)."""
-    previous, following, related = Post.objects.get(pk=post.pk).reading_links()
+    previous, following, related, _ = Post.objects.get(pk=post.pk).reading_links()
     return previous, following, related
 
 
@@ -97,7 +97,7 @@ def test_a_page_view_reads_its_links_in_one_query(django_assert_num_queries):
     posts = [make_post(tags=[tag]) for _ in range(5)]
     post = Post.objects.get(pk=posts[2].pk)
     with django_assert_num_queries(1):
-        previous, following, related = post.reading_links()
+        previous, following, related, _ = post.reading_links()
     assert (previous, following) == (posts[3], posts[1])
     assert related == [posts[0], posts[1], posts[3]]
 
