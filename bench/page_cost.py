@@ -18,6 +18,7 @@ does not show.
 """
 
 import argparse
+import io
 import os
 import re
 import secrets
@@ -34,17 +35,34 @@ from bench.http_bench import delete_cache_keys, django_env, page_urls, prepare_s
 WARM_UP = 10
 # Runs inside valgrind: REQUESTS requests of URL through the WSGI application.
 DRIVER = """
-import io, sys
+import sys
+from bench.page_cost import wsgi_get
 from config.wsgi import application
 url, count = sys.argv[1], int(sys.argv[2])
-environ = {"REQUEST_METHOD": "GET", "PATH_INFO": url, "QUERY_STRING": "",
-           "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "HTTP_HOST": "127.0.0.1",
-           "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr}
 for _ in range(count):
-    body = application({**environ, "wsgi.input": io.BytesIO()}, lambda status, headers: None)
+    wsgi_get(application, url)
+"""
+
+
+def wsgi_get(application, url):
+    """One GET of ``url`` through the WSGI ``application``, in this process; its status."""
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": url,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "HTTP_HOST": "127.0.0.1",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": sys.stderr,
+    }
+    statuses = []
+    body = application(environ, lambda status, headers: statuses.append(status))
     b"".join(body)
     getattr(body, "close", lambda: None)()
-"""
+    return statuses[0]
 
 
 def main(argv=None):

@@ -11,7 +11,6 @@ cache), and so what two gunicorn workers can give at most: CPUs / time per rende
 """
 
 import argparse
-import io
 import os
 import sys
 import time
@@ -22,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.http_bench import django_env, page_urls, prepare_site  # noqa: E402
+from bench.page_cost import wsgi_get  # noqa: E402
 
 WARM_UP = 50
 
@@ -60,25 +60,10 @@ def render_loop(env, url, requests):
     os.chdir(ROOT)
     from config.wsgi import application
 
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": url,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8000",
-        "HTTP_HOST": "127.0.0.1",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.errors": sys.stderr,
-    }
-
     def render():
-        statuses = []
-        body = application({**environ, "wsgi.input": io.BytesIO()}, lambda s, h: statuses.append(s))
-        b"".join(body)
-        body.close()
-        if not statuses[0].startswith("200"):
-            raise SystemExit(f"{url} answered {statuses[0]}")
+        status = wsgi_get(application, url)
+        if not status.startswith("200"):
+            raise SystemExit(f"{url} answered {status}")
 
     for _ in range(WARM_UP):
         render()
