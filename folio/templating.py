@@ -8,7 +8,6 @@ current time zone, and Django's own filters where a page formats like Django.
 """
 
 import json
-from urllib.parse import urljoin
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.serializers.json import DjangoJSONEncoder
@@ -58,7 +57,7 @@ def date(value, format_string=None):
 def absolute_url(context, url):
     """``url`` as an absolute URL on this site (for feeds, canonical and social tags)."""
     request = context.get("request")
-    return urljoin(request.build_absolute_uri("/"), str(url)) if request else url
+    return request.build_absolute_uri(str(url)) if request else url
 
 
 @pass_context
