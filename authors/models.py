@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
+from folio import routing
 from folio.images import Renditions, image_size, validate_image
 from folio.rendering import render_markdown
 
@@ -70,7 +70,7 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("authors:author-detail", kwargs={"slug": self.slug})
+        return routing.reverse("authors:author-detail", slug=self.slug)
 
     @classmethod
     def for_user(cls, user):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 
+from folio import routing
 from folio.images import Renditions, image_size, validate_image
 from folio.rendering import html_to_text, render_markdown
 
@@ -63,7 +64,7 @@ class Tag(models.Model):
 
     def get_absolute_url(self):
         route = "blog:tag-detail" if self.kind == self.Kind.TAG else "blog:category-detail"
-        return reverse(route, kwargs={"slug": self.slug})
+        return routing.reverse(route, slug=self.slug)
 
 
 class PostQuerySet(models.QuerySet):
@@ -235,7 +236,7 @@ class Post(models.Model):
             self._keep_history()
 
     def get_absolute_url(self):
-        return reverse("blog:post-detail", kwargs={"slug": self.slug})
+        return routing.reverse("blog:post-detail", slug=self.slug)
 
     @classmethod
     def from_db(cls, db, field_names, values):

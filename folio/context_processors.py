@@ -1,7 +1,6 @@
-from functools import lru_cache
-
 from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
+
+from folio import routing
 
 # What the header and footer of every page link to: name in templates -> route.
 NAVIGATION = {
@@ -27,10 +26,4 @@ def site(request):
 
 def navigation():
     """The header's and footer's links (``NAVIGATION``), as URLs."""
-    return _navigation(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-
-
-@lru_cache(maxsize=16)
-def _navigation(urlconf, script_prefix):
-    # The same on every page: reversed once per URLconf and prefix, not ten times a page.
-    return {name: reverse(route, urlconf=urlconf) for name, route in NAVIGATION.items()}
+    return {name: routing.reverse(route) for name, route in NAVIGATION.items()}

@@ -24,7 +24,8 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.images import get_image_dimensions
-from django.db.models.signals import post_init, post_save
+from django.core.files.storage import FileSystemStorage
+from django.db.models.signals import post_save
 from django.template.defaultfilters import filesizeformat
 from imagekit.cachefiles.strategies import Optimistic
 from imagekit.models import ImageSpecField
@@ -180,6 +181,25 @@ def rendition_path(source_name, width, height, image_format, quality):
     return posixpath.join(settings.IMAGEKIT_CACHEFILE_DIR, stem, size + extension.lower())
 
 
+def media_url(name):
+    """The URL of a file in media storage (imagekit's, which is Django's default).
+
+    Local storage's URLs are fixed -- ``MEDIA_URL`` and the quoted path -- so they are
+    remembered per worker: a page shows up to forty. Any other ``url()`` is asked every
+    time, since object storage may sign its URLs with an expiry.
+    """
+    storage = get_storage()
+    if type(storage).url is FileSystemStorage.url:
+        return _local_url(storage, storage.base_url, name)
+    return storage.url(name)
+
+
+@lru_cache(maxsize=20_000)
+def _local_url(storage, base_url, name):
+    # base_url in the key: the storage reads MEDIA_URL again when that setting changes.
+    return storage.url(name)
+
+
 class RenditionsGeneratedOnSave(Optimistic):
     """Imagekit's Optimistic strategy, except that a source that cannot be read is
     logged and skipped: a missing image must never make a save, or an import, fail."""
@@ -230,8 +250,9 @@ class _BulkWrites:
 
 
 _bulk = ContextVar("folio_bulk_image_writes", default=None)
-# How imagekit registers its model signal handlers (imagekit.specs.sourcegroups).
-_IMAGEKIT_RECEIVERS = "ik_spec_field_receivers"
+# How imagekit registers its model signal handlers (imagekit.specs.sourcegroups); its
+# post_init receiver is disconnected for good (folio/apps.py).
+IMAGEKIT_RECEIVERS = "ik_spec_field_receivers"
 
 
 @contextmanager
@@ -240,9 +261,9 @@ def bulk_image_writes(workers=2):
 
     Inside the block each stored image's size is read once, and the renditions of each
     distinct source are handed to threads once (Pillow releases the GIL while it
-    resizes and encodes, so writing goes on). imagekit's own signal handlers, which
-    name every rendition of every image field on every save (12 per post) only to find
-    nothing new to do, are set aside meanwhile. The block ends when every rendition
+    resizes and encodes, so writing goes on). imagekit's own post_save handler, which
+    names every rendition of every image field on every save (12 per post) only to find
+    nothing new to do, is set aside meanwhile. The block ends when every rendition
     is made.
     """
     if _bulk.get() is not None:
@@ -250,15 +271,13 @@ def bulk_image_writes(workers=2):
         return
     bulk = _BulkWrites(workers)
     token = _bulk.set(bulk)
-    post_init.disconnect(dispatch_uid=_IMAGEKIT_RECEIVERS)
-    post_save.disconnect(dispatch_uid=_IMAGEKIT_RECEIVERS)
+    post_save.disconnect(dispatch_uid=IMAGEKIT_RECEIVERS)
     post_save.connect(bulk.saved, dispatch_uid="folio-bulk-renditions", weak=False)
     try:
         yield
     finally:
         post_save.disconnect(dispatch_uid="folio-bulk-renditions")
-        post_init.connect(signal_router.post_init_receiver, dispatch_uid=_IMAGEKIT_RECEIVERS)
-        post_save.connect(signal_router.post_save_receiver, dispatch_uid=_IMAGEKIT_RECEIVERS)
+        post_save.connect(signal_router.post_save_receiver, dispatch_uid=IMAGEKIT_RECEIVERS)
         _bulk.reset(token)
         bulk.executor.shutdown(wait=True)
 
@@ -323,7 +342,7 @@ class RenditionSet:
         name = rendition_path(
             source.name, width, renditions.height(width), FORMATS[suffix], renditions.quality
         )
-        return get_storage().url(name)
+        return media_url(name)
 
     def srcset(self):
         """Every width, in WebP."""

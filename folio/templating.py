@@ -8,17 +8,19 @@ current time zone, and Django's own filters where a page formats like Django.
 """
 
 import json
+from functools import lru_cache
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template import defaultfilters
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from jinja2 import Environment, pass_context
 
+from folio import routing
 from folio.rendering import html_to_text
 
 
@@ -44,12 +46,24 @@ def environment(**options):
 
 
 def url(name, *args, **kwargs):
-    """``{{ url("blog:post-detail", slug=post.slug) }}``: Django's ``{% url %}``."""
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    """``{{ url("blog:post-detail", slug=post.slug) }}``: Django's ``{% url %}``
+    (remembered per worker, :mod:`folio.routing`)."""
+    return routing.reverse(name, *args, **kwargs)
 
 
 def date(value, format_string=None):
-    """Django's ``date`` filter, in the current time zone as Django's templates show it."""
+    """Django's ``date`` filter, in the current time zone as Django's templates show it.
+
+    Remembered per worker under what the answer depends on (the value, the format, the
+    time zone and the language): Django's formatter reads the format character by
+    character and translates month names on every call, and a list page shows ninety
+    dates.
+    """
+    return _date(value, format_string, timezone.get_current_timezone(), get_language())
+
+
+@lru_cache(maxsize=20_000)
+def _date(value, format_string, zone, language):
     return defaultfilters.date(timezone.template_localtime(value), format_string)
 
 

@@ -2,10 +2,12 @@ import re
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.test import override_settings
 from PIL import Image
 
 from blog.models import Post
+from folio import images
 from tests.factories import image_file, make_author, make_post, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +142,29 @@ def test_an_image_swapped_on_the_same_object_gets_its_own_size():
     post.image.name = default_storage.save("posts/second.jpg", image_file("s.jpg", size=(640, 480)))
     post.save()
     assert (post.image_width, post.image_height) == (640, 480)
+
+
+def test_local_media_urls_are_remembered_and_follow_media_url():
+    post = make_post(image=image_file("local.jpg", size=(900, 500)))
+    assert post.hero.largest_url.startswith("/media/renditions/")
+    with override_settings(MEDIA_URL="https://media.example.org/"):
+        assert post.hero.largest_url.startswith("https://media.example.org/renditions/")
+    assert post.hero.largest_url.startswith("/media/renditions/")
+
+
+class SigningStorage(FileSystemStorage):
+    """Object storage that signs its URLs: every call gives a fresh signature."""
+
+    signed = 0
+
+    def url(self, name):
+        SigningStorage.signed += 1
+        return f"https://bucket.example.org/{name}?signature={SigningStorage.signed}"
+
+
+def test_urls_of_storage_that_signs_them_are_asked_for_every_time(monkeypatch, tmp_path):
+    post = make_post(image=image_file("signed.jpg", size=(900, 500)))
+    monkeypatch.setattr(images, "get_storage", lambda: SigningStorage(location=tmp_path))
+    # Not local storage's own url(): a subclass may answer differently each time.
+    first, second = post.hero.largest_url, post.hero.largest_url
+    assert first.startswith("https://bucket.example.org/renditions/") and first != second

@@ -1,11 +1,19 @@
 """The Jinja2 environment of readers' pages formats like Django's templates did."""
 
 import datetime
+import zoneinfo
 
+from django.http import HttpResponse
 from django.template import engines
 from django.test import RequestFactory, override_settings
+from django.urls import path, set_script_prefix
+from django.utils import timezone
 
 from blog.models import Post
+from folio import routing
+
+# A second URLconf (this module), where "home" lives somewhere else.
+urlpatterns = [path("start/", lambda request: HttpResponse(), name="home")]
 
 
 def render(source, request=None, **context):
@@ -20,6 +28,18 @@ def test_dates_are_shown_in_the_sites_time_zone():
     assert render("{{ when|date('c') }}", when=evening_utc) == "2026-01-02T09:00:00+13:00"
 
 
+def test_remembered_dates_follow_the_active_time_zone_and_language():
+    evening_utc = datetime.datetime(2026, 1, 1, 20, 0, tzinfo=datetime.UTC)
+    template = "{{ when|date('j F Y, H:i') }}"
+    assert render(template, when=evening_utc) == "1 January 2026, 20:00"
+    with timezone.override(zoneinfo.ZoneInfo("Pacific/Auckland")):
+        assert render(template, when=evening_utc) == "2 January 2026, 09:00"
+    # The language's own format (Django localizes dates), here English's.
+    assert render("{{ when|date }}", when=evening_utc) == "Jan. 1, 2026"
+    with override_settings(LANGUAGE_CODE="de"):
+        assert render("{{ when|date }}", when=evening_utc) == "1. January 2026"
+
+
 def test_querystring_replaces_one_parameter_and_keeps_the_others():
     request = RequestFactory().get("/search/", {"q": "bread & butter", "page": "2"})
     html = render("{{ querystring(page=3) }}", request)
@@ -29,6 +49,19 @@ def test_querystring_replaces_one_parameter_and_keeps_the_others():
 def test_url_reverses_with_keyword_and_positional_arguments():
     assert render("{{ url('blog:post-detail', slug='hello') }}") == "/blog/hello/"
     assert render("{{ url('admin:blog_post_change', 7) }}") == "/admin/blog/post/7/change/"
+
+
+def test_remembered_urls_follow_the_script_prefix_and_the_urlconf():
+    assert routing.reverse("blog:post-detail", slug="hello") == "/blog/hello/"
+    set_script_prefix("/site/")
+    try:
+        assert routing.reverse("blog:post-detail", slug="hello") == "/site/blog/hello/"
+    finally:
+        set_script_prefix("/")
+    assert routing.reverse("home") == "/"
+    with override_settings(ROOT_URLCONF=__name__):
+        assert routing.reverse("home") == "/start/"
+    assert routing.reverse("home") == "/"
 
 
 def test_values_are_escaped_and_safe_markup_is_kept():
