@@ -1,16 +1,21 @@
-"""What a post page links to besides the post: its neighbours in time and its related posts.
+"""What a post page links to besides the post: its neighbours in time, its related posts
+and its tags.
 
-Both are derived from every post's status, date and tags, and finding them per page view
+They are derived from every post's status, date and tags, and finding them per page view
 was most of the work of a post page (ranking related posts reads every post that shares a
-tag: several milliseconds of SQL at 10,000 posts). They only change when posts are
-written, so each post keeps them in ``Post.links`` -- derived data, like ``body_html`` --
-and :func:`update`, a listener of :data:`blog.changes.content_changed` like the search
-index, recomputes the links a change can affect, inside the writer's transaction.
+tag: several milliseconds of SQL at 10,000 posts). They only change when posts or tags
+are written, so each post keeps them in ``Post.links`` -- derived data, like
+``body_html`` -- and :func:`update`, a listener of :data:`blog.changes.content_changed`
+like the search index, recomputes the links a change can affect, inside the writer's
+transaction.
 
 * ``previous`` / ``next``: the published posts just before and after this one by
   (publish_at, pk), the order of every list.
 * ``related``: the published posts sharing the most tags with this one, newest first
   among equals (a page shows three and fills up with the newest posts).
+* ``tags``: this post's tags as its page links to them, ``[pk, name, slug, kind]`` in
+  the tags' own order (kind, then name): the page then needs no query of its own for
+  them. Any change to a tag, or to which posts carry it, reaches every post carrying it.
 
 Links are computed among published posts whatever their date, and pages keep only what is
 live (:meth:`blog.models.Post.reading_links` reads through ``published()``), so a
@@ -34,7 +39,7 @@ from folio import pagecache
 
 from . import caching
 from .changes import content_changed, serialize
-from .models import RELATED_SHOWN, Post
+from .models import RELATED_SHOWN, TAG_LINK_FIELDS, Post
 
 BATCH_SIZE = 500
 
@@ -65,6 +70,9 @@ class _Snapshot:
                 self.members[tag_id].append(self.rank[post_id])
         for ranks in self.members.values():
             ranks.sort()  # newest first
+        tags = model._meta.get_field("tags").related_model.objects
+        # tag pk -> [pk, name, slug, kind] (TAG_LINK_FIELDS)
+        self.tag_links = {tag[0]: list(tag) for tag in tags.values_list(*TAG_LINK_FIELDS)}
 
     def neighbours(self, pk):
         """(previous, next) published posts around post ``pk``, whatever its status."""
@@ -109,9 +117,19 @@ class _Snapshot:
         # Then those sharing one tag, newest first: the lists merged.
         return chain(several, (r for r in heapq.merge(*lists) if counts.get(r) == 1))
 
+    def tags(self, pk):
+        """Post ``pk``'s tags, ``[pk, name, slug, kind]`` each, by kind and then name."""
+        tags = (self.tag_links[tag] for tag in self.tags_of.get(pk, ()))
+        return sorted(tags, key=lambda tag: (tag[3], tag[1]))
+
     def links(self, pk):
         previous, following = self.neighbours(pk)
-        return {"previous": previous, "next": following, "related": self.related(pk)}
+        return {
+            "previous": previous,
+            "next": following,
+            "related": self.related(pk),
+            "tags": self.tags(pk),
+        }
 
 
 def refresh(post_ids=None, tag_ids=(), *, model=Post) -> set[int]:

@@ -27,6 +27,9 @@ AUTHOR_COLUMNS = tuple(
     f"author__{name}"
     for name in ("first_name", "last_name", "slug", "photo", "photo_width", "photo_height")
 )
+# What a post's stored links keep of each of its tags (blog/links.py): in the model's
+# field order, as Model.from_db() reads them.
+TAG_LINK_FIELDS = ("id", "name", "slug", "kind")
 # An author's columns no page shows: the markdown and the import records.
 AUTHOR_UNSHOWN = ("bio", "extra", "source_path", "source_hash", "imported_at")
 
@@ -160,9 +163,10 @@ class Post(models.Model):
         blank=True,
         help_text="Front-matter keys Folio does not model, kept so an export can give them back.",
     )
-    # {"previous": pk, "next": pk, "related": [pk, ...]}: the posts this post's page links
-    # to, derived like body_html and kept in step by every write (blog/links.py), so a
-    # page view neither ranks posts nor searches for neighbours.
+    # {"previous": pk, "next": pk, "related": [pk, ...], "tags": [[pk, name, slug, kind],
+    # ...]}: what this post's page links to, derived like body_html and kept in step by
+    # every write (blog/links.py), so a page view neither ranks posts, nor searches for
+    # neighbours, nor queries its tags.
     links = models.JSONField(default=dict, blank=True, editable=False)
     source_path = models.CharField(
         max_length=500,
@@ -341,8 +345,8 @@ class Post(models.Model):
         return self.thumb or self.hero
 
     def reading_links(self, related=RELATED_SHOWN):
-        """:class:`ReadingLinks`: previous, next and related posts as the post page
-        shows them.
+        """:class:`ReadingLinks`: previous, next and related posts, and the post's tags,
+        as the post page shows them.
 
         The stored links (blog/links.py) read through ``published()``, so what is not
         live now is left out; when fewer than ``related`` related posts are live, the
@@ -359,8 +363,9 @@ class Post(models.Model):
         if filled:
             others = Post.objects.published().exclude(pk__in=[self.pk, *(p.pk for p in shown)])
             shown += others.cards()[: related - len(shown)]
+        tags = [Tag.from_db(self._state.db, TAG_LINK_FIELDS, tag) for tag in links.get("tags", [])]
         return ReadingLinks(
-            cards.get(links.get("previous")), cards.get(links.get("next")), shown, filled
+            cards.get(links.get("previous")), cards.get(links.get("next")), shown, filled, tags
         )
 
 
@@ -370,6 +375,8 @@ class ReadingLinks(NamedTuple):
     related: list[Post]
     #: The newest posts filled up "Keep reading": any new post changes the page.
     filled: bool
+    #: The post's tags, with the fields a page shows (``TAG_LINK_FIELDS``).
+    tags: list[Tag]
 
 
 class PostRevision(models.Model):

@@ -114,9 +114,8 @@ class PostDetailView(PublicPageMixin, DetailView):
         post = self.object
         sections = [h for h in headings(post.body_html) if h["level"] in (2, 3)]
         links = post.reading_links()
-        tags = list(post.tags.only("name", "slug", "kind"))
         context = super().get_context_data(
-            tags=tags,
+            tags=links.tags,
             previous_post=links.previous,
             next_post=links.next,
             related_posts=links.related,
@@ -132,7 +131,7 @@ class PostDetailView(PublicPageMixin, DetailView):
             self.request,
             post,
             post.author,
-            *tags,
+            *links.tags,
             links.previous,
             links.next,
             *links.related,

@@ -1,5 +1,5 @@
-"""The links of a post page (blog/links.py): neighbours and related posts, stored and kept
-in step by every write, read through the published() rule."""
+"""The links of a post page (blog/links.py): neighbours, related posts and tags, stored and
+kept in step by every write, read through the published() rule."""
 
 import random
 from datetime import UTC, datetime, timedelta
@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from blog.links import refresh
-from blog.models import Post
+from blog.models import Post, Tag
 from tests.factories import make_post, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 def links_of(post):
     """What the page of `post` shows, read afresh (writes change other rows' links)."""
-    previous, following, related, _ = Post.objects.get(pk=post.pk).reading_links()
+    previous, following, related, *_ = Post.objects.get(pk=post.pk).reading_links()
     return previous, following, related
 
 
@@ -94,12 +94,42 @@ def test_links_follow_publishing_unpublishing_retagging_and_deleting():
 
 def test_a_page_view_reads_its_links_in_one_query(django_assert_num_queries):
     tag = make_tag("Travel")
-    posts = [make_post(tags=[tag]) for _ in range(5)]
+    category = make_tag("Europe", kind=Tag.Kind.CATEGORY)
+    posts = [make_post(tags=[tag, category]) for _ in range(5)]
     post = Post.objects.get(pk=posts[2].pk)
     with django_assert_num_queries(1):
-        previous, following, related, _ = post.reading_links()
+        previous, following, related, _, tags = post.reading_links()
+        assert [(t.pk, t.name, t.slug, t.kind) for t in tags] == [
+            (category.pk, "Europe", "europe", "category"),  # categories first, as Tag orders
+            (tag.pk, "Travel", "travel", "tag"),
+        ]
+        assert tags[0].get_absolute_url() == "/blog/categories/europe/"
     assert (previous, following) == (posts[3], posts[1])
     assert related == [posts[0], posts[1], posts[3]]
+
+
+def tags_shown(client, post):
+    """The names of the tags the page of ``post`` shows."""
+    return [tag.name for tag in client.get(post.get_absolute_url()).context["tags"]]
+
+
+def test_stored_tags_follow_every_change_to_a_tag_or_to_which_posts_carry_it(client):
+    baking, bread = make_tag("Baking"), make_tag("Bread")
+    post = make_post(tags=[baking])
+    other = make_post(tags=[baking, bread])
+    assert tags_shown(client, post) == ["Baking"]
+    baking.name = "Home baking"
+    baking.save()
+    assert tags_shown(client, post) == ["Home baking"]
+    assert tags_shown(client, other) == ["Bread", "Home baking"]
+    post.tags.add(bread)
+    assert tags_shown(client, post) == ["Bread", "Home baking"]
+    bread.posts.remove(post)
+    assert tags_shown(client, post) == ["Home baking"]
+    baking.delete()
+    assert tags_shown(client, post) == [] and tags_shown(client, other) == ["Bread"]
+    other.tags.clear()
+    assert tags_shown(client, other) == []
 
 
 def _expected(post, posts, tags_of, now, related=3):
