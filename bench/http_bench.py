@@ -186,6 +186,9 @@ def django_env(workdir, args):
 def prepare_site(workdir, env, posts):
     if (workdir / "imported").exists():
         print(f"Re-using the site imported in {workdir}")
+        # The code may have moved on since: bring the database up to its migrations.
+        migrate = [sys.executable, "manage.py", "migrate", "--noinput", "-v0"]
+        step("Migrating its database", migrate, env)
         return
     site = workdir / "site"
     python = [sys.executable]
