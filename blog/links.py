@@ -13,9 +13,10 @@ transaction.
   (publish_at, pk), the order of every list.
 * ``related``: the published posts sharing the most tags with this one, newest first
   among equals (a page shows three and fills up with the newest posts).
-* ``tags``: this post's tags as its page links to them, ``[pk, name, slug, kind]`` in
-  the tags' own order (kind, then name): the page then needs no query of its own for
-  them. Any change to a tag, or to which posts carry it, reaches every post carrying it.
+* ``tags``: this post's tags as its page links to them, ``{id, name, slug, kind}``, in
+  the tags' own order (kind, then name, as the database sorts them): the page then needs
+  no query of its own for them. Any change to a tag, or to which posts carry it,
+  reaches every post carrying it.
 
 Links are computed among published posts whatever their date, and pages keep only what is
 live (:meth:`blog.models.Post.reading_links` reads through ``published()``), so a
@@ -70,9 +71,13 @@ class _Snapshot:
                 self.members[tag_id].append(self.rank[post_id])
         for ranks in self.members.values():
             ranks.sort()  # newest first
-        tags = model._meta.get_field("tags").related_model.objects
-        # tag pk -> [pk, name, slug, kind] (TAG_LINK_FIELDS)
-        self.tag_links = {tag[0]: list(tag) for tag in tags.values_list(*TAG_LINK_FIELDS)}
+        tag_model = model._meta.get_field("tags").related_model
+        tags = tag_model.objects.order_by(*tag_model._meta.ordering, "pk")
+        # tag pk -> (its place in the tags' own order, as the database sorts them; what a
+        # page shows of it, TAG_LINK_FIELDS)
+        self.tag_links = {
+            tag["id"]: (place, tag) for place, tag in enumerate(tags.values(*TAG_LINK_FIELDS))
+        }
 
     def neighbours(self, pk):
         """(previous, next) published posts around post ``pk``, whatever its status."""
@@ -118,9 +123,8 @@ class _Snapshot:
         return chain(several, (r for r in heapq.merge(*lists) if counts.get(r) == 1))
 
     def tags(self, pk):
-        """Post ``pk``'s tags, ``[pk, name, slug, kind]`` each, by kind and then name."""
-        tags = (self.tag_links[tag] for tag in self.tags_of.get(pk, ()))
-        return sorted(tags, key=lambda tag: (tag[3], tag[1]))
+        """Post ``pk``'s tags, ``{id, name, slug, kind}`` each, by kind and then name."""
+        return [tag for _, tag in sorted(self.tag_links[tag] for tag in self.tags_of.get(pk, ()))]
 
     def links(self, pk):
         previous, following = self.neighbours(pk)
@@ -182,5 +186,7 @@ def update(sender, post_ids=frozenset(), tag_ids=frozenset(), **kwargs):
         return  # an author's change moves no post
     bulk = len(post_ids) > caching.BULK_CHANGE
     changed = refresh(None if bulk else post_ids, tag_ids)
-    if changed and not bulk:  # (after a bulk change every page is re-rendered anyway)
+    # After a bulk change every page is re-rendered anyway. A change to tags alone (a
+    # rename) changes only the stored tags, and the pages showing a tag depend on it.
+    if changed and post_ids and not bulk:
         pagecache.invalidate(*(caching.links_of(pk) for pk in changed))

@@ -27,8 +27,7 @@ AUTHOR_COLUMNS = tuple(
     f"author__{name}"
     for name in ("first_name", "last_name", "slug", "photo", "photo_width", "photo_height")
 )
-# What a post's stored links keep of each of its tags (blog/links.py): in the model's
-# field order, as Model.from_db() reads them.
+# What a post's stored links keep of each of its tags (blog/links.py).
 TAG_LINK_FIELDS = ("id", "name", "slug", "kind")
 # An author's columns no page shows: the markdown and the import records.
 AUTHOR_UNSHOWN = ("bio", "extra", "source_path", "source_hash", "imported_at")
@@ -68,6 +67,13 @@ class Tag(models.Model):
     def get_absolute_url(self):
         route = "blog:tag-detail" if self.kind == self.Kind.TAG else "blog:category-detail"
         return routing.reverse(route, slug=self.slug)
+
+    @classmethod
+    def from_stored(cls, db, values):
+        """The tag as a post's stored links keep it (``TAG_LINK_FIELDS``), as if loaded
+        with ``only()`` from database ``db``: any other field is read on first use."""
+        names = [field.attname for field in cls._meta.concrete_fields if field.attname in values]
+        return cls.from_db(db, names, [values[name] for name in names])
 
 
 class PostQuerySet(models.QuerySet):
@@ -163,7 +169,7 @@ class Post(models.Model):
         blank=True,
         help_text="Front-matter keys Folio does not model, kept so an export can give them back.",
     )
-    # {"previous": pk, "next": pk, "related": [pk, ...], "tags": [[pk, name, slug, kind],
+    # {"previous": pk, "next": pk, "related": [pk, ...], "tags": [{id, name, slug, kind},
     # ...]}: what this post's page links to, derived like body_html and kept in step by
     # every write (blog/links.py), so a page view neither ranks posts, nor searches for
     # neighbours, nor queries its tags.
@@ -363,7 +369,10 @@ class Post(models.Model):
         if filled:
             others = Post.objects.published().exclude(pk__in=[self.pk, *(p.pk for p in shown)])
             shown += others.cards()[: related - len(shown)]
-        tags = [Tag.from_db(self._state.db, TAG_LINK_FIELDS, tag) for tag in links.get("tags", [])]
+        if "tags" in links:
+            tags = [Tag.from_stored(self._state.db, tag) for tag in links["tags"]]
+        else:  # links written around the signals (a bulk insert), not derived yet
+            tags = list(self.tags.only(*TAG_LINK_FIELDS))
         return ReadingLinks(
             cards.get(links.get("previous")), cards.get(links.get("next")), shown, filled, tags
         )

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import setting_changed
 from django.db.models.signals import post_init
 
 
@@ -6,12 +7,21 @@ class FolioConfig(AppConfig):
     name = "folio"
 
     def ready(self):
-        from folio import images
+        from folio import images, routing, templating
 
         # imagekit listens to post_init on every model instance to record hashes of
         # its source fields, for its post_save handler to compare. What it records are
         # hashes of the field objects, which never equal the hashes of the files that
-        # post_save compares them with, so a save dispatches a changed source whenever
-        # the field holds a file, with or without them (imagekit 6.1). The receiver
-        # changes nothing and costs 4% of a post page's render: it goes.
+        # post_save compares them with: with the receiver or without, the first save of
+        # a loaded object finds no matching hash and dispatches its source as changed
+        # (imagekit 6.1). The receiver changes nothing and costs 4% of a post page's
+        # render: it goes (tests/test_images.py checks what a save still generates).
         post_init.disconnect(dispatch_uid=images.IMAGEKIT_RECEIVERS)
+
+        # The per-worker memos keep what settings decide (formats, the URLconf, media
+        # URLs); settings change only in tests, which then start afresh.
+        def forget(**kwargs):
+            for memo in (routing._reverse, images._local_url, templating._date):
+                memo.cache_clear()
+
+        setting_changed.connect(forget, weak=False, dispatch_uid="folio-forget-memos")

@@ -34,6 +34,8 @@ from imagekit.utils import get_storage
 from PIL import Image, UnidentifiedImageError
 from pilkit.processors import ResizeToFill
 
+from folio import REMEMBERED
+
 logger = logging.getLogger(__name__)
 
 FORMATS = {"": None, "webp": "WEBP"}  # suffix -> format; None keeps the source's format
@@ -194,7 +196,7 @@ def media_url(name):
     return storage.url(name)
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=REMEMBERED)
 def _local_url(storage, base_url, name):
     # base_url in the key: the storage reads MEDIA_URL again when that setting changes.
     return storage.url(name)

@@ -15,9 +15,7 @@ from django.urls import get_resolver, get_script_prefix, get_urlconf
 from django.urls import reverse as django_reverse
 from django.utils.translation import get_language
 
-#: URLs remembered per worker (a few hundred bytes each): every post, author and tag
-#: page of a large site.
-REMEMBERED = 20_000
+from folio import REMEMBERED
 
 
 def reverse(viewname, *args, **kwargs):
@@ -28,7 +26,7 @@ def reverse(viewname, *args, **kwargs):
     return _reverse(key, viewname, args, tuple(kwargs.items()))
 
 
-@lru_cache(maxsize=REMEMBERED)
+@lru_cache(maxsize=REMEMBERED, typed=True)  # typed: reverse(v, 1) is not reverse(v, True)
 def _reverse(key, viewname, args, kwargs):
     resolver = key[0]
     return django_reverse(

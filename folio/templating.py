@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from jinja2 import Environment, pass_context
 
-from folio import routing
+from folio import REMEMBERED, routing
 from folio.rendering import html_to_text
 
 
@@ -56,13 +56,13 @@ def date(value, format_string=None):
 
     Remembered per worker under what the answer depends on (the value, the format, the
     time zone and the language): Django's formatter reads the format character by
-    character and translates month names on every call, and a list page shows ninety
+    character and translates month names on every call, and a page shows ten to twenty
     dates.
     """
     return _date(value, format_string, timezone.get_current_timezone(), get_language())
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=REMEMBERED)
 def _date(value, format_string, zone, language):
     return defaultfilters.date(timezone.template_localtime(value), format_string)
 

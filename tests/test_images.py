@@ -144,8 +144,14 @@ def test_an_image_swapped_on_the_same_object_gets_its_own_size():
     assert (post.image_width, post.image_height) == (640, 480)
 
 
-def test_local_media_urls_are_remembered_and_follow_media_url():
+def test_local_media_urls_are_remembered_and_follow_media_url(monkeypatch):
     post = make_post(image=image_file("local.jpg", size=(900, 500)))
+    asked = []
+    storage_url = FileSystemStorage.url
+    monkeypatch.setattr(FileSystemStorage, "url", lambda *a: asked.append(a) or storage_url(*a))
+    first = post.hero.largest_url
+    assert first == post.hero.largest_url and len(asked) == 1
+    monkeypatch.undo()
     assert post.hero.largest_url.startswith("/media/renditions/")
     with override_settings(MEDIA_URL="https://media.example.org/"):
         assert post.hero.largest_url.startswith("https://media.example.org/renditions/")
@@ -164,7 +170,22 @@ class SigningStorage(FileSystemStorage):
 
 def test_urls_of_storage_that_signs_them_are_asked_for_every_time(monkeypatch, tmp_path):
     post = make_post(image=image_file("signed.jpg", size=(900, 500)))
-    monkeypatch.setattr(images, "get_storage", lambda: SigningStorage(location=tmp_path))
+    storage = SigningStorage(location=tmp_path)
+    monkeypatch.setattr(images, "get_storage", lambda: storage)
     # Not local storage's own url(): a subclass may answer differently each time.
     first, second = post.hero.largest_url, post.hero.largest_url
     assert first.startswith("https://bucket.example.org/renditions/") and first != second
+
+
+def test_imagekit_records_nothing_on_load_and_a_loaded_post_still_gets_new_renditions():
+    # folio/apps.py disconnects imagekit's post_init receiver (it recorded hashes that
+    # never matched); what a save of a loaded object generates must not change.
+    from django.db.models.signals import post_init
+
+    assert not post_init.has_listeners(Post)
+    post = Post.objects.get(pk=make_post(image=image_file("one.jpg", size=(900, 500))).pk)
+    post.image = image_file("two.jpg", size=(1000, 600))
+    post.save()
+    post = Post.objects.get(pk=post.pk)
+    assert "two" in post.image.name and default_storage.exists(post.hero_1600.name)
+    assert default_storage.exists(post.hero_640_webp.name)

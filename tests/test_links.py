@@ -108,6 +108,22 @@ def test_a_page_view_reads_its_links_in_one_query(django_assert_num_queries):
     assert related == [posts[0], posts[1], posts[3]]
 
 
+def test_stored_tags_keep_the_order_the_database_gives_tags():
+    names = ["baking", "Bread", "Éclair", "apple", "Zucchini"]
+    post = make_post(tags=[make_tag(name, slug=f"t{i}") for i, name in enumerate(names)])
+    _, _, _, _, tags = Post.objects.get(pk=post.pk).reading_links()
+    assert [tag.name for tag in tags] == [tag.name for tag in post.tags.all()]
+
+
+def test_links_written_around_the_signals_still_show_the_tags(django_assert_num_queries):
+    tag = make_tag("Travel")
+    post = make_post(tags=[tag])
+    Post.objects.filter(pk=post.pk).update(links={})  # as a bulk insert leaves them
+    post = Post.objects.get(pk=post.pk)
+    with django_assert_num_queries(2):  # no linked posts: the newest fill up; the tags
+        assert post.reading_links().tags == [tag]
+
+
 def tags_shown(client, post):
     """The names of the tags the page of ``post`` shows."""
     return [tag.name for tag in client.get(post.get_absolute_url()).context["tags"]]

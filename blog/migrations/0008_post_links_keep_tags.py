@@ -2,6 +2,9 @@ from django.db import migrations
 
 
 def store_tags_in_links(apps, schema_editor):
+    # The live code, as 0007 does: links are derived data, recomputed whole, and the
+    # historical model has every field they read. (0007 already stores the tags on a
+    # database migrated from before it; this recomputes them once more.)
     from blog.links import refresh
 
     refresh(model=apps.get_model("blog", "Post"))
