@@ -32,7 +32,8 @@ def environment(**options):
         picture=picture,
         querystring=querystring,
         static=static,
-        url=url,
+        # {{ url("blog:post-detail", slug=post.slug) }}: Django's {% url %}, remembered.
+        url=routing.reverse,
     )
     env.filters.update(
         date=date,
@@ -43,12 +44,6 @@ def environment(**options):
         truncatewords=defaultfilters.truncatewords,
     )
     return env
-
-
-def url(name, *args, **kwargs):
-    """``{{ url("blog:post-detail", slug=post.slug) }}``: Django's ``{% url %}``
-    (remembered per worker, :mod:`folio.routing`)."""
-    return routing.reverse(name, *args, **kwargs)
 
 
 def date(value, format_string=None):
