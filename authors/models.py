@@ -28,6 +28,11 @@ class Author(models.Model):
         related_name="author",
         help_text="The login account that writes as this author.",
     )
+    source_root = models.CharField(
+        max_length=1000,
+        blank=True,
+        help_text="The site (its root folder) this author was imported from.",
+    )
     source_path = models.CharField(
         max_length=500,
         blank=True,
@@ -49,9 +54,9 @@ class Author(models.Model):
         ordering = ["last_name", "first_name", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["source_path"],
+                fields=["source_root", "source_path"],
                 condition=~Q(source_path=""),
-                name="authors_author_unique_source_path",
+                name="authors_author_unique_source",
             ),
         ]
 

@@ -30,7 +30,7 @@ AUTHOR_COLUMNS = tuple(
 # What a post's stored links keep of each of its tags (blog/links.py).
 TAG_LINK_FIELDS = ("id", "name", "slug", "kind")
 # An author's columns no page shows: the markdown and the import records.
-AUTHOR_UNSHOWN = ("bio", "extra", "source_path", "source_hash", "imported_at")
+AUTHOR_UNSHOWN = ("bio", "extra", "source_root", "source_path", "source_hash", "imported_at")
 
 
 class Tag(models.Model):
@@ -100,6 +100,7 @@ class PostQuerySet(models.QuerySet):
         return self.select_related("author").defer(
             "body",
             "extra",
+            "source_root",
             "source_path",
             "source_hash",
             "imported_at",
@@ -174,6 +175,11 @@ class Post(models.Model):
     # every write (blog/links.py), so a page view neither ranks posts, nor searches for
     # neighbours, nor queries its tags.
     links = models.JSONField(default=dict, blank=True, editable=False)
+    source_root = models.CharField(
+        max_length=1000,
+        blank=True,
+        help_text="The site (its root folder) this post was imported from.",
+    )
     source_path = models.CharField(
         max_length=500,
         blank=True,
@@ -211,9 +217,9 @@ class Post(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["source_path"],
+                fields=["source_root", "source_path"],
                 condition=~Q(source_path=""),
-                name="blog_post_unique_source_path",
+                name="blog_post_unique_source",
             ),
         ]
 

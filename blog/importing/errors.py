@@ -3,3 +3,8 @@ class ImportFileError(Exception):
 
     The message names the field or the problem; the caller adds the file's path.
     """
+
+
+class ImportConflict(ImportFileError):
+    """The file would overwrite something it does not own (another site's post, or a
+    post edited since its import); reported as a conflict and left alone."""

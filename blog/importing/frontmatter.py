@@ -2,8 +2,10 @@
 
 YAML is parsed with PyYAML's safe loader (the C one when available): tags that
 would construct Python objects are refused, never executed. Values are copied into
-plain JSON-compatible data under a size budget, so a "billion laughs" document
-whose aliases expand to millions of items fails fast instead of hanging.
+plain JSON-compatible data under two budgets -- how many values, and how many
+characters, the document expands to -- so a "billion laughs" document whose aliases
+expand to millions of items, or a long string aliased thousands of times, fails fast
+instead of filling the memory and the database.
 """
 
 import datetime
@@ -20,6 +22,11 @@ except AttributeError:  # PyYAML built without libyaml
 #: Values (scalars, list items, mapping entries) one front matter may expand to.
 MAX_VALUES = 20_000
 MAX_DEPTH = 32
+#: Characters a document may expand to, as a multiple of its own length: aliases may
+#: repeat a value, but not turn 120 KB of YAML into 500 MB of data.
+EXPANSION_FACTOR = 10
+#: ...and at least this many, so a short document may still repeat a short value.
+MIN_EXPANDED_CHARS = 64 * 1024
 
 
 def decode(data: bytes) -> str:
@@ -73,16 +80,31 @@ def load_yaml(source: str, *, first_line: int = 1, what: str = "front matter") -
         return {}
     if not isinstance(value, dict):
         raise ImportFileError(f"{what or 'the file'} must be a mapping, not a {_kind(value)}")
-    return to_plain(value, what=what or "the file")
+    return to_plain(value, what=what or "the file", source_length=len(source))
 
 
-def to_plain(value, *, what="front matter"):
-    """A deep copy of parsed YAML as JSON-compatible data, within MAX_VALUES/MAX_DEPTH.
+def to_plain(value, *, what="front matter", source_length=0):
+    """A deep copy of parsed YAML as JSON-compatible data, within MAX_VALUES/MAX_DEPTH
+    values and EXPANSION_FACTOR times ``source_length`` characters.
 
     Dates become ISO strings; mapping keys become strings. Shared (aliased) nodes are
-    copied each time they are reached, so the budget counts what the document expands to.
+    copied each time they are reached, so the budgets count what the document expands
+    to. (A copy of a string is the same string object: what the character budget
+    bounds is what would be stored and serialized, not the copy.)
     """
     budget = [MAX_VALUES]
+    max_chars = max(EXPANSION_FACTOR * source_length, MIN_EXPANDED_CHARS)
+    chars = [max_chars]
+
+    def spend(text):
+        chars[0] -= len(text)
+        if chars[0] < 0:
+            raise ImportFileError(
+                f"{what} expands to more than {max_chars:,} characters, over "
+                f"{EXPANSION_FACTOR} times its own size (YAML aliases can repeat a long "
+                "value); refused"
+            )
+        return text
 
     def copy(node, depth):
         budget[0] -= 1
@@ -94,7 +116,7 @@ def to_plain(value, *, what="front matter"):
         if depth > MAX_DEPTH:
             raise ImportFileError(f"{what} is nested more than {MAX_DEPTH} levels deep")
         if isinstance(node, dict):
-            return {str(key): copy(item, depth + 1) for key, item in node.items()}
+            return {spend(str(key)): copy(item, depth + 1) for key, item in node.items()}
         if isinstance(node, list | tuple | set):
             return [copy(item, depth + 1) for item in node]
         if isinstance(node, datetime.date):  # datetime is a date too
@@ -102,6 +124,8 @@ def to_plain(value, *, what="front matter"):
         if isinstance(node, str) and "\x00" in node:
             # A YAML "\0" escape: no database text column may hold one (PostgreSQL refuses).
             raise ImportFileError(f"{what}: a value holds a NUL character (\\0); refused")
+        if isinstance(node, str):
+            return spend(node)
         if isinstance(node, bytes):  # !!binary
             raise ImportFileError(f"{what}: binary values are not supported")
         if isinstance(node, float) and node != node:  # NaN is not JSON

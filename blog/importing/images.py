@@ -11,37 +11,44 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.core.files.base import ContentFile, File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.text import slugify
 
 # The one image check (imports, uploads, admin image fields) lives in folio.images.
-from folio.images import ALLOWED_FORMATS, ImageProblem, check_image_file
+from folio.images import ALLOWED_FORMATS, ImageProblem, max_bytes, verify_image_bytes
+
+from .paths import Site
 
 __all__ = ["ALLOWED_FORMATS", "CheckedImage", "ImageProblem", "check", "store"]
 
 
 @dataclass(frozen=True)
 class CheckedImage:
-    path: Path  # the file, resolved inside the site
     source: str  # site-relative path
     storage_name: str  # where it is (or would be) stored in media storage
 
 
-def check(path: Path, source: str) -> CheckedImage:
-    """Read and verify an image file; ImageProblem says why it cannot be used."""
-    with File(path.open("rb")) as file:
-        fmt, data = check_image_file(file)
+def check(site: Site, source: str) -> CheckedImage:
+    """Read and verify the image file at site-relative ``source``; ImageProblem (or
+    ImportFileError, for the file itself) says why it cannot be used."""
+    data = read(site, source)
+    fmt = verify_image_bytes(data)
     digest = hashlib.sha256(data).hexdigest()
     stem = slugify(Path(source).stem)[:60] or "image"
     name = f"imported/{digest[:2]}/{stem}-{digest[:12]}.{ALLOWED_FORMATS[fmt]}"
-    return CheckedImage(path=path, source=source, storage_name=name)
+    return CheckedImage(source=source, storage_name=name)
 
 
-def store(image: CheckedImage) -> str:
+def read(site: Site, source: str) -> bytes:
+    limit = max_bytes()
+    return site.read_bytes(source, what="image", limit=limit, limit_name="FOLIO_IMAGE_MAX_BYTES")
+
+
+def store(site: Site, image: CheckedImage) -> str:
     """Save to media storage unless an identical file is already there; its name."""
     if not default_storage.exists(image.storage_name):
-        saved = default_storage.save(image.storage_name, ContentFile(image.path.read_bytes()))
+        saved = default_storage.save(image.storage_name, ContentFile(read(site, image.source)))
         if saved != image.storage_name:  # a concurrent import stored it first
             default_storage.delete(saved)
     return image.storage_name

@@ -29,7 +29,7 @@ from blog.models import Post, Redirect, Tag
 from folio.images import bulk_image_writes
 
 from . import frontmatter, images, records
-from .errors import ImportFileError
+from .errors import ImportConflict, ImportFileError
 from .paths import Site
 from .prepare import ContentReader, PreparedPost, Skipped, prepare_batch_in_worker, run_batch
 
@@ -42,6 +42,10 @@ MARKDOWN_SUFFIXES = {".md", ".markdown"}
 BATCH_SIZE = 32
 PARALLEL_THRESHOLD = 400
 AUTHOR_SUFFIXES = {".yaml", ".yml", ".json"}
+
+
+#: What :meth:`_Importer._isolated` returns for a file whose work failed.
+FAILED = object()
 
 
 class Action(StrEnum):
@@ -66,6 +70,8 @@ class FileReport:
 class ImportResult:
     dry_run: bool
     reports: list[FileReport] = field(default_factory=list)
+    #: Problems of the run as a whole, not of one file (each says what to do).
+    problems: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         totals = {action.value: 0 for action in Action}
@@ -75,7 +81,7 @@ class ImportResult:
 
     @property
     def failed(self) -> bool:
-        return any(report.action == Action.ERROR for report in self.reports)
+        return bool(self.problems) or any(report.action == Action.ERROR for report in self.reports)
 
     @property
     def warning_count(self) -> int:
@@ -90,6 +96,8 @@ class ImportOptions:
     posts_dir: str | None = None
     authors_dir: str | None = None
     static_dir: str | None = None
+    #: Read files that have other hard links too (blog.importing.paths.Site.read_bytes).
+    allow_hard_links: bool = False
     #: Processes that parse and render posts; None: one per core for large imports.
     workers: int | None = None
 
@@ -102,7 +110,13 @@ def import_site(root, options: ImportOptions | None = None, progress=None) -> Im
     single file is reported in the result instead.
     """
     options = options or ImportOptions()
-    site = Site.at(root, options.posts_dir, options.authors_dir, options.static_dir)
+    site = Site.at(
+        root,
+        options.posts_dir,
+        options.authors_dir,
+        options.static_dir,
+        allow_hard_links=options.allow_hard_links,
+    )
     return _Importer(site, options).run(progress)
 
 
@@ -116,35 +130,46 @@ class _Importer:
         self.max_file_bytes = settings.FOLIO_IMPORT_MAX_FILE_BYTES
         self.fingerprint = f"folio-import:{IMPORTER_VERSION}:{self.site_host}\n".encode()
         self.reader = ContentReader(site, self.site_host)
-        self.authors = {}  # source -> (pk or None, error message or None)
+        self.authors = {}  # source -> pk (None in a dry run), or FAILED
         self.tags = {}  # (kind, slug) -> pk
         self.stored = set()  # storage names of images stored during this run
         self._bytes = {}  # source -> bytes of post files waiting to be prepared
         self.slugs_seen = {}  # slug -> source of the file that claimed it in this run
+        # What identifies this site in the database: posts and authors remember it, so a
+        # file of another site with the same name or slug is never taken for theirs.
+        self.root = str(site.root)
 
     # -- the run -------------------------------------------------------------------
 
+    def _imported(self, model):
+        """{source path: row} of what was imported from this site before.
+
+        Rows without a root were imported before roots were recorded: the first site
+        to import their file again adopts them.
+        """
+        rows = model.objects.exclude(source_path="").filter(source_root__in=[self.root, ""])
+        columns = ("pk", "slug", "source_path", "source_hash", "updated", "imported_at")
+        return {row["source_path"]: row for row in rows.values(*columns)}
+
     def _run(self, progress):
-        self.existing_posts = {
-            row["source_path"]: row
-            for row in Post.objects.exclude(source_path="").values(
-                "pk", "slug", "source_path", "source_hash", "updated", "imported_at"
+        self.existing_posts = self._imported(Post)
+        self.slug_owners = {
+            slug: (root or self.root, path, pk)
+            for slug, root, path, pk in Post.objects.values_list(
+                "slug", "source_root", "source_path", "pk"
             )
         }
-        self.slug_owners = dict(Post.objects.values_list("slug", "source_path"))
-        self.existing_authors = {
-            row["source_path"]: row
-            for row in Author.objects.exclude(source_path="").values(
-                "pk", "slug", "source_path", "source_hash", "updated", "imported_at"
-            )
+        self.existing_authors = self._imported(Author)
+        self.author_slugs = {
+            slug: (root or self.root, path)
+            for slug, root, path in Author.objects.values_list("slug", "source_root", "source_path")
         }
-        self.author_slugs = dict(Author.objects.values_list("slug", "source_path"))
 
         for path in self._files(self.site.authors_dir, AUTHOR_SUFFIXES, recursive=False):
             source = self.site.relative(path)
-            self.authors[source] = self._author(source)
+            self._isolated(source, "author", self.author_pk, source, False)
         for kind, source in records.tag_files(self.site):
-            self._tag_file(kind, source)
+            self._isolated(source, kind, self._tag_file, kind, source)
         post_files = self._files(self.site.posts_dir, None, recursive=True)
         self._posts(post_files, progress)
         return self.result
@@ -153,12 +178,54 @@ class _Importer:
         # Each file is written in its own transaction; what derives from the content
         # (search index, page cache) is brought up to date once, for the whole run,
         # when it ends. Image renditions are made in threads meanwhile.
-        with bulk_image_writes(), changes.batch():
-            result = self._run(progress)
-        counts = result.counts()
+        try:
+            with bulk_image_writes(), changes.batch():
+                self._run(progress)
+        except Exception as exc:
+            # Every file's own failure is caught where it happens (_isolated): what
+            # reaches here failed after the files were written, refreshing what derives
+            # from them. What was committed stays; the run says what to do about it.
+            logger.exception("Import: the end-of-run refresh failed")
+            self.result.problems.append(
+                f"refreshing the search index, post links and page cache failed "
+                f"({type(exc).__name__}: {exc}); every file written is kept. Run "
+                "manage.py rebuild_search_index and manage.py invalidate_pages."
+            )
+        counts = self.result.counts()
         if not self.dry_run and counts[Action.CREATED] + counts[Action.UPDATED]:
-            _refresh_planner_statistics()
-        return result
+            try:
+                _refresh_planner_statistics()
+            except DatabaseError as exc:
+                logger.warning("Import: ANALYZE failed: %s", exc)
+        return self.result
+
+    def _isolated(self, source, kind, work, *args):
+        """``work(*args)`` for the file ``source``: whatever it raises becomes that
+        file's one error line (or conflict line), and the run goes on with the next file.
+
+        Every unit of per-file work runs through here (reading, preparing, applying;
+        author and tag files), so no exception type needs to be foreseen. A write
+        that fails rolls back with its transaction; the report the work may already
+        have made for the file is replaced.
+        """
+        mark = len(self.result.reports)
+        try:
+            return work(*args)
+        except Exception as exc:
+            action = Action.ERROR
+            if isinstance(exc, ImportConflict):
+                action, detail = Action.CONFLICT, str(exc)
+            elif isinstance(exc, ImportFileError):
+                detail = str(exc)
+            elif isinstance(exc, DatabaseError):
+                detail = f"database refused it: {exc}"
+            else:
+                logger.exception("Import of %s failed unexpectedly", source)
+                detail = f"unexpected {type(exc).__name__}: {exc}"
+            reports = self.result.reports
+            reports[mark:] = [report for report in reports[mark:] if report.path != source]
+            self._report(source, kind, action, detail)
+            return FAILED
 
     def _files(self, directory: Path, suffixes, recursive):
         if not directory.is_dir():
@@ -177,15 +244,10 @@ class _Importer:
         return report
 
     def _read(self, source: str) -> bytes:
-        """Bytes of a file inside the site, within the size limit."""
-        path = self.site.resolve(source, what="file")
-        size = path.stat().st_size
-        if size > self.max_file_bytes:
-            raise ImportFileError(
-                f"{size:,} bytes is over the {self.max_file_bytes:,}-byte limit for one file "
-                "(FOLIO_IMPORT_MAX_FILE_BYTES)"
-            )
-        return path.read_bytes()
+        """Bytes of a file inside the site, within the size limit for one file."""
+        return self.site.read_bytes(
+            source, limit=self.max_file_bytes, limit_name="FOLIO_IMPORT_MAX_FILE_BYTES"
+        )
 
     def _hash(self, data: bytes) -> str:
         return hashlib.sha256(self.fingerprint + data).hexdigest()
@@ -196,35 +258,38 @@ class _Importer:
 
     # -- authors -------------------------------------------------------------------
 
-    def author(self, source: str):
-        """The pk of the author imported from ``source`` (imported on first use)."""
+    def author_pk(self, source: str, required=True):
+        """The pk of the author imported from ``source`` (imported on first use).
+
+        With ``required``, an author file that could not be imported raises
+        ImportFileError, for the post that names it.
+        """
         if source not in self.authors:
-            self.authors[source] = self._author(source)
-        pk, error = self.authors[source]
-        if error:
-            raise ImportFileError(f"author file {source}: {error}")
+            self.authors[source] = self._isolated(source, "author", self._author, source)
+        pk = self.authors[source]
+        if pk is FAILED:
+            if not required:
+                return None
+            problem = next(r.detail for r in self.result.reports if r.path == source)
+            raise ImportFileError(f"author file {source}: {problem}")
         return pk
 
     def _author(self, source):
         existing = self.existing_authors.get(source)
-        try:
-            data = self._read(source)
-            digest = self._hash(data)
-            if existing and existing["source_hash"] == digest and not self.options.force:
-                self._report(source, "author", Action.UNCHANGED)
-                return existing["pk"], None
-            text = frontmatter.decode(data)
-            if source.endswith(".json"):
-                meta = _load_json(text)
-            else:
-                meta = frontmatter.load_yaml(text, what="")
-            record = records.parse_author(Path(source), meta)
-        except ImportFileError as exc:
-            self._report(source, "author", Action.ERROR, str(exc))
-            return None, str(exc)
+        data = self._read(source)
+        digest = self._hash(data)
+        if existing and existing["source_hash"] == digest and not self.options.force:
+            self._report(source, "author", Action.UNCHANGED)
+            return existing["pk"]
+        text = frontmatter.decode(data)
+        if source.endswith(".json"):
+            meta = _load_json(text)
+        else:
+            meta = frontmatter.load_yaml(text, what="")
+        record = records.parse_author(Path(source), meta)
         if existing and self._edited_since_import(existing) and not self.options.force:
             self._report(source, "author", Action.CONFLICT, _CONFLICT_MESSAGE)
-            return existing["pk"], None
+            return existing["pk"]
         warnings = []
         photo = None
         if record.photo:
@@ -232,36 +297,33 @@ class _Importer:
             if photo is None and _is_url(record.photo):
                 record.extra["photo"] = record.photo  # an external photo URL: kept, not fetched
         action = Action.UPDATED if existing else Action.CREATED
-        report = self._report(source, "author", action, warnings=warnings)
+        self._report(source, "author", action, warnings=warnings)
         if self.dry_run:
-            return (existing or {}).get("pk"), None
-        try:
-            with transaction.atomic():
-                author = Author.objects.get(pk=existing["pk"]) if existing else Author()
-                author.slug = author.slug or self._author_slug(record.slug, source)
-                author.first_name = record.first_name
-                author.last_name = record.last_name
-                author.bio = record.bio
-                author.website = record.website
-                author.extra = record.extra
-                author.source_path = source
-                author.source_hash = digest
-                if photo:
-                    author.photo.name = self._store(photo)
-                author.save()
-                Author.objects.filter(pk=author.pk).update(imported_at=author.updated)
-        except DatabaseError as exc:
-            report.action, report.detail = Action.ERROR, f"database refused it: {exc}"
-            return None, report.detail
-        return author.pk, None
+            return (existing or {}).get("pk")
+        with transaction.atomic():
+            author = Author.objects.get(pk=existing["pk"]) if existing else Author()
+            author.slug = author.slug or self._author_slug(record.slug, source)
+            author.first_name = record.first_name
+            author.last_name = record.last_name
+            author.bio = record.bio
+            author.website = record.website
+            author.extra = record.extra
+            author.source_root = self.root
+            author.source_path = source
+            author.source_hash = digest
+            if photo:
+                author.photo.name = self._store(photo)
+            author.save()
+            Author.objects.filter(pk=author.pk).update(imported_at=author.updated)
+        return author.pk
 
     def _author_slug(self, stem, source):
         slug, n = records.tag_slug(stem) or "author", 1
         base = slug
-        while self.author_slugs.get(slug, source) != source:
+        while self.author_slugs.get(slug, (self.root, source)) != (self.root, source):
             n += 1
             slug = f"{base}-{n}"
-        self.author_slugs[slug] = source
+        self.author_slugs[slug] = (self.root, source)
         return slug
 
     # -- tags ----------------------------------------------------------------------
@@ -307,7 +369,7 @@ class _Importer:
 
     def _store(self, checked):
         if checked.storage_name not in self.stored:
-            images.store(checked)
+            images.store(self.site, checked)
             self.stored.add(checked.storage_name)
         return checked.storage_name
 
@@ -321,12 +383,21 @@ class _Importer:
         pool = None
         done = 0
 
-        def finish(batch_future):
+        def finish(submitted):
             nonlocal done
-            batch, future = batch_future
-            outcomes = dict(future.result() if pool else future)
+            batch, data, future = submitted
+            if pool is None:
+                outcomes = dict(future)
+            else:
+                try:
+                    outcomes = dict(future.result())
+                except Exception as exc:  # the worker died or could not send its answer
+                    logger.warning("Import: a worker failed (%r); preparing here instead", exc)
+                    outcomes = dict(run_batch(self.reader, data))
             for source, digest, existing in batch:
-                self._apply_post(source, digest, existing, outcomes[source])
+                self._isolated(
+                    source, "post", self._apply_post, source, digest, existing, outcomes[source]
+                )
                 done += 1
                 if progress:
                     progress(done, len(paths))
@@ -338,8 +409,9 @@ class _Importer:
                 context = multiprocessing.get_context("forkserver")
                 pool = ProcessPoolExecutor(workers, mp_context=context, initializer=django.setup)
             for path in paths:
-                item = self._read_post(path)
-                if item is None:
+                source = self.site.relative(path)
+                item = self._isolated(source, "post", self._read_post, path, source)
+                if item is None or item is FAILED:
                     done += 1
                     continue
                 pending.append(item)
@@ -362,24 +434,20 @@ class _Importer:
         return min(os.cpu_count() or 1, 4) if files >= PARALLEL_THRESHOLD else 1
 
     def _submit(self, pool, batch):
+        """(batch, its data, its outcomes or their future)."""
         data = [(source, self._bytes.pop(source)) for source, _, _ in batch]
         if pool is None:
-            return batch, run_batch(self.reader, data)
+            return batch, data, run_batch(self.reader, data)
         context = (self.site, self.site_host, _worker_settings())
-        return batch, pool.submit(prepare_batch_in_worker, context, data)
+        return batch, data, pool.submit(prepare_batch_in_worker, context, data)
 
-    def _read_post(self, path: Path):
+    def _read_post(self, path: Path, source: str):
         """(source, digest, existing) of a file to prepare, or None once reported."""
-        source = self.site.relative(path)
         if path.suffix.lower() not in MARKDOWN_SUFFIXES:
             self._report(source, "post", Action.SKIPPED, "not a markdown file")
             return None
         existing = self.existing_posts.get(source)
-        try:
-            data = self._read(source)
-        except ImportFileError as exc:
-            self._report(source, "post", Action.ERROR, str(exc))
-            return None
+        data = self._read(source)
         digest = self._hash(data)
         if existing and existing["source_hash"] == digest and not self.options.force:
             self.slugs_seen[existing["slug"]] = source
@@ -390,31 +458,22 @@ class _Importer:
 
     def _apply_post(self, source, digest, existing, outcome):
         if isinstance(outcome, str):
-            self._report(source, "post", Action.ERROR, outcome)
-            return
+            raise ImportFileError(outcome)
         if isinstance(outcome, Skipped):
             self._report(source, "post", Action.SKIPPED, outcome.reason)
             return
         record = outcome.record
-        try:
-            self._claim_slug(record.slug, source)
-            if existing and self._edited_since_import(existing) and not self.options.force:
-                self._report(source, "post", Action.CONFLICT, _CONFLICT_MESSAGE, record.warnings)
-                return
-            author_pk = self.author(record.author_source) if record.author_source else None
-        except ImportFileError as exc:
-            self._report(source, "post", Action.ERROR, str(exc))
+        existing = self._claim_slug(record.slug, source, existing)
+        if existing and self._edited_since_import(existing) and not self.options.force:
+            self._report(source, "post", Action.CONFLICT, _CONFLICT_MESSAGE, record.warnings)
             return
+        author_pk = self.author_pk(record.author_source) if record.author_source else None
         self._check_address(record)
         action = Action.UPDATED if existing else Action.CREATED
-        report = self._report(source, "post", action, warnings=record.warnings)
-        if self.dry_run:
-            return
-        try:
+        self._report(source, "post", action, warnings=record.warnings)
+        if not self.dry_run:
             with transaction.atomic():
                 self._write_post(source, digest, existing, outcome, author_pk)
-        except DatabaseError as exc:
-            report.action, report.detail = Action.ERROR, f"database refused it: {exc}"
 
     def _write_post(self, source, digest, existing, prepared: PreparedPost, author_pk):
         record = prepared.record
@@ -433,6 +492,7 @@ class _Importer:
         post.image.name = prepared.hero.storage_name if prepared.hero else ""
         post.thumb_image.name = prepared.thumb.storage_name if prepared.thumb else ""
         post.extra = record.extra
+        post.source_root = self.root
         post.source_path = source
         post.source_hash = digest
         post.save(imported=True)
@@ -465,15 +525,36 @@ class _Importer:
                 "give the post another slug in the admin"
             )
 
-    def _claim_slug(self, slug, source):
+    def _claim_slug(self, slug, source, existing):
+        """The row this file writes (``existing``, or with --force another site's post
+        at its slug), once the slug is known to be this file's to take."""
         other = self.slugs_seen.get(slug)
         if other and other != source:
             raise ImportFileError(f"slug {slug!r} is also produced by {other}")
-        owner = self.slug_owners.get(slug)
-        if owner is not None and owner != source:
-            where = f"imported from {owner}" if owner else "written in the admin"
-            raise ImportFileError(f"slug {slug!r} already belongs to another post ({where})")
         self.slugs_seen[slug] = source
+        owner = self.slug_owners.get(slug)
+        if owner is None or owner[:2] == (self.root, source):
+            return existing
+        root, path, pk = owner
+        if not path:
+            raise ImportFileError(
+                f"slug {slug!r} already belongs to another post (written in the admin)"
+            )
+        if root == self.root:
+            raise ImportFileError(
+                f"slug {slug!r} already belongs to another post (imported from {path})"
+            )
+        if not self.options.force:
+            raise ImportConflict(
+                f"slug {slug!r} belongs to a post imported from another site ({path} in "
+                f"{root}); left as it is (use --force to replace it with this file)"
+            )
+        # Taken over: from now on the post is this file's.
+        return (
+            Post.objects.filter(pk=pk)
+            .values("pk", "slug", "source_path", "source_hash", "updated", "imported_at")
+            .first()
+        )
 
 
 _CONFLICT_MESSAGE = (
@@ -528,4 +609,4 @@ def _load_json(text):
         raise ImportFileError("JSON nested too deeply") from None
     if not isinstance(value, dict):
         raise ImportFileError("author file must hold a JSON object")
-    return frontmatter.to_plain(value, what="the file")
+    return frontmatter.to_plain(value, what="the file", source_length=len(text))

@@ -1,10 +1,13 @@
 """The one place that turns a path written in site content into a file on disk.
 
-Every read the importer does goes through :meth:`Site.resolve`, which refuses
+Every path the importer follows goes through :meth:`Site.resolve`, which refuses
 absolute paths, ``..`` escapes and symlinks that lead out of the site root, so a
-hostile site cannot make the importer read ``/etc/passwd``.
+hostile site cannot make the importer read ``/etc/passwd``; and every file it reads,
+through :meth:`Site.read_bytes`, which also refuses hard links (see there).
 """
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -23,9 +26,13 @@ class Site:
     posts_dir: Path
     authors_dir: Path
     static_dir: Path
+    #: Read files whose inode has other names too (see :meth:`read_bytes`).
+    allow_hard_links: bool = False
 
     @classmethod
-    def at(cls, root, posts_dir=None, authors_dir=None, static_dir=None) -> "Site":
+    def at(
+        cls, root, posts_dir=None, authors_dir=None, static_dir=None, allow_hard_links=False
+    ) -> "Site":
         """The layout of a site, with the Azimuth defaults for folders not given.
 
         Raises ImportFileError when the root is not a folder or a folder lies outside it.
@@ -39,6 +46,7 @@ class Site:
             posts_dir=probe.resolve_folder(posts_dir or DEFAULT_POSTS_DIR, "--posts-dir"),
             authors_dir=probe.resolve_folder(authors_dir or DEFAULT_AUTHORS_DIR, None),
             static_dir=probe.resolve_folder(static_dir or DEFAULT_STATIC_DIR, None),
+            allow_hard_links=allow_hard_links,
         )
 
     def resolve_folder(self, relative, flag):
@@ -72,6 +80,44 @@ class Site:
         if not resolved.is_relative_to(self.root):
             raise ImportFileError(f"{what} {written!r} points outside the site root; not read")
         return resolved
+
+    def read_bytes(self, written, *, base=None, what="file", limit: int, limit_name="") -> bytes:
+        """The bytes of the file a path written in the content names (see resolve),
+        at most ``limit`` of them (the setting ``limit_name``, named in the error).
+
+        A regular file whose inode has other links is refused unless the site allows
+        hard links: a hard link cannot be told apart from the file it shares, which
+        may live anywhere on the same file system (a copy of ``/etc/shadow`` made by
+        ``ln``), and nothing in the site says which name is the original. Git never
+        writes hard links into a checkout, so a real site has none.
+        """
+        path = self.resolve(written, base=base, what=what)
+        name = self.relative(path)
+        try:
+            # O_NOFOLLOW: the last component is the resolved path; were it swapped for
+            # a symlink since, the open fails instead of following it.
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError as exc:
+            raise ImportFileError(f"{what} {name} cannot be read: {exc.strerror}") from None
+        with open(fd, "rb") as file:
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise ImportFileError(f"{what} {name} is not a regular file")
+            if info.st_nlink > 1 and not self.allow_hard_links:
+                raise ImportFileError(
+                    f"{what} {name} is a hard link ({info.st_nlink} names for one file), so "
+                    "its content may come from outside the site; not read. Copy it into "
+                    "place, or import with --allow-hard-links"
+                )
+            size = info.st_size
+            data = file.read(limit + 1) if size <= limit else b""
+        if size > limit or len(data) > limit:  # (or it grew while we read it)
+            setting = f" ({limit_name})" if limit_name else ""
+            raise ImportFileError(
+                f"{max(size, len(data)):,} bytes is over the {limit:,}-byte limit for one "
+                f"file{setting}"
+            )
+        return data
 
     def relative(self, path: Path) -> str:
         """The site-relative, POSIX-style name used in reports and as a source key."""

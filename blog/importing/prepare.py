@@ -57,7 +57,7 @@ class ContentReader:
         """The checked image at site-relative ``source``, or None with a warning."""
         if source not in self._images:
             try:
-                self._images[source] = images.check(self.site.resolve(source), source)
+                self._images[source] = images.check(self.site, source)
             except (images.ImageProblem, ImportFileError, OSError) as exc:
                 self._images[source] = str(exc)
         checked = self._images[source]

@@ -25,8 +25,11 @@ POST_KEYS |= {"published", "draft"}
 AUTHOR_KEYS = {"first_name", "last_name", "name", "bio", "photo", "url", "website"}
 POST_TEMPLATES = {None, "", "post", "posts"}
 MAX_TITLE = 300
+# Publish dates a page can show and an archive can list (blog.urls.YearConverter).
+MIN_YEAR, MAX_YEAR = 2, 9998
 # A slug becomes one path segment of /blog/<slug>/.
-UNSAFE_SLUG = re.compile(r"[/\\?#%\x00-\x1f]")
+# Control characters (C0, DEL, C1) can be neither typed nor routed.
+UNSAFE_SLUG = re.compile(r"[/\\?#%\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -166,6 +169,16 @@ def parse_date(value) -> datetime.datetime:
             ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    try:
+        # The database stores UTC: a date at the edge of the calendar whose offset
+        # carries it past year 9999 or before year 1 cannot be stored at all.
+        in_utc = parsed.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
+        in_utc = None
+    if in_utc is None or not MIN_YEAR <= in_utc.year <= MAX_YEAR:
+        raise ImportFileError(
+            f"date {value!s:.40} is out of range (years {MIN_YEAR} to {MAX_YEAR})"
+        )
     return parsed
 
 
@@ -261,13 +274,14 @@ def tag_from_file(site: Site, written: str, kind: str, warnings: list) -> TagRef
     """A tag or category described by a data file (id, title, description)."""
     try:
         path = site.resolve(written, what=f"{kind} file")
+        data = site.read_bytes(site.relative(path), limit=settings.FOLIO_IMPORT_MAX_FILE_BYTES)
     except ImportFileError as exc:
         warnings.append(f"{kind}: {exc}")
         return None
     ref = TagRef(kind=kind, slug=tag_slug(path.stem), name=path.stem, source=site.relative(path))
     try:
-        meta = frontmatter.load_yaml(frontmatter.decode(path.read_bytes()), what="")
-    except (ImportFileError, OSError) as exc:
+        meta = frontmatter.load_yaml(frontmatter.decode(data), what="")
+    except ImportFileError as exc:
         # Real sites hold tag files that are not valid YAML; the tag still exists.
         warnings.append(f"{kind} file {ref.source}: {exc}; using its file name as the name")
         return ref

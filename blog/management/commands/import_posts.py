@@ -46,6 +46,12 @@ class Command(BaseCommand):
         parser.add_argument("--posts-dir", help="Posts folder (default: src/pages/blog).")
         parser.add_argument("--authors-dir", help="Authors folder (default: src/data/authors).")
         parser.add_argument("--static-dir", help="Static files folder (default: static).")
+        parser.add_argument(
+            "--allow-hard-links",
+            action="store_true",
+            help="Read files that have other hard links (refused by default: their content "
+            "may come from outside the site).",
+        )
 
     def handle(self, *args, **options):
         import_options = ImportOptions(
@@ -55,6 +61,7 @@ class Command(BaseCommand):
             posts_dir=options["posts_dir"],
             authors_dir=options["authors_dir"],
             static_dir=options["static_dir"],
+            allow_hard_links=options["allow_hard_links"],
         )
         self.verbosity = options["verbosity"]
         show_progress = self.verbosity >= 1 and sys.stderr.isatty()
@@ -79,8 +86,15 @@ class Command(BaseCommand):
                     "then mark the pages this import changed stale."
                 )
             )
+        for problem in result.problems:
+            self.stderr.write(self.style.ERROR(f"    error  {problem}"))
         if result.failed:
-            raise CommandError(f"{result.counts()['error']} file(s) could not be imported.")
+            errors = result.counts()["error"]
+            raise CommandError(
+                f"{errors} file(s) could not be imported."
+                if errors
+                else "The import did not finish cleanly (see above)."
+            )
 
     def _progress(self, done, total):
         if done == total or done % 50 == 0:
