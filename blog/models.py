@@ -479,3 +479,22 @@ class Redirect(models.Model):
                     "change that one instead (no chains)."
                 }
             )
+
+
+class ImportRun(models.Model):
+    """A writing run of the importer, until it has finished.
+
+    What derives from imported content (the search index, post links, the page cache,
+    image renditions) is brought up to date once, when a run ends. A run stopped before
+    that (killed, or the machine went down) leaves its row behind, and the next run
+    brings everything imported since it started up to date (blog.importing.importer).
+    """
+
+    root = models.CharField(max_length=1000)
+    started = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["started"]
+
+    def __str__(self):
+        return f"{self.root} ({self.started:%Y-%m-%d %H:%M:%S})"

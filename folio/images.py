@@ -284,6 +284,14 @@ def bulk_image_writes(workers=2):
         bulk.executor.shutdown(wait=True)
 
 
+def make_missing_renditions(instances):
+    """Inside :func:`bulk_image_writes`: make whatever renditions of these objects'
+    images do not exist yet (after an interrupted import), in the block's threads."""
+    bulk = _bulk.get()
+    for instance in instances:
+        bulk.saved(type(instance), instance)
+
+
 class Renditions:
     """Declares the renditions of one image field; on an instance, a :class:`RenditionSet`."""
 

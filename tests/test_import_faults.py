@@ -257,3 +257,45 @@ def test_hard_linked_files_are_refused_unless_allowed(site, tmp_path):
     assert report_for(run(site, allow_hard_links=True), "src/pages/blog/linked.md").action == (
         Action.CREATED
     )
+
+
+# -- An import stopped before its end -----------------------------------------------
+
+
+def test_an_import_stopped_before_its_end_is_completed_by_the_next_run(
+    site, monkeypatch, media_root, client
+):
+    """As after a SIGKILL: every file committed, nothing derived from them refreshed."""
+    from blog.changes import content_changed
+    from blog.models import ImportRun
+
+    site.image("pic.jpg", size=(900, 500))
+    for n in range(3):
+        site.post(f"p{n}", f"title: Zebra {n}\ndate: '2021-01-0{n + 1}'\nimage: images/pic.jpg\n")
+    original_run = importer_module._Importer._run
+
+    def killed_at_the_end(self, progress):
+        original_run(self, progress)
+        raise KeyboardInterrupt  # no `except Exception` sees it, as none sees a SIGKILL
+
+    with monkeypatch.context() as patch:
+        patch.setattr(importer_module._Importer, "_run", killed_at_the_end)
+        patch.setattr(content_changed, "send", lambda **kwargs: [])  # never reached
+        patch.setattr(importer_module, "make_missing_renditions", lambda objects: None)
+        patch.setattr("folio.images._BulkWrites.saved", lambda *args, **kwargs: None)
+        with pytest.raises(KeyboardInterrupt):
+            run(site)
+    assert Post.objects.count() == 3 and ImportRun.objects.count() == 1
+    assert client.get("/search/", {"q": "zebra"}).context["page_obj"].paginator.count == 0
+    assert not (media_root / "renditions").exists()
+
+    result = run(site)
+    assert {r.action for r in result.reports} == {Action.UNCHANGED}
+    assert not ImportRun.objects.exists()
+    assert client.get("/search/", {"q": "zebra"}).context["page_obj"].paginator.count == 3
+    for post in Post.objects.all():
+        assert post.links.get("previous") or post.links.get("next")
+        for renditions in (post.hero,):
+            for width, suffix in renditions.renditions.specs:
+                url = renditions.url(width, suffix)
+                assert (media_root / url.removeprefix("/media/")).is_file(), url

@@ -25,8 +25,8 @@ from django.urls import resolve, reverse
 
 from authors.models import Author
 from blog import changes
-from blog.models import Post, Redirect, Tag
-from folio.images import bulk_image_writes
+from blog.models import ImportRun, Post, Redirect, Tag
+from folio.images import bulk_image_writes, make_missing_renditions
 
 from . import frontmatter, images, records
 from .errors import ImportConflict, ImportFileError
@@ -138,8 +138,15 @@ class _Importer:
         # What identifies this site in the database: posts and authors remember it, so a
         # file of another site with the same name or slug is never taken for theirs.
         self.root = str(site.root)
+        self.run_row = None  # this run's ImportRun, from its first write on
 
     # -- the run -------------------------------------------------------------------
+
+    def _writing(self):
+        """Before the run's first write: its ImportRun row, which stays if the run is
+        stopped before its end (an unchanged re-run writes nothing at all)."""
+        if self.run_row is None:
+            self.run_row = ImportRun.objects.create(root=self.root)
 
     def _imported(self, model):
         """{source path: row} of what was imported from this site before.
@@ -178,9 +185,13 @@ class _Importer:
         # Each file is written in its own transaction; what derives from the content
         # (search index, page cache) is brought up to date once, for the whole run,
         # when it ends. Image renditions are made in threads meanwhile.
+        # Runs stopped before their end (a SIGKILL) left their rows: completed below.
+        interrupted = [] if self.dry_run else list(ImportRun.objects.values_list("pk", "started"))
         try:
             with bulk_image_writes(), changes.batch():
                 self._run(progress)
+                if interrupted:
+                    _complete_interrupted_run(min(started for _, started in interrupted))
         except Exception as exc:
             # Every file's own failure is caught where it happens (_isolated): what
             # reaches here failed after the files were written, refreshing what derives
@@ -191,6 +202,9 @@ class _Importer:
                 f"({type(exc).__name__}: {exc}); every file written is kept. Run "
                 "manage.py rebuild_search_index and manage.py invalidate_pages."
             )
+        else:
+            finished = [pk for pk, _ in interrupted] + ([self.run_row.pk] if self.run_row else [])
+            ImportRun.objects.filter(pk__in=finished).delete()
         counts = self.result.counts()
         if not self.dry_run and counts[Action.CREATED] + counts[Action.UPDATED]:
             try:
@@ -300,6 +314,7 @@ class _Importer:
         self._report(source, "author", action, warnings=warnings)
         if self.dry_run:
             return (existing or {}).get("pk")
+        self._writing()
         with transaction.atomic():
             author = Author.objects.get(pk=existing["pk"]) if existing else Author()
             author.slug = author.slug or self._author_slug(record.slug, source)
@@ -358,6 +373,7 @@ class _Importer:
         return self.tags[key]
 
     def _save_tag(self, ref, tag):
+        self._writing()
         tag = tag or Tag(kind=ref.kind, slug=ref.slug)
         tag.name = ref.name
         if ref.source:
@@ -472,6 +488,7 @@ class _Importer:
         action = Action.UPDATED if existing else Action.CREATED
         self._report(source, "post", action, warnings=record.warnings)
         if not self.dry_run:
+            self._writing()
             with transaction.atomic():
                 self._write_post(source, digest, existing, outcome, author_pk)
 
@@ -560,6 +577,24 @@ class _Importer:
 _CONFLICT_MESSAGE = (
     "edited in the admin since the last import; left as it is (use --force to overwrite)"
 )
+
+
+def _complete_interrupted_run(since):
+    """Bring up to date what derives from everything imported since ``since``, when
+    an import that started then was stopped before its end: its files were committed
+    one by one, but the search index, post links, page cache and renditions that its
+    end would have refreshed were not, and a re-run finds those files unchanged."""
+    posts = Post.objects.filter(imported_at__gte=since)
+    post_ids = list(posts.values_list("pk", flat=True))
+    authors = Author.objects.filter(imported_at__gte=since)
+    tag_ids = Tag.objects.filter(posts__in=post_ids).values_list("pk", flat=True).distinct()
+    changes.notify(
+        post_ids=post_ids,
+        author_ids=authors.values_list("pk", flat=True),
+        tag_ids=list(tag_ids),
+    )
+    make_missing_renditions(posts.only("pk", "image", "thumb_image").iterator())
+    make_missing_renditions(authors.only("pk", "photo").iterator())
 
 
 def _refresh_planner_statistics():

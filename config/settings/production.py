@@ -39,7 +39,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # Hashed, compressed static files served by whitenoise; far-future cache headers.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "folio.storage.AtomicFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
