@@ -859,11 +859,10 @@ HUGO_LIST = """\
 """
 
 
-def _link_or_copy(src: Path, dst: Path) -> None:
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copyfile(src, dst)
+def _copy(src: Path, dst: Path) -> None:
+    # A copy, not a hard link: the importer refuses hard-linked files (their content
+    # may come from outside the site), and these live in the same tree.
+    shutil.copyfile(src, dst)
 
 
 def _write_hugo(out_dir: Path, slugs: list, image_names: list) -> None:
@@ -882,10 +881,10 @@ def _write_hugo(out_dir: Path, slugs: list, image_names: list) -> None:
     _write(content / "_index.md", "---\ntitle: Blog\n---\n")
     blog = out_dir / "src" / "pages" / "blog"
     for slug in slugs:
-        _link_or_copy(blog / (slug + ".md"), content / (slug + ".md"))
+        _copy(blog / (slug + ".md"), content / (slug + ".md"))
     images = out_dir / "static" / "images"
     for name in image_names:
-        _link_or_copy(images / name, static / name)
+        _copy(images / name, static / name)
 
 
 # ---------------------------------------------------------------------------

@@ -1,3 +1,6 @@
+import contextlib
+
+import pilkit.utils
 from django.apps import AppConfig
 from django.core.signals import setting_changed
 from django.db.models.signals import post_init
@@ -17,6 +20,14 @@ class FolioConfig(AppConfig):
         # (imagekit 6.1). The receiver changes nothing and costs 4% of a post page's
         # render: it goes (tests/test_images.py checks what a save still generates).
         post_init.disconnect(dispatch_uid=images.IMAGEKIT_RECEIVERS)
+
+        # pilkit (imagekit's image library) points the process's stderr at /dev/null
+        # around every image it saves, to hush the old PIL's C libraries, by dup2() on
+        # file descriptor 2 and back. That is not thread-safe: two threads making
+        # renditions at once (the importer's) can leave fd 2 on /dev/null for good,
+        # and every error line the import printed afterwards was lost (found by
+        # bench/faults.py). Pillow writes nothing there; the redirection goes.
+        pilkit.utils.quiet = contextlib.nullcontext
 
         # The per-worker memos keep what settings decide (formats, the URLconf, media
         # URLs); settings change only in tests, which then start afresh.

@@ -211,16 +211,20 @@ class RenditionsGeneratedOnSave(Optimistic):
 
 
 def _generate(file):
+    """Make one rendition; False (logged) if it could not be made."""
     try:
         file.generate()
-    except Exception as error:  # Pillow raises many types for bad input.
+    except Exception as error:  # Pillow raises many types for bad input; OSError a full disk.
         logger.warning("No rendition %s: %s", file.name, error)
+        return False
+    return True
 
 
-def _generate_all(files):
+def _generate_all(files, failed):
     # One source's renditions read it through one shared file object: one thread each.
     for file in files:
-        _generate(file)
+        if not _generate(file):
+            failed.append(file.name)  # (list.append is atomic: threads share it)
 
 
 @lru_cache
@@ -233,6 +237,7 @@ class _BulkWrites:
         self.executor = ThreadPoolExecutor(workers, thread_name_prefix="renditions")
         self.made = set()  # (widths, ratio, source name) handed to a thread
         self.sizes = {}  # storage name -> (width, height)
+        self.failed = []  # names of renditions that could not be made
 
     def saved(self, sender, instance, raw=False, **kwargs):
         """post_save, in place of imagekit's: each new source's renditions, once."""
@@ -248,7 +253,7 @@ class _BulkWrites:
                 getattr(instance, renditions.spec_name(width, suffix))
                 for width, suffix in renditions.specs
             ]
-            self.executor.submit(_generate_all, files)
+            self.executor.submit(_generate_all, files, self.failed)
 
 
 _bulk = ContextVar("folio_bulk_image_writes", default=None)
@@ -266,17 +271,18 @@ def bulk_image_writes(workers=2):
     resizes and encodes, so writing goes on). imagekit's own post_save handler, which
     names every rendition of every image field on every save (12 per post) only to find
     nothing new to do, is set aside meanwhile. The block ends when every rendition
-    is made.
+    is made; it gives an object whose ``failed`` then lists the renditions that could
+    not be (a full disk, say).
     """
     if _bulk.get() is not None:
-        yield
+        yield _bulk.get()
         return
     bulk = _BulkWrites(workers)
     token = _bulk.set(bulk)
     post_save.disconnect(dispatch_uid=IMAGEKIT_RECEIVERS)
     post_save.connect(bulk.saved, dispatch_uid="folio-bulk-renditions", weak=False)
     try:
-        yield
+        yield bulk
     finally:
         post_save.disconnect(dispatch_uid="folio-bulk-renditions")
         post_save.connect(signal_router.post_save_receiver, dispatch_uid=IMAGEKIT_RECEIVERS)

@@ -189,3 +189,20 @@ def test_imagekit_records_nothing_on_load_and_a_loaded_post_still_gets_new_rendi
     post = Post.objects.get(pk=post.pk)
     assert "two" in post.image.name and default_storage.exists(post.hero_1600.name)
     assert default_storage.exists(post.hero_640_webp.name)
+
+
+def test_making_renditions_in_threads_never_silences_the_processs_stderr():
+    # pilkit's quiet() swapped fd 2 for /dev/null and back around each save: two
+    # threads interleaving (enter, enter, exit, exit) left it on /dev/null for good.
+    import os
+
+    import pilkit.utils
+
+    before = os.fstat(2)
+    first, second = pilkit.utils.quiet(), pilkit.utils.quiet()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    second.__exit__(None, None, None)
+    after = os.fstat(2)
+    assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)

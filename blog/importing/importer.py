@@ -188,7 +188,7 @@ class _Importer:
         # Runs stopped before their end (a SIGKILL) left their rows: completed below.
         interrupted = [] if self.dry_run else list(ImportRun.objects.values_list("pk", "started"))
         try:
-            with bulk_image_writes(), changes.batch():
+            with bulk_image_writes() as renditions, changes.batch():
                 self._run(progress)
                 if interrupted:
                     _complete_interrupted_run(min(started for _, started in interrupted))
@@ -203,8 +203,18 @@ class _Importer:
                 "manage.py rebuild_search_index and manage.py invalidate_pages."
             )
         else:
-            finished = [pk for pk, _ in interrupted] + ([self.run_row.pk] if self.run_row else [])
-            ImportRun.objects.filter(pk__in=finished).delete()
+            if renditions.failed:
+                # The run stays unfinished, so the next one makes what is missing.
+                self.result.problems.append(
+                    f"{len(renditions.failed)} resized copies of images could not be made "
+                    f"(first: {renditions.failed[0]}; the log says why). Pages show the "
+                    "images without them; the next import makes them."
+                )
+                if self.run_row is None and not self.dry_run:
+                    self._writing()
+            else:
+                done = [pk for pk, _ in interrupted] + ([self.run_row.pk] if self.run_row else [])
+                ImportRun.objects.filter(pk__in=done).delete()
         counts = self.result.counts()
         if not self.dry_run and counts[Action.CREATED] + counts[Action.UPDATED]:
             try:
@@ -233,6 +243,9 @@ class _Importer:
                 detail = str(exc)
             elif isinstance(exc, DatabaseError):
                 detail = f"database refused it: {exc}"
+            elif isinstance(exc, OSError) and exc.strerror:  # a full disk, a lost mount
+                where = f" ({exc.filename})" if exc.filename else ""
+                detail = f"could not write it: {exc.strerror}{where}; nothing of it was saved"
             else:
                 logger.exception("Import of %s failed unexpectedly", source)
                 detail = f"unexpected {type(exc).__name__}: {exc}"
