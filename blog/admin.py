@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -24,6 +24,9 @@ STALE_FORM_MESSAGE = (
     "(they are still in the form below). Compare with the post's revisions, then save again "
     "to replace that version with yours."
 )
+# One answer whichever post holds the slug: live or not, the user's own or another
+# writer's. Naming it, or its state, would tell a writer about posts they may not see.
+SLUG_TAKEN_MESSAGE = "This slug is not available; choose another."
 
 
 class PostAdminForm(forms.ModelForm):
@@ -31,6 +34,9 @@ class PostAdminForm(forms.ModelForm):
     # before someone else's save is refused instead of silently overwriting it.
     # (The admin supplies Meta: model and fields.)
     version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        error_messages = {"slug": {"unique": SLUG_TAKEN_MESSAGE}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,7 +94,13 @@ class PostAdmin(MarkdownxModelAdmin):
 
     form = PostAdminForm
     list_display = ["title", "author", "state_label", "publish_at", "updated"]
-    list_filter = [StateFilter, "status", "author", "publish_at"]
+    # Authors of the posts the user may see: a writer's list offers only themselves.
+    list_filter = [
+        StateFilter,
+        "status",
+        ("author", admin.RelatedOnlyFieldListFilter),
+        "publish_at",
+    ]
     list_select_related = ["author"]
     search_fields = [
         "title",
@@ -323,7 +335,13 @@ class TagAdmin(MarkdownxModelAdmin):
     readonly_fields = ["source_path"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(post_total=Count("posts"))
+        posts = Count("posts")
+        if not request.user.has_perm("blog.change_any_post"):
+            # Writers see tags (to pick them) but count only the posts they may see:
+            # live ones and their own. Counting others' drafts would reveal them.
+            seen = Post.objects.published() | Post.objects.editable_by(request.user)
+            posts = Count("posts", filter=Q(posts__in=seen))
+        return super().get_queryset(request).annotate(post_total=posts)
 
     @admin.display(description="posts", ordering="post_total")
     def post_count(self, tag):
