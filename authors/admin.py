@@ -4,11 +4,13 @@ from django.db import models
 from django.db.models import Count
 from markdownx.admin import MarkdownxModelAdmin
 
+from folio.admin import CheckedSlugAdmin
+
 from .models import Author
 
 
 @admin.register(Author)
-class AuthorAdmin(MarkdownxModelAdmin):
+class AuthorAdmin(CheckedSlugAdmin, MarkdownxModelAdmin):
     list_display = ["name", "slug", "post_count", "source_path", "updated"]
     search_fields = ["first_name", "last_name", "slug"]
     prepopulated_fields = {"slug": ["first_name", "last_name"]}

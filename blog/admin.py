@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from markdownx.admin import MarkdownxModelAdmin
 
 from authors.models import Author
+from folio.admin import CheckedSlugAdmin
 
 from . import changes
 from .models import Post, Redirect, Tag
@@ -84,7 +85,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Post)
-class PostAdmin(MarkdownxModelAdmin):
+class PostAdmin(CheckedSlugAdmin, MarkdownxModelAdmin):
     """The post editor, for two roles (docs/editors.md).
 
     Editors (``change_any_post``, ``can_publish``) work on every post; writers see,
@@ -327,7 +328,7 @@ class RedirectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(MarkdownxModelAdmin):
+class TagAdmin(CheckedSlugAdmin, MarkdownxModelAdmin):
     list_display = ["name", "kind", "slug", "post_count"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]

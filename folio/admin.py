@@ -1,14 +1,17 @@
-"""Folio's admin site.
+"""Folio's admin site, and what every admin of a model with a slug shares.
 
 The site replaces Django's default one (``folio.apps.FolioAdminConfig`` in
 INSTALLED_APPS), so ``admin.site`` and ``@admin.register`` are this site.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.http import Http404
 from django.urls import path
+
+from . import slugs
 
 
 class AdminSite(admin.AdminSite):
@@ -38,3 +41,23 @@ class AdminSite(admin.AdminSite):
         if obj is None or not model_admin.has_view_or_change_permission(request, obj):
             raise Http404
         return contenttype_views.shortcut(request, content_type_id, object_id)
+
+
+class CheckedSlugAdmin:
+    """For the admin of a model with a slug (folio/slugs.py): a slug with invisible
+    characters is refused, and one that can pass for another address is saved with a
+    warning."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.SlugField):
+            kwargs.setdefault("form_class", slugs.SlugField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if warning := slugs.slug_warning(obj.slug):
+            self.message_user(
+                request,
+                f"The slug “{obj.slug}” {warning}. Check that it is the one you meant.",
+                messages.WARNING,
+            )
