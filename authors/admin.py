@@ -16,6 +16,9 @@ class AuthorAdmin(CheckedSlugAdmin, MarkdownxModelAdmin):
     prepopulated_fields = {"slug": ["first_name", "last_name"]}
     readonly_fields = ["source_path", "created", "updated"]
     autocomplete_fields = ["user"]
+    # The model's own: a query that counts posts leaves Meta.ordering out, and the post
+    # form's author picker (the autocomplete) would list authors in no order.
+    ordering = Author._meta.ordering
     formfield_overrides = {
         **MarkdownxModelAdmin.formfield_overrides,
         models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"},

@@ -334,6 +334,9 @@ class TagAdmin(CheckedSlugAdmin, MarkdownxModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["source_path"]
+    # The model's own: a query that counts posts leaves Meta.ordering out, and the post
+    # form's tag picker (the autocomplete) would list tags in no order.
+    ordering = Tag._meta.ordering
 
     def get_queryset(self, request):
         posts = Count("posts")
