@@ -313,9 +313,8 @@ def test_view_on_site_answers_only_for_posts_the_user_may_edit(client, writer, e
     assert response.status_code == 302 and response["Location"].endswith("/blog/my-draft/")
 
     content_type = ContentType.objects.get_for_model(Post).pk
-    on_site = lambda pk: reverse("admin:view_on_site", args=[content_type, pk])  # noqa: E731
     for post in (*hidden.values(), theirs_live):
-        response = _same_answer(client, on_site, post)
+        response = _same_answer(client, "admin:view_on_site", [content_type, ID], post)
         assert response.status_code == 404, post.slug
         assert post.slug.encode() not in response.content
     # Objects of a model the writer has no admin for, and content types of no model.
@@ -330,22 +329,28 @@ def test_view_on_site_answers_only_for_posts_the_user_may_edit(client, writer, e
     assert response.status_code == 302 and response["Location"].endswith("/blog/their-draft/")
 
 
+ID = object()  # where the post's id goes among a route's arguments
 MISSING = 535301  # no post has this id
 
 
-def _same_answer(client, url_of, theirs, missing_pk=MISSING, method="get"):
+def _same_answer(client, route, args, theirs, method="get"):
     """The response to another writer's post, and to a post id that does not exist,
     with the id written out the same way: they must be identical."""
+
+    def url(pk):
+        return reverse(route, args=[pk if arg is ID else arg for arg in args])
+
     send = getattr(client, method)
     data = {"post": "yes"} if method == "post" else None
-    for_theirs = send(url_of(theirs.pk), data, follow=True)
-    for_missing = send(url_of(missing_pk), data, follow=True)
+    for_theirs = send(url(theirs.pk), data, follow=True)
+    for_missing = send(url(MISSING), data, follow=True)
     assert for_theirs.status_code == for_missing.status_code
     assert for_theirs.redirect_chain == [
-        (url.replace(str(missing_pk), str(theirs.pk)), status)
-        for url, status in for_missing.redirect_chain
+        (location.replace(str(MISSING), str(theirs.pk)), status)
+        for location, status in for_missing.redirect_chain
     ]
-    assert _page(for_theirs, str(theirs.pk)) == _page(for_missing, str(missing_pk))
+    assert _page(for_theirs, str(theirs.pk)) == _page(for_missing, str(MISSING))
+    assert _headers(for_theirs) == _headers(for_missing)
     return for_theirs
 
 
@@ -355,20 +360,16 @@ def _page(response, written):
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "<csrf>", text)
 
 
-ADMIN_URLS = {
-    "change": lambda pk: reverse("admin:blog_post_change", args=[pk]),
-    "history": lambda pk: reverse("admin:blog_post_history", args=[pk]),
-    "delete": lambda pk: reverse("admin:blog_post_delete", args=[pk]),
-    "revisions": lambda pk: reverse("admin:blog_post_revisions", args=[pk]),
-}
+def _headers(response):
+    return {name: value for name, value in response.headers.items() if name != "Content-Length"}
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
-@pytest.mark.parametrize("page", ADMIN_URLS)
+@pytest.mark.parametrize("page", ["change", "history", "delete", "revisions"])
 def test_another_writers_post_answers_like_a_missing_one(client, writer, hidden, page, method):
     client.force_login(writer)
     for post in hidden.values():
-        response = _same_answer(client, ADMIN_URLS[page], post, method=method)
+        response = _same_answer(client, f"admin:blog_post_{page}", [ID], post, method)
         assert post.title.encode() not in response.content
 
 
@@ -378,23 +379,14 @@ def test_another_writers_post_answers_like_a_missing_one_in_revisions_and_previe
     client.force_login(writer)
     for post in hidden.values():
         revision = post.revisions.first().pk
-        one = lambda pk, revision=revision: reverse(  # noqa: E731
-            "admin:blog_post_revision", args=[pk, revision]
-        )
-        restore = lambda pk, revision=revision: reverse(  # noqa: E731
-            "admin:blog_post_revision_restore", args=[pk, revision]
-        )
-        _same_answer(client, one, post)
-        _same_answer(client, restore, post, method="post")
+        _same_answer(client, "admin:blog_post_revision", [ID, revision], post)
+        _same_answer(client, "admin:blog_post_revision_restore", [ID, revision], post, "post")
         # The preview address: the same 404 as an address no post ever had.
         preview = client.get(post.get_absolute_url())
         nowhere = client.get(reverse("blog:post-detail", kwargs={"slug": "no-such-post"}))
         assert preview.status_code == nowhere.status_code == 404
         assert _page(preview, post.slug) == _page(nowhere, "no-such-post")
-        headers = lambda response: {  # noqa: E731
-            name: value for name, value in response.headers.items() if name != "Content-Length"
-        }
-        assert headers(preview) == headers(nowhere)
+        assert _headers(preview) == _headers(nowhere)
 
 
 def test_a_taken_slug_is_refused_in_the_same_words_whoever_holds_it(client, writer, hidden):
