@@ -4,16 +4,21 @@ from django.db import models
 from django.db.models import Count
 from markdownx.admin import MarkdownxModelAdmin
 
+from folio.admin import CheckedSlugAdmin
+
 from .models import Author
 
 
 @admin.register(Author)
-class AuthorAdmin(MarkdownxModelAdmin):
+class AuthorAdmin(CheckedSlugAdmin, MarkdownxModelAdmin):
     list_display = ["name", "slug", "post_count", "source_path", "updated"]
     search_fields = ["first_name", "last_name", "slug"]
     prepopulated_fields = {"slug": ["first_name", "last_name"]}
     readonly_fields = ["source_path", "created", "updated"]
     autocomplete_fields = ["user"]
+    # The model's own: a query that counts posts leaves Meta.ordering out, and the post
+    # form's author picker (the autocomplete) would list authors in no order.
+    ordering = Author._meta.ordering
     formfield_overrides = {
         **MarkdownxModelAdmin.formfield_overrides,
         models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"},

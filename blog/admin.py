@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from markdownx.admin import MarkdownxModelAdmin
 
 from authors.models import Author
+from folio.admin import CheckedSlugAdmin
 
 from . import changes
 from .models import Post, Redirect, Tag
@@ -24,6 +25,9 @@ STALE_FORM_MESSAGE = (
     "(they are still in the form below). Compare with the post's revisions, then save again "
     "to replace that version with yours."
 )
+# One answer whichever post holds the slug: live or not, the user's own or another
+# writer's. Naming it, or its state, would tell a writer about posts they may not see.
+SLUG_TAKEN_MESSAGE = "This slug is not available; choose another."
 
 
 class PostAdminForm(forms.ModelForm):
@@ -31,6 +35,9 @@ class PostAdminForm(forms.ModelForm):
     # before someone else's save is refused instead of silently overwriting it.
     # (The admin supplies Meta: model and fields.)
     version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        error_messages = {"slug": {"unique": SLUG_TAKEN_MESSAGE}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,7 +85,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Post)
-class PostAdmin(MarkdownxModelAdmin):
+class PostAdmin(CheckedSlugAdmin, MarkdownxModelAdmin):
     """The post editor, for two roles (docs/editors.md).
 
     Editors (``change_any_post``, ``can_publish``) work on every post; writers see,
@@ -88,7 +95,13 @@ class PostAdmin(MarkdownxModelAdmin):
 
     form = PostAdminForm
     list_display = ["title", "author", "state_label", "publish_at", "updated"]
-    list_filter = [StateFilter, "status", "author", "publish_at"]
+    # Authors of the posts the user may see: a writer's list offers only themselves.
+    list_filter = [
+        StateFilter,
+        "status",
+        ("author", admin.RelatedOnlyFieldListFilter),
+        "publish_at",
+    ]
     list_select_related = ["author"]
     search_fields = [
         "title",
@@ -315,15 +328,24 @@ class RedirectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(MarkdownxModelAdmin):
+class TagAdmin(CheckedSlugAdmin, MarkdownxModelAdmin):
     list_display = ["name", "kind", "slug", "post_count"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["source_path"]
+    # The model's own: a query that counts posts leaves Meta.ordering out, and the post
+    # form's tag picker (the autocomplete) would list tags in no order.
+    ordering = Tag._meta.ordering
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(post_total=Count("posts"))
+        posts = Count("posts")
+        if not request.user.has_perm("blog.change_any_post"):
+            # Writers see tags (to pick them) but count only the posts they may see:
+            # live ones and their own. Counting others' drafts would reveal them.
+            seen = Post.objects.published() | Post.objects.editable_by(request.user)
+            posts = Count("posts", filter=Q(posts__in=seen))
+        return super().get_queryset(request).annotate(post_total=posts)
 
     @admin.display(description="posts", ordering="post_total")
     def post_count(self, tag):

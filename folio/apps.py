@@ -2,6 +2,7 @@ import contextlib
 
 import pilkit.utils
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.core.signals import setting_changed
 from django.db.models.signals import post_init
 
@@ -36,3 +37,10 @@ class FolioConfig(AppConfig):
                 memo.cache_clear()
 
         setting_changed.connect(forget, weak=False, dispatch_uid="folio-forget-memos")
+
+
+class FolioAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with Folio's site (folio/admin.py) as ``admin.site``."""
+
+    default = False  # not the folio app's own config
+    default_site = "folio.admin.AdminSite"

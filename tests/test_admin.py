@@ -80,3 +80,19 @@ def test_imported_posts_keep_their_file_name_slugs(staff_client):
     url = "admin:blog_post_change"
     assert prepopulate in staff_client.get(reverse(url, args=[written.pk])).content.decode()
     assert prepopulate not in staff_client.get(reverse(url, args=[imported.pk])).content.decode()
+
+
+def test_the_post_forms_autocompletes_list_tags_and_authors_in_order(staff_client):
+    # Made in reverse order: the answer must follow the models' ordering, not the table.
+    for name in ("Zebra", "Mango", "Apple"):
+        make_tag(name)
+        make_author(first_name=name, last_name="")
+    make_tag("Banana", kind="category")
+
+    def texts(field):
+        params = {"app_label": "blog", "model_name": "post", "field_name": field, "term": ""}
+        found = staff_client.get(reverse("admin:autocomplete"), params).json()["results"]
+        return [result["text"] for result in found]
+
+    assert texts("tags") == ["Banana (category)", "Apple", "Mango", "Zebra"]
+    assert texts("author") == ["Apple", "Mango", "Zebra"]

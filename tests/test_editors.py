@@ -1,9 +1,11 @@
 """The two editorial roles in the admin, the staff preview and the stale-form refusal."""
 
+import re
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
@@ -268,3 +270,176 @@ def test_a_writer_never_reaches_another_writers_draft_anywhere(client, writer, o
     for url, response in crawl(client).items():
         assert b"SECRET-BODY" not in response.content, url
         assert b"Secret plans" not in response.content, url
+
+
+# What a writer can learn about posts they may not edit: nothing --------------------------
+
+
+def view_on_site_url(obj):
+    content_type = ContentType.objects.get_for_model(obj)
+    return reverse("admin:view_on_site", args=[content_type.pk, obj.pk])
+
+
+@pytest.fixture
+def hidden(other_writer):
+    """Another writer's unpublished posts: a draft and a scheduled post.
+
+    Their ids are numbers no page shows otherwise, so that responses can be compared
+    with the id written out.
+    """
+    return {
+        "draft": make_post(
+            pk=424201,
+            title="Their draft",
+            slug="their-draft",
+            author=other_writer.author,
+            status="draft",
+        ),
+        "scheduled": make_post(
+            pk=424202,
+            title="Their scheduled post",
+            slug="their-scheduled-post",
+            author=other_writer.author,
+            publish_at=timezone.now() + timedelta(days=3),
+        ),
+    }
+
+
+def test_view_on_site_answers_only_for_posts_the_user_may_edit(client, writer, editor, hidden):
+    mine = make_post(slug="my-draft", author=writer.author, status="draft")
+    theirs_live = make_post(slug="their-live-post", author=hidden["draft"].author)
+    client.force_login(writer)
+    response = client.get(view_on_site_url(mine))
+    assert response.status_code == 302 and response["Location"].endswith("/blog/my-draft/")
+
+    content_type = ContentType.objects.get_for_model(Post).pk
+    for post in (*hidden.values(), theirs_live):
+        response = _same_answer(client, "admin:view_on_site", [content_type, ID], post)
+        assert response.status_code == 404, post.slug
+        assert post.slug.encode() not in response.content
+    # Objects of a model the writer has no admin for, and content types of no model.
+    assert client.get(view_on_site_url(hidden["draft"].author)).status_code == 404
+    assert client.get(reverse("admin:view_on_site", args=[999999, 1])).status_code == 404
+    # Tags are the writer's to pick, and their pages are public.
+    tag = make_tag("Shared")
+    assert client.get(view_on_site_url(tag))["Location"].endswith(tag.get_absolute_url())
+
+    client.force_login(editor)
+    response = client.get(view_on_site_url(hidden["draft"]))
+    assert response.status_code == 302 and response["Location"].endswith("/blog/their-draft/")
+
+
+ID = object()  # where the post's id goes among a route's arguments
+MISSING = 535301  # no post has this id
+
+
+def _same_answer(client, route, args, theirs, method="get"):
+    """The response to another writer's post, and to a post id that does not exist,
+    with the id written out the same way: they must be identical."""
+
+    def url(pk):
+        return reverse(route, args=[pk if arg is ID else arg for arg in args])
+
+    send = getattr(client, method)
+    data = {"post": "yes"} if method == "post" else None
+    for_theirs = send(url(theirs.pk), data, follow=True)
+    for_missing = send(url(MISSING), data, follow=True)
+    assert for_theirs.status_code == for_missing.status_code
+    assert for_theirs.redirect_chain == [
+        (location.replace(str(MISSING), str(theirs.pk)), status)
+        for location, status in for_missing.redirect_chain
+    ]
+    assert _page(for_theirs, str(theirs.pk)) == _page(for_missing, str(MISSING))
+    assert _headers(for_theirs) == _headers(for_missing)
+    return for_theirs
+
+
+def _page(response, written):
+    """A response's text with ``written`` (an id, a slug) and its CSRF token masked."""
+    text = response.content.decode().replace(written, "<masked>")
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "<csrf>", text)
+
+
+def _headers(response):
+    return {name: value for name, value in response.headers.items() if name != "Content-Length"}
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("page", ["change", "history", "delete", "revisions"])
+def test_another_writers_post_answers_like_a_missing_one(client, writer, hidden, page, method):
+    client.force_login(writer)
+    for post in hidden.values():
+        response = _same_answer(client, f"admin:blog_post_{page}", [ID], post, method)
+        assert post.title.encode() not in response.content
+
+
+def test_another_writers_post_answers_like_a_missing_one_in_revisions_and_preview(
+    client, writer, hidden
+):
+    client.force_login(writer)
+    for post in hidden.values():
+        revision = post.revisions.first().pk
+        _same_answer(client, "admin:blog_post_revision", [ID, revision], post)
+        _same_answer(client, "admin:blog_post_revision_restore", [ID, revision], post, "post")
+        # The preview address: the same 404 as an address no post ever had.
+        preview = client.get(post.get_absolute_url())
+        nowhere = client.get(reverse("blog:post-detail", kwargs={"slug": "no-such-post"}))
+        assert preview.status_code == nowhere.status_code == 404
+        assert _page(preview, post.slug) == _page(nowhere, "no-such-post")
+        assert _headers(preview) == _headers(nowhere)
+
+
+def test_a_taken_slug_is_refused_in_the_same_words_whoever_holds_it(client, writer, hidden):
+    make_post(title="My own draft", slug="my-own-draft", author=writer.author, status="draft")
+    make_post(title="Their live post", slug="their-live-post", author=hidden["draft"].author)
+    client.force_login(writer)
+    errors = {}
+    for slug in ("my-own-draft", "their-live-post", "their-draft", "their-scheduled-post"):
+        data = post_form_data(make_post(), slug=slug, title="Mine now")
+        response = client.post(reverse("admin:blog_post_add"), data)
+        assert response.status_code == 200
+        errors[slug] = response.context["adminform"].form.errors["slug"]
+        html = response.content.decode()
+        assert "Their" not in html and "already exists" not in html
+    assert all(
+        found == ["This slug is not available; choose another."] for found in errors.values()
+    )
+
+    # Moving one's own post onto a hidden post's slug: the same words.
+    mine = Post.objects.get(slug="my-own-draft")
+    response = client.post(change_url(mine), post_form_data(mine, slug="their-draft"))
+    assert response.context["adminform"].form.errors["slug"] == errors["their-draft"]
+
+
+def test_a_writers_author_filter_offers_only_themselves(client, writer, editor, posts):
+    client.force_login(writer)
+    filters = client.get(CHANGELIST).context["cl"].filter_specs
+    author_filter = next(spec for spec in filters if spec.title == "author")
+    assert [name for _, name in author_filter.lookup_choices] == ["Wanda Writer"]
+    assert "Walt" not in client.get(CHANGELIST).content.decode()
+
+    client.force_login(editor)
+    filters = client.get(CHANGELIST).context["cl"].filter_specs
+    author_filter = next(spec for spec in filters if spec.title == "author")
+    assert len(author_filter.lookup_choices) == 3  # Wanda, Walt and the guest author
+
+
+def test_tag_post_counts_leave_out_posts_a_writer_may_not_see(client, writer, editor, hidden):
+    tag = make_tag("Shared")
+    make_post(author=hidden["draft"].author, tags=[tag])  # live
+    make_post(author=writer.author, status="draft", tags=[tag])  # the writer's own draft
+    for post in hidden.values():
+        post.tags.set([tag])
+
+    def count(user):
+        client.force_login(user)
+        response = client.get(reverse("admin:blog_tag_changelist"))
+        return response.context["cl"].result_list.get(pk=tag.pk).post_total
+
+    assert count(writer) == 2
+    assert count(editor) == 4
+    # The autocomplete that fills the post form's tags says nothing about posts either.
+    client.force_login(writer)
+    params = {"app_label": "blog", "model_name": "post", "field_name": "tags", "term": "Sha"}
+    found = client.get(reverse("admin:autocomplete"), params).json()
+    assert found["results"] == [{"id": str(tag.pk), "text": "Shared"}]

@@ -14,6 +14,8 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.utils.text import slugify
 
+from folio.slugs import slug_error, slug_warning
+
 from . import frontmatter
 from .errors import ImportFileError
 from .paths import CATEGORIES_DIR, TAGS_DIR, Site
@@ -88,6 +90,10 @@ def parse_post(site: Site, path, meta: dict, body: str) -> PostRecord:
     slug = path.stem
     if UNSAFE_SLUG.search(slug) or not slug.strip():
         raise ImportFileError(f"file name {path.name!r} cannot be a URL slug")
+    if error := slug_error(slug):
+        raise ImportFileError(f"file name {path.name!r} cannot be a URL slug: it {error}")
+    if warning := slug_warning(slug):
+        warnings.append(f"slug {slug!r} {warning}")
     title = _text(meta, "title", required=True, one_line=True)
     if len(title) > MAX_TITLE:
         raise ImportFileError(f"title is {len(title)} characters long; the limit is {MAX_TITLE}")

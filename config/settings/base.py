@@ -26,7 +26,8 @@ SITE_DESCRIPTION = os.environ.get(
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with Folio's site: "View on site" only for what the user may see.
+    "folio.apps.FolioAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

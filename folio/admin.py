@@ -1,0 +1,63 @@
+"""Folio's admin site, and what every admin of a model with a slug shares.
+
+The site replaces Django's default one (``folio.apps.FolioAdminConfig`` in
+INSTALLED_APPS), so ``admin.site`` and ``@admin.register`` are this site.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.contenttypes import views as contenttype_views
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.http import Http404
+from django.urls import path
+
+from . import slugs
+
+
+class AdminSite(admin.AdminSite):
+    def get_urls(self):
+        urls = [url for url in super().get_urls() if getattr(url, "name", "") != "view_on_site"]
+        view_on_site = path(
+            "r/<int:content_type_id>/<path:object_id>/",
+            self.admin_view(self.view_on_site),
+            name="view_on_site",
+        )
+        return [view_on_site, *urls]
+
+    def view_on_site(self, request, content_type_id, object_id):
+        """The admin's "View on site" link: the object's public address, for the objects
+        the user's admin shows them and no others.
+
+        Django's own view (``contenttypes.views.shortcut``) redirects any staff user to
+        the address of any object, an unpublished post's too. Here an object the user
+        may not see gets the same 404 as one that does not exist.
+        """
+        try:
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+        except ContentType.DoesNotExist:
+            raise Http404 from None
+        model_admin = self._registry.get(model)
+        obj = model_admin.get_object(request, object_id) if model_admin else None
+        if obj is None or not model_admin.has_view_or_change_permission(request, obj):
+            raise Http404
+        return contenttype_views.shortcut(request, content_type_id, object_id)
+
+
+class CheckedSlugAdmin:
+    """For the admin of a model with a slug (folio/slugs.py): a slug with invisible
+    characters is refused, and one that can pass for another address is saved with a
+    warning."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.SlugField):
+            kwargs.setdefault("form_class", slugs.SlugField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if warning := slugs.slug_warning(obj.slug):
+            self.message_user(
+                request,
+                f"The slug “{obj.slug}” {warning}. Check that it is the one you meant.",
+                messages.WARNING,
+            )
