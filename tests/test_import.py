@@ -615,9 +615,7 @@ def _planner_post_count():
             if not cursor.fetchone()[0]:
                 return None  # no ANALYZE ever ran
             # (The statistics of an index over every row: partial ones count fewer.)
-            cursor.execute(
-                "SELECT stat FROM sqlite_stat1 WHERE idx = 'blog_post_status_date_idx'"
-            )
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE idx = 'blog_post_status_date_idx'")
             row = cursor.fetchone()
             return int(row[0].split()[0]) if row else None
         # (PostgreSQL keeps reltuples across the test transactions: no "before" check.)
