@@ -60,6 +60,7 @@ from django.utils.cache import (
 from django.utils.http import http_date
 from django.utils.module_loading import import_string
 
+from folio import breaker
 from folio.models import PendingInvalidation
 
 logger = logging.getLogger(__name__)
@@ -180,7 +181,11 @@ def _new_token():
 
 
 def _replace_generations(names):
-    """Replace these names' generations and the epoch; False if the cache did not answer."""
+    """Replace these names' generations and the epoch; False if the cache did not answer
+    (or failed moments ago: see folio/breaker.py)."""
+    now = time.time()
+    if not breaker.cache_usable(now):
+        return False
     keys = [_generation_key(name) for name in names]
     tokens = {key: _new_token() for key in [*keys, _EPOCH_KEY]}
     try:
@@ -189,7 +194,9 @@ def _replace_generations(names):
         cache.delete(_HORIZON_KEY)
     except Exception as error:
         logger.warning("Page cache did not take a write: %s", error)
+        breaker.cache_failed(error, now)
         return False
+    breaker.cache_answered()
     return True
 
 
@@ -287,13 +294,19 @@ class PageCacheMiddleware:
         ):
             return self.get_response(request)
         now = time.time()
-        if not settings.FOLIO_PAGE_CACHE or not cache_is_trusted(now):
+        if (
+            not settings.FOLIO_PAGE_CACHE
+            # (first: while the cache is skipped, no query for missed writes either)
+            or not breaker.cache_usable(now)
+            or not cache_is_trusted(now)
+        ):
             return self._uncached(request, now)
         try:
             hit, state = self._look_up(request, now)
-        except Exception:  # the cache is unreachable: readers still get every page
-            logger.warning("Page cache unavailable: %s rendered uncached", request.path)
+        except Exception as error:  # the cache is unreachable: readers still get every page
+            breaker.cache_failed(error, now)
             return self._uncached(request, now)
+        breaker.cache_answered()
         if hit is not None:
             return hit
 
@@ -311,8 +324,8 @@ class PageCacheMiddleware:
             if self._record_generations(entry, known):
                 cache.set(page_key, entry, timeout=max(1, math.ceil(expires - now)))
                 _remember(page_key, entry, epoch)
-        except Exception:
-            logger.warning("Page cache unavailable: %s not stored", request.path)
+        except Exception as error:
+            breaker.cache_failed(error, now)
         return self._respond(request, entry, now, response)
 
     def _uncached(self, request, now):
@@ -431,14 +444,17 @@ def _freshness_headers(entry, now):
 
 def _fresh_copy(page_key, now):
     """This worker's copy of the page, if nothing has made it stale: nothing written
-    since it was checked (the epoch), and no scheduled post due."""
+    since it was checked (the epoch), and no scheduled post due. Raises what the cache
+    raises."""
     local = _LOCAL_PAGES.get(page_key)
     if local is None or not _trusted_without_a_query(now):
         return None
     entry, checked_under = local
-    if entry["expires"] > now and cache.get(_EPOCH_KEY) == checked_under:
-        return entry
-    return None
+    if entry["expires"] <= now:
+        return None
+    epoch = cache.get(_EPOCH_KEY)
+    breaker.cache_answered()
+    return entry if epoch == checked_under else None
 
 
 _CHECKED_IN_FRONT = "folio.pagecache.checked"  # set in the WSGI environ by serve_cached
@@ -461,31 +477,49 @@ def serve_cached(application):
     conditional requests get the middleware's answer, so Django's rules decide on 304s.
     Everything else -- a miss, a stale copy, a logged-in reader, any error -- goes to
     Django, which does what it always does.
+
+    The environ is Django's to decode, once: the request here is built on a copy.
+    ``WSGIRequest`` writes the path it decoded back into the environ it is given, and
+    Django's handler would decode that again -- ``é`` became ``%E9`` (a 404), and ``상``
+    could not be decoded at all (a 500 from gunicorn, before any middleware ran).
     """
 
     @wraps(application)
     def serve(environ, start_response):
         if environ.get("REQUEST_METHOD") == "GET" and settings.FOLIO_PAGE_CACHE:
             try:
-                request = WSGIRequest(environ)
-                if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-                    now = time.time()
-                    entry = _fresh_copy(_page_key(request), now)
-                    environ[_CHECKED_IN_FRONT] = True
-                    if entry is not None and any(name in environ for name in _CONDITIONAL):
-                        response = PageCacheMiddleware._respond(request, entry, now)
-                        status = f"{response.status_code} {response.reason_phrase}"
-                        start_response(status, [*response.items()])
-                        return [response.content]
-                    if entry is not None:
-                        headers = [*entry["headers"], *_freshness_headers(entry, now)]
-                        start_response("200 OK", headers)  # (only 200s are stored)
-                        return [entry["content"]]
+                answer = _answer_in_front(environ, start_response)
             except Exception:  # Django answers instead, as it would have anyway
                 logger.debug("Page cache: no answer in front of Django", exc_info=True)
+            else:
+                if answer is not None:
+                    return answer
         return application(environ, start_response)
 
     return serve
+
+
+def _answer_in_front(environ, start_response):
+    """serve_cached's answer to a GET, or None to let Django answer."""
+    request = WSGIRequest(environ.copy())
+    now = time.time()
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or not breaker.cache_usable(now):
+        return None
+    page_key = _page_key(request)
+    try:
+        entry = _fresh_copy(page_key, now)
+    except Exception as error:
+        breaker.cache_failed(error, now)
+        return None
+    environ[_CHECKED_IN_FRONT] = True  # the middleware need not ask for the epoch again
+    if entry is None:
+        return None
+    if any(name in environ for name in _CONDITIONAL):
+        response = PageCacheMiddleware._respond(request, entry, now)
+        start_response(f"{response.status_code} {response.reason_phrase}", [*response.items()])
+        return [response.content]
+    start_response("200 OK", [*entry["headers"], *_freshness_headers(entry, now)])
+    return [entry["content"]]  # (only 200s are stored)
 
 
 def _remember(page_key, entry, epoch):

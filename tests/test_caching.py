@@ -3,6 +3,7 @@
 Every test runs against the in-process cache and, when REDIS_URL is set, against Redis.
 """
 
+import logging
 import os
 import socket
 import threading
@@ -20,7 +21,7 @@ from django.utils.http import http_date
 
 from blog.changes import notify
 from blog.models import Post, Tag
-from folio import pagecache
+from folio import breaker, pagecache
 from folio.models import PendingInvalidation
 from tests.factories import make_author, make_post, make_tag
 
@@ -465,11 +466,13 @@ class CacheDown:
 
     def __init__(self, cache=None, failing=None):
         self.cache, self.failing = cache, failing
+        self.calls = []  # the names of the calls that failed
 
     def __getattr__(self, name):
         if self.failing is None or name in self.failing:
 
             def fail(*args, **kwargs):
+                self.calls.append(name)
                 raise ConnectionError("Redis is down")
 
             return fail
@@ -506,6 +509,72 @@ def test_readers_still_get_pages_while_the_cache_is_down(page_cache, site, clien
         assert response.templates  # rendered, not served from anywhere
 
 
+def test_after_a_cache_error_the_cache_is_left_alone_for_a_few_seconds(
+    page_cache, site, client, commit, monkeypatch, caplog, settings
+):
+    """A Redis that stops answering costs each call a timeout; one failure per process
+    every FOLIO_CACHE_RETRY_SECONDS, not several per page, is what readers wait for."""
+    settings.FOLIO_CACHE_RETRY_SECONDS = 5
+    post = site["posts"][0]
+    url = post.get_absolute_url()
+    client.get(url)
+    assert is_cached(client, url)
+    down = CacheDown()
+    start = time.time()
+    with (
+        monkeypatch.context() as patch,
+        caplog.at_level(logging.WARNING, logger="folio.pagecache"),
+        time_machine.travel(start, tick=False) as clock,
+    ):
+        patch.setattr(pagecache, "cache", down)
+        for _ in range(4):
+            response = client.get(url)
+            assert response.status_code == 200 and response.templates  # rendered
+            assert "max-age=0" in response["Cache-Control"]
+        assert len(down.calls) == 1  # the first call failed; the others were skipped
+        # The front of the stack (serve_cached) skips it too, and so does a write,
+        # which is kept for later instead.
+        assert _wsgi_get(pagecache.serve_cached(_Django()), url)["body"] == b"from Django"
+        with commit():
+            post.title = "Edited while the cache is away"
+            post.save()
+        assert len(down.calls) == 1
+        assert PendingInvalidation.objects.exists()
+
+        clock.shift(settings.FOLIO_CACHE_RETRY_SECONDS + 1)
+        assert "Edited while" in client.get(url).content.decode()
+        assert len(down.calls) == 2  # tried again, once
+        client.get(url)
+        assert len(down.calls) == 2
+
+    warnings = [record.getMessage() for record in caplog.records]
+    assert len([text for text in warnings if "did not answer" in text]) == 1, warnings
+
+    # The cache answers again: the missed write reaches it, and pages are cached again.
+    with time_machine.travel(start + 2 * settings.FOLIO_CACHE_RETRY_SECONDS + 2, tick=False):
+        assert "Edited while" in client.get(url).content.decode()
+        assert not PendingInvalidation.objects.exists()
+        assert is_cached(client, url)
+
+
+def test_the_cache_is_retried_after_the_configured_pause(
+    page_cache, site, client, monkeypatch, settings
+):
+    settings.FOLIO_CACHE_RETRY_SECONDS = 30
+    url = site["posts"][0].get_absolute_url()
+    down = CacheDown()
+    monkeypatch.setattr(pagecache, "cache", down)
+    start = time.time()
+    with time_machine.travel(start, tick=False) as clock:
+        client.get(url)
+        clock.shift(29)
+        client.get(url)
+        assert len(down.calls) == 1
+        clock.shift(2)
+        client.get(url)
+        assert len(down.calls) == 2
+
+
 def test_a_post_page_filled_up_with_the_newest_posts_changes_with_any_new_post(
     page_cache, site, client, commit
 ):
@@ -521,6 +590,7 @@ def test_a_post_page_filled_up_with_the_newest_posts_changes_with_any_new_post(
 def another_process():
     """Stand in for another app server, or a restarted one: it never saw the write fail."""
     pagecache._pending.update(trusted=True, next_check=0.0)
+    breaker.reset()
 
 
 def edit_a_cached_post_while_writes_are_lost(site, client, commit, patch):

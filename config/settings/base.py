@@ -210,6 +210,9 @@ FOLIO_PAGE_MAX_AGE = int(os.environ.get("FOLIO_PAGE_MAX_AGE", 60))
 FOLIO_PAGE_SHARED_MAX_AGE = int(os.environ.get("FOLIO_PAGE_SHARED_MAX_AGE", 30))
 # No cached lifetime reaches past the next scheduled publish time this returns.
 FOLIO_PAGE_CACHE_HORIZON = "blog.caching.next_scheduled_publish"
+# After a cache error, each process leaves the cache alone this long (folio/breaker.py):
+# a Redis that stops answering costs one request a timeout, not every request.
+FOLIO_CACHE_RETRY_SECONDS = float(os.environ.get("FOLIO_CACHE_RETRY_SECONDS", 5))
 
 # Imported and uploaded images: byte and pixel limits (larger pixel counts are
 # refused as possible decompression bombs before any pixel is decoded).
