@@ -1,6 +1,12 @@
+from urllib.parse import quote
+
 from django.http import HttpResponsePermanentRedirect
+from django.utils.http import RFC3986_SUBDELIMS
 
 from .models import Redirect
+
+# What django.urls.reverse() leaves unencoded in a path.
+_REVERSE_SAFE = RFC3986_SUBDELIMS + "/~:@"
 
 
 class RedirectFallbackMiddleware:
@@ -18,9 +24,13 @@ class RedirectFallbackMiddleware:
         response = self.get_response(request)
         if response.status_code != 404 or "\x00" in request.path:
             return response  # (PostgreSQL cannot compare text holding NUL)
-        redirects = Redirect.objects.filter(old_path=request.path)
+        # A non-ASCII address is stored as it was given: percent-encoded as reverse()
+        # encodes it (every address a post moved from), or as typed in front matter or
+        # the admin. request.path is decoded; look for both.
+        forms = {request.path, quote(request.path, safe=_REVERSE_SAFE)}
+        redirects = Redirect.objects.filter(old_path__in=forms)
         new_path = redirects.values_list("new_path", flat=True).first()
-        if new_path is None or new_path == request.path:
+        if new_path is None or new_path in forms:
             return response
         query = request.META.get("QUERY_STRING", "")
         return HttpResponsePermanentRedirect(f"{new_path}?{query}" if query else new_path)
