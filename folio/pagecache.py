@@ -39,6 +39,8 @@ one key.
 A write made while the cache does not answer is kept in the database
 (``PendingInvalidation``) and sent by whichever process next finds the cache
 answering; until then no process serves pages from the cache (:func:`cache_is_trusted`).
+After a cache error each process leaves the cache alone for a few seconds
+(folio/breaker.py), so a Redis that stops answering costs one timeout, not one per call.
 """
 
 import hashlib

@@ -120,6 +120,7 @@ def unicode_site():
             "tag": (tag.get_absolute_url(), f"Tag {script}"),
             "category": (category.get_absolute_url(), f"Category {script}"),
             "tag feed": (f"{tag.get_absolute_url()}feed/", f"Post {script}"),
+            "author feed": (f"{author.get_absolute_url()}feed/", f"Post {script}"),
         }
     return pages
 
