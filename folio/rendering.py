@@ -23,6 +23,8 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from folio.nesting import limit_nesting
+
 _MARKDOWN_OPTIONS = (
     pyromark.Options.ENABLE_TABLES
     | pyromark.Options.ENABLE_STRIKETHROUGH
@@ -71,7 +73,9 @@ _cleaner = nh3.Cleaner(
 # nh3 restricts an <input>'s attribute values but cannot require one, so an <input>
 # whose type was dropped would survive as a text box: only task-list checkboxes stay.
 _NON_CHECKBOX_INPUT = re.compile(r'<input\b(?![^>]*\btype="checkbox")[^>]*>')
-_CODE_BLOCK = re.compile(r'<pre><code class="language-([\w+#.-]+)">(.*?)</code></pre>', re.S)
+# pulldown-cmark escapes every "<" inside a code block, so its content is [^<]*: an
+# unclosed <pre><code> written as raw HTML then costs one scan, not one to the end each.
+_CODE_BLOCK = re.compile(r'<pre><code class="language-([\w+#.-]+)">([^<]*)</code></pre>')
 _BARE_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 _TAG = re.compile(r"<[^>]*>")
 
@@ -118,7 +122,7 @@ def render_markdown(text: str) -> str:
     """Markdown (with raw HTML) to sanitized HTML, with heading ids and highlighted code."""
     if not text:
         return ""
-    rendered = pyromark.html(text, options=_MARKDOWN_OPTIONS)
+    rendered = limit_nesting(pyromark.html(text, options=_MARKDOWN_OPTIONS))
     if "<pre><code class=" in rendered:
         rendered = _CODE_BLOCK.sub(_highlight, rendered)
     sanitized = _cleaner.clean(rendered)
