@@ -53,6 +53,7 @@ _BREAKOUT = frozenset(
     "table tt u ul var".split()
 )
 _TABLE_PARTS = ("td", "th", "tr", "tbody", "thead", "tfoot")
+_TABLE_ONLY = frozenset((*_TABLE_PARTS, "caption", "col", "colgroup"))
 _RAWTEXT = frozenset("style xmp iframe noembed noframes textarea title".split())
 
 _SIMPLE_TAG = re.compile(r"<(/?)([A-Za-z][^\t\n\f\r />]*)>")
@@ -175,8 +176,9 @@ class _Limiter:
         self.dropped.clear()
 
     def start_tag(self, name, start, end, self_closing):
+        """Count a start tag, or drop it when too deep; False when it was dropped."""
         if name in _IGNORED_START:
-            return
+            return True
         keep = len(self.stack)  # how many open elements stay open under this one
         namespace = "html"
         if self.in_foreign():
@@ -184,16 +186,18 @@ class _Limiter:
                 while keep and self.stack[keep - 1][1] != "html":
                     keep -= 1
             elif self_closing:
-                return
+                return True
             else:
                 namespace = self.stack[-1][1]
         if namespace == "html":
             if name in _VOID:
-                return
+                return True
             if name in ("svg", "math"):
                 if self_closing:
-                    return
+                    return True
                 namespace = name
+            elif name in _TABLE_ONLY and not self.open_count.get("table"):
+                return True  # ignored outside a table
             else:
                 keep = min(keep, self.implied_close(name, keep))
         formatting = namespace == "html" and name in _FORMATTING
@@ -205,12 +209,13 @@ class _Limiter:
             # Dropped whole: the elements it would have closed stay open too.
             self.dropped[name] = self.dropped.get(name, 0) + 1
             self.drop(start, end)
-            return
+            return False
         if keep < len(self.stack):
             self.pop_to(keep)
         self.push(name, namespace)
         if formatting:
             self.formatting[name] = self.formatting.get(name, 0) + 1
+        return True
 
     def implied_close(self, name, top):
         """How many of the ``top`` open elements stay open when ``name`` starts.
@@ -286,9 +291,10 @@ class _Limiter:
     def after_start_tag(self, name, start, end, self_closing):
         """Where tags may start again after this start tag (``None``: nowhere)."""
         foreign = self.in_foreign()
-        self.start_tag(name, start, end, self_closing)
-        if foreign:
-            return end  # <style>, <script>, <title> in SVG are not raw text
+        kept = self.start_tag(name, start, end, self_closing)
+        if foreign or not kept:
+            # <style>, <script>, <title> in SVG are not raw text; a dropped tag starts nothing.
+            return end
         if name == "script":
             return _script_end(self.text, end)
         if name in _RAWTEXT:
