@@ -101,7 +101,7 @@ def test_nesting_within_the_limit_is_untouched():
     source = (
         "> quote\n>\n> - item\n>   - nested item\n>     > deeper quote with **bold**\n\n"
         '<div class="a"><!-- <div> --><section><p>raw <em>html</em></p></section></div>\n\n'
-        "<textarea><div></textarea> <span title=\"</span>\">x</span>\n\n"
+        '<textarea><div></textarea> <span title="</span>">x</span>\n\n'
         "```python\nprint('<div>')\n```\n"
     )
     html = pyromark.html(source, options=_MARKDOWN_OPTIONS)
