@@ -53,7 +53,7 @@ def test_a_preview_larger_than_the_limit_is_refused_with_a_message(staff_client,
 def test_the_reviews_60000_quote_markers_preview_bounded_and_ten_times_that_is_refused(
     staff_client,
 ):
-    # 60,000 '>' url-encode to 180 KB: under the default 512 KB, so it renders, bounded.
+    # 60,000 '>' url-encode to 180 KB: under the default 256 KB, so it renders, bounded.
     response = staff_client.post(PREVIEW, {"content": ">" * 60_000})
     assert response.status_code == 200
     assert response.content.count(b"<blockquote>") == 32

@@ -182,7 +182,7 @@ MARKDOWNX_MEDIA_PATH = "markdownx/%Y/%m/"
 # it, linearly); previews and uploads are counted per user, (calls, seconds). The
 # editor asks for a preview once typing pauses for half a second, so 120 a minute
 # is more than a writer reaches.
-FOLIO_PREVIEW_MAX_BYTES = int(os.environ.get("FOLIO_PREVIEW_MAX_BYTES", 512 * 1024))
+FOLIO_PREVIEW_MAX_BYTES = int(os.environ.get("FOLIO_PREVIEW_MAX_BYTES", 256 * 1024))
 FOLIO_PREVIEW_RATE = (int(os.environ.get("FOLIO_PREVIEWS_PER_MINUTE", 120)), 60)
 FOLIO_UPLOAD_RATE = (int(os.environ.get("FOLIO_UPLOADS_PER_MINUTE", 30)), 60)
 
