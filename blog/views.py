@@ -13,6 +13,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from folio import pagecache
 from folio.pagecache import PublicPageMixin
 from folio.rendering import headings, html_to_text, render_markdown
+from folio.throttle import rate_limited
 
 from . import caching
 from .models import Post, Tag
@@ -165,7 +166,30 @@ class PostDetailView(PublicPageMixin, DetailView):
         return data
 
 
+def _too_many_uploads(request, retry_after):
+    limit, window = settings.FOLIO_UPLOAD_RATE
+    return JsonResponse(
+        {
+            "error": f"More than {limit} uploads in {window} seconds. "
+            f"Try again in {retry_after} seconds."
+        },
+        status=429,
+    )
+
+
+def _too_many_previews(request, retry_after):
+    limit, window = settings.FOLIO_PREVIEW_RATE
+    # markdownx shows any answer in the preview pane, so this is what the writer reads.
+    return HttpResponse(
+        f"Preview paused: more than {limit} previews in {window} seconds. It comes back "
+        f"in {retry_after} seconds. Your text is not affected.",
+        status=429,
+        content_type="text/plain",
+    )
+
+
 @require_POST
+@rate_limited("upload", "FOLIO_UPLOAD_RATE", _too_many_uploads)
 def editor_image_upload(request):
     """The markdown editor's image upload (replaces markdownx's own, which checks nobody).
 
@@ -186,18 +210,33 @@ def editor_image_upload(request):
 
 
 @require_POST
+@rate_limited("preview", "FOLIO_PREVIEW_RATE", _too_many_previews)
 def editor_markdownify(request):
     """The editor's live preview (replaces markdownx's own, which renders for anyone).
 
     Staff only, so the site cannot be used as an anonymous markdown-rendering service;
-    the HTML comes from the one sanitizing pipeline like everything else.
+    the HTML comes from the one sanitizing pipeline like everything else. The body is
+    capped before it is read, so a preview's time is bounded too.
     """
     user = request.user
     if not (user.is_active and user.is_staff):
         return HttpResponse(
             "Log in to the admin to preview.", status=403, content_type="text/plain"
         )
-    content = request.POST.get("content")
+    limit = settings.FOLIO_PREVIEW_MAX_BYTES
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    content = None if declared > limit else request.POST.get("content")
+    size = declared if content is None else len(content.encode())
+    if size > limit:
+        return HttpResponse(
+            f"No preview: this text is about {size // 1024:,} KB and the preview stops at "
+            f"{limit // 1024:,} KB. Saving is not affected.",
+            status=413,
+            content_type="text/plain",
+        )
     if content is None:
         return HttpResponse("No 'content' to preview.", status=400, content_type="text/plain")
     return HttpResponse(render_markdown(content))

@@ -177,6 +177,14 @@ STORAGES = {
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "folio.rendering.render_markdown"
 # Where editor uploads go (blog/uploads.py; limits: FOLIO_IMAGE_MAX_* below).
 MARKDOWNX_MEDIA_PATH = "markdownx/%Y/%m/"
+# What one writer can make the editor's endpoints do (blog/views.py, folio/throttle.py;
+# docs/editors.md). A preview's request body is capped (its render time grows with
+# it, linearly); previews and uploads are counted per user, (calls, seconds). The
+# editor asks for a preview once typing pauses for half a second, so 120 a minute
+# is more than a writer reaches.
+FOLIO_PREVIEW_MAX_BYTES = int(os.environ.get("FOLIO_PREVIEW_MAX_BYTES", 256 * 1024))
+FOLIO_PREVIEW_RATE = (int(os.environ.get("FOLIO_PREVIEWS_PER_MINUTE", 120)), 60)
+FOLIO_UPLOAD_RATE = (int(os.environ.get("FOLIO_UPLOADS_PER_MINUTE", 30)), 60)
 
 FOLIO_POSTS_PER_PAGE = 10
 
