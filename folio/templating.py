@@ -80,21 +80,23 @@ def querystring(context, **changes):
 
 def picture(renditions, sizes, alt="", css_class="", lazy=True):
     """A ``<picture>``: WebP in every width, the largest in the source's format as the
-    fallback.
+    fallback, with the real size of that rendition (never more than the source's).
 
     Renders nothing when there is no usable image. ``lazy=False`` for the first
     image on a page (it is what the reader sees first, so it loads eagerly).
     """
     if not renditions:
         return ""
+    srcset = renditions.srcset()  # none for an image shown as it is (a GIF)
     return format_html(
-        '<picture><source type="image/webp" srcset="{webp}" sizes="{sizes}">'
+        "<picture>{source}"
         '<img src="{src}" width="{width}" height="{height}"'
         ' alt="{alt}" class="{css_class}" loading="{loading}" decoding="async"{priority}>'
         "</picture>",
-        webp=renditions.srcset(),
+        source=format_html('<source type="image/webp" srcset="{}" sizes="{}">', srcset, sizes)
+        if srcset
+        else "",
         src=renditions.largest_url,
-        sizes=sizes,
         width=renditions.width,
         height=renditions.height,
         alt=alt,
