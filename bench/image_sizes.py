@@ -11,8 +11,9 @@ media folder (figures: wall seconds and the process's peak RSS from getrusage):
                  ``save()``, which makes the renditions.
 ``import``       ``import_site`` of a one-post site whose hero is a 10799x10 PNG.
 
-Before the fix both were upscaled to fill 16:9 boxes (3.3 GB and 6.9 GB); now a thin
-image is refused as too thin, and a merely wide one is never enlarged.
+Then the same at the 20:1 limit, which is accepted (4000x200, 8000x400). Before the
+fix the thin ones were upscaled to fill 16:9 boxes (3.3 GB and 6.9 GB); now a thin
+image is refused as too thin, and a merely wide one is fitted down, never enlarged.
 """
 
 import io
@@ -88,7 +89,14 @@ CASES = {"hero upload": case_hero_upload, "import": case_import}
 
 def main():
     rows = []
-    for name, (width, height) in (("hero upload", (5000, 10)), ("import", (10799, 10))):
+    cases = [
+        ("hero upload", (5000, 10)),
+        ("import", (10799, 10)),
+        # At the 20:1 limit, accepted: fitted down, never enlarged.
+        ("hero upload", (4000, 200)),
+        ("import", (8000, 400)),
+    ]
+    for name, (width, height) in cases:
         with tempfile.TemporaryDirectory(prefix="folio-image-bench-") as work:
             env = {
                 **os.environ,

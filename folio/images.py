@@ -180,21 +180,27 @@ class RenditionsGeneratedOnSave(Optimistic):
             _generate(file)
 
 
-def _generate(file):
+def _generate(file, force=False):
     """Make one rendition; False (logged) if it could not be made."""
     try:
-        file.generate()
+        file.generate(force=force)
     except Exception as error:  # Pillow raises many types for bad input; OSError a full disk.
         logger.warning("No rendition %s: %s", file.name, error)
         return False
     return True
 
 
-def _generate_all(files, failed):
+def _generate_all(files, failed, missing_only=False):
     # One source's renditions read it through one shared file object: one thread each.
-    for file in files:
-        if not _generate(file):
-            failed.append(file.name)  # (list.append is atomic: threads share it)
+    # Boxes that give the same size name one file (folio.renditions): made once.
+    for name, file in {file.name: file for file in files}.items():
+        if missing_only:
+            # Asked of storage, not of imagekit's cached state, which says a file
+            # exists (or is being made) long after it was lost or failed to write.
+            if file.storage.exists(name):
+                continue
+        if not _generate(file, force=missing_only):
+            failed.append(name)  # (list.append is atomic: threads share it)
 
 
 @lru_cache
@@ -209,7 +215,7 @@ class _BulkWrites:
         self.sizes = {}  # storage name -> (width, height)
         self.failed = []  # names of renditions that could not be made
 
-    def saved(self, sender, instance, raw=False, **kwargs):
+    def saved(self, sender, instance, raw=False, missing_only=False, **kwargs):
         """post_save, in place of imagekit's: each new source's renditions, once."""
         if raw:
             return
@@ -223,7 +229,7 @@ class _BulkWrites:
                 getattr(instance, renditions.spec_name(width, suffix))
                 for width, suffix in renditions.specs
             ]
-            self.executor.submit(_generate_all, files, self.failed)
+            self.executor.submit(_generate_all, files, self.failed, missing_only)
 
 
 _bulk = ContextVar("folio_bulk_image_writes", default=None)
@@ -272,4 +278,4 @@ def make_missing_renditions(queryset):
         for suffix in ("", "_width", "_height")
     }
     for instance in queryset.only("pk", *fields).iterator():
-        bulk.saved(type(instance), instance)
+        bulk.saved(type(instance), instance, missing_only=True)

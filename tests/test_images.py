@@ -391,3 +391,18 @@ def test_a_thin_photo_is_refused_in_the_admin_with_the_reason(staff_client):
     assert response.status_code == 200
     assert "5000x10 pixels is too thin" in response.content.decode()
     assert not author.photo
+
+
+def test_make_renditions_makes_what_is_missing_and_nothing_for_gifs():
+    # After an upgrade renamed them, or a write failed: one command brings them back.
+    from django.core.management import call_command
+
+    post = make_post(image=image_file("wide.jpg", size=(1200, 500)))
+    author = make_author(photo=image_file("me.jpg", size=(300, 200)))
+    gif = make_post(image=SimpleUploadedFile("spinner.gif", animated_gif()))
+    names = [post.hero_640_webp.name, post.hero_1600.name, author.portrait_96_webp.name]
+    for name in names:
+        default_storage.delete(name)
+    call_command("make_renditions", verbosity=0)
+    assert all(default_storage.exists(name) for name in names)
+    assert not default_storage.exists(gif.hero_1600.name)
