@@ -302,6 +302,10 @@ def test_a_small_figure_is_shown_whole_at_its_own_size(client):
     srcset = re.search(r'srcset="([^"]+)"', picture)[1]
     assert re.fullmatch(r"\S+/288x200q82\.webp 288w", srcset)
     assert 'width="288" height="200"' in picture
+    # Each slot capped at the image's own width: a browser draws a srcset image at its
+    # slot's width, which enlarged the figure to the column's 1112 px.
+    sizes = re.search(r'sizes="([^"]+)"', picture)[1]
+    assert sizes == "(min-width: 72rem) min(69.5rem, 288px), min(calc(100vw - 2.5rem), 288px)"
 
 
 def test_srcset_lists_each_real_width_once_and_no_wider_than_the_source(client):
