@@ -5,8 +5,9 @@ from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from folio import routing
-from folio.images import Renditions, image_size, validate_image
+from folio.images import image_size, validate_image
 from folio.rendering import render_markdown
+from folio.renditions import Renditions
 
 
 class Author(models.Model):
@@ -48,7 +49,7 @@ class Author(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
-    portrait = Renditions("photo", widths=(96, 192, 384), ratio=(1, 1))
+    portrait = Renditions("photo", widths=(96, 192, 384), ratio=(1, 1), fit="cover")
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]

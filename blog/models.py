@@ -10,8 +10,9 @@ from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 
 from folio import routing
-from folio.images import Renditions, image_size, validate_image
+from folio.images import image_size, validate_image
 from folio.rendering import html_to_text, render_markdown
+from folio.renditions import Renditions
 
 WORDS_PER_MINUTE = 230
 #: How many related posts a post page shows ("Keep reading").

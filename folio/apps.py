@@ -11,7 +11,7 @@ class FolioConfig(AppConfig):
     name = "folio"
 
     def ready(self):
-        from folio import images, routing, templating
+        from folio import images, renditions, routing, templating
 
         # imagekit listens to post_init on every model instance to record hashes of
         # its source fields, for its post_save handler to compare. What it records are
@@ -33,7 +33,7 @@ class FolioConfig(AppConfig):
         # The per-worker memos keep what settings decide (formats, the URLconf, media
         # URLs); settings change only in tests, which then start afresh.
         def forget(**kwargs):
-            for memo in (routing._reverse, images._local_url, templating._date):
+            for memo in (routing._reverse, renditions._local_url, templating._date):
                 memo.cache_clear()
 
         setting_changed.connect(forget, weak=False, dispatch_uid="folio-forget-memos")

@@ -1,10 +1,10 @@
-"""Responsive renditions of uploaded images, through django-imagekit.
+"""Uploaded and imported images: the one check they pass, their sizes, and the
+making of their renditions through django-imagekit.
 
-A model declares ``hero = Renditions("image", widths=(640, 1024, 1600), ratio=(16, 9))``:
-that adds one imagekit ``ImageSpecField`` per width and format (the source's own
-format and WebP), generated once when the source is saved (the Optimistic strategy,
-see ``IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY``) and never checked for on a request,
-so a list of thirty cards costs no query and no file-system call per image.
+The renditions a model declares (folio.renditions) are generated once when the source
+is saved (the Optimistic strategy, see ``IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY``) and
+never checked for on a request, so a list of thirty cards costs no query and no
+file-system call per image.
 
 Whether the source is a usable image is decided on save, by :func:`image_size`, and
 stored in the model's ``<source>_width``/``<source>_height`` fields: a missing or
@@ -24,21 +24,16 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.images import get_image_dimensions
-from django.core.files.storage import FileSystemStorage
 from django.db.models.signals import post_save
 from django.template.defaultfilters import filesizeformat
 from imagekit.cachefiles.strategies import Optimistic
-from imagekit.models import ImageSpecField
 from imagekit.specs.sourcegroups import signal_router
-from imagekit.utils import get_storage
 from PIL import Image, UnidentifiedImageError
-from pilkit.processors import ResizeToFill
 
-from folio import REMEMBERED
+from folio.renditions import Renditions, kept_as_is
+from folio.resizing import max_pixels
 
 logger = logging.getLogger(__name__)
-
-FORMATS = {"": None, "webp": "WEBP"}  # suffix -> format; None keeps the source's format
 
 # -- The one check every image passes: imports, editor uploads, admin image fields --
 
@@ -57,12 +52,13 @@ class ImageProblem(Exception):
     pass
 
 
-def max_pixels() -> int:
-    return getattr(settings, "FOLIO_IMAGE_MAX_PIXELS", 40_000_000)
-
-
 def max_bytes() -> int:
     return getattr(settings, "FOLIO_IMAGE_MAX_BYTES", 20 * 1024 * 1024)
+
+
+def max_aspect() -> int:
+    """How many times wider than tall (or taller than wide) an image may be."""
+    return getattr(settings, "FOLIO_IMAGE_MAX_ASPECT", 20)
 
 
 def verify_image_bytes(data: bytes) -> str:
@@ -80,6 +76,11 @@ def verify_image_bytes(data: bytes) -> str:
                     raise ImageProblem(
                         f"{width}x{height} pixels is over the {max_pixels():,}-pixel limit "
                         "(possible decompression bomb)"
+                    )
+                if max(width, height) > max_aspect() * min(width, height):
+                    raise ImageProblem(
+                        f"{width}x{height} pixels is too thin: an image may be at most "
+                        f"{max_aspect()} times wider than tall, or taller than wide"
                     )
                 if image.format not in ALLOWED_FORMATS:
                     raise ImageProblem(
@@ -115,18 +116,30 @@ def check_image_file(file) -> tuple[str, bytes]:
     return verify_image_bytes(data), data
 
 
-def validate_image(field_file):
-    """Model-field validator: a newly uploaded file must pass :func:`check_image_file`.
+def stored_name(name: str, image_format: str) -> str:
+    """``name`` with the extension of the format its bytes are in, whatever the
+    uploader called it (``x.pdf`` holding a PNG is stored as ``x.png``): storage and
+    web servers choose the Content-Type from the extension."""
+    return f"{posixpath.splitext(name)[0]}.{ALLOWED_FORMATS[image_format]}"
 
-    Files already stored (an unchanged field on an edited object) were checked when
-    they came in, and are not read again.
+
+def validate_image(field_file):
+    """Model-field validator: a newly uploaded file must pass :func:`check_image_file`,
+    and is then stored under the extension of its real format (:func:`stored_name`).
+
+    Every image field (hero, thumbnail, author photo) declares it and the admin runs
+    it before saving, so this is where an uploader's file name is corrected; the file
+    is named from this field file's ``name`` when the model is saved. Files already
+    stored (an unchanged field on an edited object) were checked when they came in,
+    and are not read again.
     """
     if getattr(field_file, "_committed", True):
         return
     try:
-        check_image_file(field_file)
+        image_format, _ = check_image_file(field_file)
     except ImageProblem as problem:
         raise ValidationError(f"This image cannot be used: {problem}.") from None
+    field_file.name = stored_name(field_file.name, image_format)
 
 
 def image_size(field_file) -> tuple[int | None, int | None]:
@@ -158,73 +171,36 @@ def _read_size(field_file):
     return (width, height) if width and height else (None, None)
 
 
-def rendition_name(spec):
-    """Where imagekit stores a rendition (its namer, IMAGEKIT_SPEC_CACHEFILE_NAMER).
-
-    imagekit's default namer hashes a pickle of the whole spec, and imagekit names
-    every rendition of a source on every save of its model (12 per post), which made
-    that hashing the largest cost of a bulk import. Source names are unique in media
-    storage (imported images even carry their content hash), so the source's path plus
-    what the spec does names a rendition just as well, for nothing.
-    """
-    resize = spec.processors[0]
-    quality = spec.options.get("quality", "")
-    return rendition_path(spec.source.name, resize.width, resize.height, spec.format, quality)
-
-
-def rendition_path(source_name, width, height, image_format, quality):
-    """``renditions/<source without extension>/<w>x<h>q<quality>.<ext>``: the one naming
-    rule, shared by imagekit (which writes the files) and pages (which link to them
-    without going through imagekit's per-file objects)."""
-    stem, extension = posixpath.splitext(source_name)
-    if image_format:
-        extension = "." + image_format.lower()
-    size = f"{width}x{height}q{quality}"
-    return posixpath.join(settings.IMAGEKIT_CACHEFILE_DIR, stem, size + extension.lower())
-
-
-def media_url(name):
-    """The URL of a file in media storage (imagekit's, which is Django's default).
-
-    Local storage's URLs are fixed -- ``MEDIA_URL`` and the quoted path -- so they are
-    remembered per worker: a page shows up to forty. Any other ``url()`` is asked every
-    time, since object storage may sign its URLs with an expiry.
-    """
-    storage = get_storage()
-    if type(storage).url is FileSystemStorage.url:
-        return _local_url(storage, storage.base_url, name)
-    return storage.url(name)
-
-
-@lru_cache(maxsize=REMEMBERED)
-def _local_url(storage, base_url, name):
-    # base_url in the key: the storage reads MEDIA_URL again when that setting changes.
-    return storage.url(name)
-
-
 class RenditionsGeneratedOnSave(Optimistic):
     """Imagekit's Optimistic strategy, except that a source that cannot be read is
     logged and skipped: a missing image must never make a save, or an import, fail."""
 
     def on_source_saved(self, file):
-        _generate(file)
+        if not kept_as_is(file.generator.source.name):
+            _generate(file)
 
 
-def _generate(file):
+def _generate(file, force=False):
     """Make one rendition; False (logged) if it could not be made."""
     try:
-        file.generate()
+        file.generate(force=force)
     except Exception as error:  # Pillow raises many types for bad input; OSError a full disk.
         logger.warning("No rendition %s: %s", file.name, error)
         return False
     return True
 
 
-def _generate_all(files, failed):
+def _generate_all(files, failed, missing_only=False):
     # One source's renditions read it through one shared file object: one thread each.
-    for file in files:
-        if not _generate(file):
-            failed.append(file.name)  # (list.append is atomic: threads share it)
+    # Boxes that give the same size name one file (folio.renditions): made once.
+    for name, file in {file.name: file for file in files}.items():
+        if missing_only:
+            # Asked of storage, not of imagekit's cached state, which says a file
+            # exists (or is being made) long after it was lost or failed to write.
+            if file.storage.exists(name):
+                continue
+        if not _generate(file, force=missing_only):
+            failed.append(name)  # (list.append is atomic: threads share it)
 
 
 @lru_cache
@@ -239,21 +215,21 @@ class _BulkWrites:
         self.sizes = {}  # storage name -> (width, height)
         self.failed = []  # names of renditions that could not be made
 
-    def saved(self, sender, instance, raw=False, **kwargs):
+    def saved(self, sender, instance, raw=False, missing_only=False, **kwargs):
         """post_save, in place of imagekit's: each new source's renditions, once."""
         if raw:
             return
         for renditions in _declared_renditions(sender):
             source = getattr(instance, renditions.source)
             key = (renditions.widths, renditions.ratio, source.name)
-            if not source or key in self.made:
+            if not source or key in self.made or kept_as_is(source.name):
                 continue
             self.made.add(key)
             files = [
                 getattr(instance, renditions.spec_name(width, suffix))
                 for width, suffix in renditions.specs
             ]
-            self.executor.submit(_generate_all, files, self.failed)
+            self.executor.submit(_generate_all, files, self.failed, missing_only)
 
 
 _bulk = ContextVar("folio_bulk_image_writes", default=None)
@@ -290,90 +266,16 @@ def bulk_image_writes(workers=2):
         bulk.executor.shutdown(wait=True)
 
 
-def make_missing_renditions(instances):
-    """Inside :func:`bulk_image_writes`: make whatever renditions of these objects'
-    images do not exist yet (after an interrupted import), in the block's threads."""
+def make_missing_renditions(queryset):
+    """Inside :func:`bulk_image_writes`: make whatever renditions of the images of a
+    queryset's objects do not exist yet (after an interrupted import), in the block's
+    threads. Only the image fields and their stored sizes (which name the renditions)
+    are loaded."""
     bulk = _bulk.get()
-    for instance in instances:
-        bulk.saved(type(instance), instance)
-
-
-class Renditions:
-    """Declares the renditions of one image field; on an instance, a :class:`RenditionSet`."""
-
-    def __init__(self, source, *, widths, ratio, quality=82):
-        self.source = source
-        self.widths = tuple(sorted(widths))
-        self.ratio = ratio
-        self.quality = quality
-        # (width, suffix): WebP in every width, for srcset (every current browser reads
-        # it); the source's own format once, at the largest width, for what cannot:
-        # browsers without WebP (the <img> fallback) and social cards.
-        self.specs = [*((width, "webp") for width in self.widths), (self.widths[-1], "")]
-
-    def height(self, width):
-        return round(width * self.ratio[1] / self.ratio[0])
-
-    def spec_name(self, width, suffix):
-        return f"{self.name}_{width}" + (f"_{suffix}" if suffix else "")
-
-    def contribute_to_class(self, cls, name):
-        self.name = name
-        for width, suffix in self.specs:
-            fmt = FORMATS[suffix]
-            spec = ImageSpecField(
-                source=self.source,
-                processors=[ResizeToFill(width, self.height(width))],
-                format=fmt,
-                # WebP's default effort (method 4) is 4x slower to encode than
-                # method 2 for a few percent smaller files.
-                options={"quality": self.quality, **({"method": 2} if fmt else {})},
-            )
-            cls.add_to_class(self.spec_name(width, suffix), spec)
-        setattr(cls, name, self)
-
-    def __get__(self, instance, owner=None):
-        return self if instance is None else RenditionSet(self, instance)
-
-
-class RenditionSet:
-    """The renditions of one image on one object; false when there is no usable image."""
-
-    def __init__(self, renditions, instance):
-        self.renditions = renditions
-        self.instance = instance
-
-    def __bool__(self):
-        source = self.renditions.source
-        return bool(getattr(self.instance, source)) and bool(
-            getattr(self.instance, f"{source}_width")
-        )
-
-    def url(self, width, suffix=""):
-        # The name imagekit gave the file when it made it (rendition_name), computed
-        # directly: going through the spec field builds a generator per URL, and a page
-        # shows up to forty of them.
-        renditions = self.renditions
-        source = getattr(self.instance, renditions.source)
-        name = rendition_path(
-            source.name, width, renditions.height(width), FORMATS[suffix], renditions.quality
-        )
-        return media_url(name)
-
-    def srcset(self):
-        """Every width, in WebP."""
-        return ", ".join(f"{self.url(w, 'webp')} {w}w" for w in self.renditions.widths)
-
-    @property
-    def largest_url(self):
-        """The largest width in the source's format: for browsers without WebP, and
-        for social cards."""
-        return self.url(self.width)
-
-    @property
-    def width(self):
-        return self.renditions.widths[-1]
-
-    @property
-    def height(self):
-        return self.renditions.height(self.width)
+    fields = {
+        f"{renditions.source}{suffix}"
+        for renditions in _declared_renditions(queryset.model)
+        for suffix in ("", "_width", "_height")
+    }
+    for instance in queryset.only("pk", *fields).iterator():
+        bulk.saved(type(instance), instance, missing_only=True)

@@ -80,21 +80,27 @@ def querystring(context, **changes):
 
 def picture(renditions, sizes, alt="", css_class="", lazy=True):
     """A ``<picture>``: WebP in every width, the largest in the source's format as the
-    fallback.
+    fallback, with the real size of that rendition (never more than the source's).
 
     Renders nothing when there is no usable image. ``lazy=False`` for the first
     image on a page (it is what the reader sees first, so it loads eagerly).
     """
     if not renditions:
         return ""
+    srcset = renditions.srcset()  # none for an image shown as it is (a GIF)
     return format_html(
-        '<picture><source type="image/webp" srcset="{webp}" sizes="{sizes}">'
+        "<picture>{source}"
         '<img src="{src}" width="{width}" height="{height}"'
         ' alt="{alt}" class="{css_class}" loading="{loading}" decoding="async"{priority}>'
         "</picture>",
-        webp=renditions.srcset(),
+        source=format_html(
+            '<source type="image/webp" srcset="{}" sizes="{}">',
+            srcset,
+            _at_most(sizes, renditions.width),
+        )
+        if srcset
+        else "",
         src=renditions.largest_url,
-        sizes=sizes,
         width=renditions.width,
         height=renditions.height,
         alt=alt,
@@ -102,6 +108,21 @@ def picture(renditions, sizes, alt="", css_class="", lazy=True):
         loading="lazy" if lazy else "eager",
         priority="" if lazy else mark_safe(' fetchpriority="high"'),
     )
+
+
+def _at_most(sizes, width):
+    """``sizes`` with each slot capped at ``width`` CSS pixels.
+
+    With ``w`` descriptors a browser takes the slot's width for the image's own, so a
+    288 px figure in a 1100 px slot was drawn 1100 px wide, blurred. Capped, it is
+    drawn at its size (and letterboxed by CSS where its box is larger).
+    """
+    slots = []
+    for slot in sizes.split(","):
+        condition, _, length = slot.strip().rpartition(") ")
+        prefix = f"{condition}) " if condition else ""
+        slots.append(f"{prefix}min({length}, {width}px)")
+    return ", ".join(slots)
 
 
 def plain_text(rendered_html):

@@ -1,13 +1,19 @@
+import io
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.urls import reverse
 from PIL import Image
 
+from blog.importing import ImportOptions, import_site
 from blog.models import Post
-from folio import images
+from folio import images, renditions
+from folio.resizing import Fit
 from tests.factories import image_file, make_author, make_post, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -21,22 +27,25 @@ def open_rendition(cachefile):
 
 
 def test_renditions_are_generated_on_save_in_webp_at_three_widths_and_the_source_format():
+    # Fitted into 16:9 boxes 640, 1024 and 1600 wide: a 2:1 image keeps its 2:1.
     post = make_post(image=image_file("hero.png", size=(2000, 1000), fmt="PNG"))
     for width in (640, 1024, 1600):
         webp = open_rendition(getattr(post, f"hero_{width}_webp"))
-        assert webp.format == "WEBP" and webp.size == (width, width * 9 // 16)
+        assert webp.format == "WEBP" and webp.size == (width, width // 2)
     # The fallback for browsers without WebP, and for social cards: the largest width.
     original = open_rendition(post.hero_1600)
-    assert original.format == "PNG" and original.size == (1600, 900)
+    assert original.format == "PNG" and original.size == (1600, 800)
     assert not hasattr(post, "hero_640")
+    # Portraits cover their square box (CSS crops them to a circle): 5:4 stays 5:4.
     author = make_author(photo=image_file("me.jpg", size=(500, 400)))
-    assert open_rendition(author.portrait_384).size == (384, 384)
+    assert open_rendition(author.portrait_192_webp).size == (240, 192)
+    assert open_rendition(author.portrait_384).size == (480, 384)
     assert open_rendition(author.portrait_96_webp).format == "WEBP"
 
 
 def test_pages_serve_picture_markup_with_srcset_sizes_dimensions_and_lazy_loading(client):
     author = make_author(photo=image_file("me.jpg"))
-    make_post(title="First", author=author, image=image_file("one.jpg"))
+    make_post(title="First", author=author, image=image_file("one.jpg", size=(3200, 1800)))
     make_post(title="Second", author=author, thumb_image=image_file("two.jpg"))
     html = client.get("/").content.decode()
     pictures = re.findall(r"<picture>.*?</picture>", html, re.S)
@@ -109,9 +118,12 @@ def test_saving_with_update_fields_keeps_image_sizes_in_step():
 
 @pytest.mark.django_db
 def test_renditions_are_named_by_source_and_size_and_exist_after_save():
+    # Named by their real size: the 1024 and 1600 boxes both give the source's own
+    # 800x450 (never enlarged), which is one file.
     post = make_post(image=image_file("hero shot.jpg", size=(800, 450)))
     stem = post.image.name.rsplit(".", 1)[0]
-    assert post.hero_1600.name == f"renditions/{stem}/1600x900q82.jpg"
+    assert post.hero_1600.name == f"renditions/{stem}/800x450q82.jpg"
+    assert post.hero_1024_webp.name == post.hero_1600_webp.name
     assert post.hero_640_webp.name == f"renditions/{stem}/640x360q82.webp"
     assert default_storage.exists(post.hero_1600.name)
     assert default_storage.exists(post.hero_640_webp.name)
@@ -122,10 +134,11 @@ def test_pages_link_every_rendition_where_imagekit_wrote_it():
     # name exactly the files imagekit made, for every width and format, odd names too.
     post = make_post(image=image_file("Hero (1) ÉTÉ.JPEG", size=(900, 500)))
     author = make_author(photo=image_file("me.png", size=(300, 300), fmt="PNG"))
-    for renditions, model in ((post.hero, post), (author.portrait, author)):
-        for width, suffix in renditions.renditions.specs:
-            spec_file = getattr(model, renditions.renditions.spec_name(width, suffix))
-            assert renditions.url(width, suffix) == spec_file.url
+    for rendition_set, model in ((post.hero, post), (author.portrait, author)):
+        declared = rendition_set.renditions
+        for width, suffix in declared.specs:
+            spec_file = getattr(model, declared.spec_name(width, suffix))
+            assert rendition_set.url(width, suffix) == spec_file.url
             assert default_storage.exists(spec_file.name)
 
 
@@ -171,7 +184,7 @@ class SigningStorage(FileSystemStorage):
 def test_urls_of_storage_that_signs_them_are_asked_for_every_time(monkeypatch, tmp_path):
     post = make_post(image=image_file("signed.jpg", size=(900, 500)))
     storage = SigningStorage(location=tmp_path)
-    monkeypatch.setattr(images, "get_storage", lambda: storage)
+    monkeypatch.setattr(renditions, "get_storage", lambda: storage)
     # Not local storage's own url(): a subclass may answer differently each time.
     first, second = post.hero.largest_url, post.hero.largest_url
     assert first.startswith("https://bucket.example.org/renditions/") and first != second
@@ -206,3 +219,194 @@ def test_making_renditions_in_threads_never_silences_the_processs_stderr():
     second.__exit__(None, None, None)
     after = os.fstat(2)
     assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)
+
+
+# -- Image sizes (issue 18, item 5; issue 14, item 6) --
+
+
+def png_bytes(size, fmt="PNG", paint=None):
+    image = Image.new("RGB", size, (20, 120, 200))
+    if paint:
+        paint(image)
+    buffer = io.BytesIO()
+    image.save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def rendition_sizes(model, rendition_set):
+    declared = rendition_set.renditions
+    return {
+        open_rendition(getattr(model, declared.spec_name(width, suffix))).size
+        for width, suffix in declared.specs
+    }
+
+
+@pytest.mark.parametrize("size", [(5000, 10), (10, 5000), (10799, 10), (421, 20)])
+def test_images_more_than_twenty_times_wider_than_tall_are_refused_before_decoding(size):
+    # A 5000x10 strip upscaled to fill 1600x900 took 3.3 GB to make its renditions.
+    with pytest.raises(images.ImageProblem, match=rf"{size[0]}x{size[1]} pixels is too thin"):
+        images.verify_image_bytes(png_bytes(size))
+
+
+def test_images_up_to_twenty_to_one_are_accepted():
+    assert images.verify_image_bytes(png_bytes((400, 20))) == "PNG"
+    assert images.verify_image_bytes(png_bytes((20, 400))) == "PNG"
+
+
+def test_a_thin_hero_image_is_a_form_error_and_nothing_is_stored():
+    post = make_post()
+    post.image = SimpleUploadedFile("banner.png", png_bytes((5000, 10)))
+    with pytest.raises(ValidationError, match="5000x10 pixels is too thin"):
+        post.full_clean()
+
+
+def test_a_thin_image_in_an_import_is_a_warning_naming_the_file(site):
+    site.write("static/images/strip.png", png_bytes((10799, 10)))
+    site.post("thin", "title: Thin\ndate: '2021-01-01'\nimage: images/strip.png\n")
+    result = import_site(site.root, ImportOptions())
+    (report,) = result.reports
+    assert report.action == "created" and not result.problems
+    assert any(
+        "images/strip.png" in w and "10799x10 pixels is too thin" in w for w in report.warnings
+    )
+    assert not Post.objects.get(slug="thin").image
+
+
+def test_no_rendition_is_larger_than_its_source_in_either_dimension():
+    # Wide (19:1), tall, small and large sources, in both fits (hero: contain,
+    # portrait: cover): every rendition within the source, aspect ratio kept.
+    for size in [(1900, 100), (100, 1900), (288, 200), (3000, 2000), (50, 50)]:
+        post = make_post(image=image_file("source.png", size=size, fmt="PNG"))
+        author = make_author(photo=image_file("me.png", size=size, fmt="PNG"))
+        for model, rendition_set in ((post, post.hero), (author, author.portrait)):
+            for width, height in rendition_sizes(model, rendition_set):
+                assert width <= size[0] and height <= size[1], (size, width, height)
+                assert abs(width / height - size[0] / size[1]) < 0.05 * size[0] / size[1] + 0.05
+
+
+def test_a_small_figure_is_shown_whole_at_its_own_size(client):
+    # A 288 px scientific figure was enlarged to 1600x900 and cut to 16:9.
+    def two_halves(image):
+        image.paste((255, 0, 0), (0, 0, 144, 200))
+        image.paste((0, 0, 255), (144, 0, 288, 200))
+
+    post = make_post(
+        image=SimpleUploadedFile("figure.png", png_bytes((288, 200), paint=two_halves))
+    )
+    (size,) = rendition_sizes(post, post.hero)
+    assert size == (288, 200)
+    made = open_rendition(post.hero_1600).convert("RGB")
+    assert made.getpixel((2, 100)) == (255, 0, 0) and made.getpixel((285, 100)) == (0, 0, 255)
+    html = client.get(post.get_absolute_url()).content.decode()
+    picture = re.search(r"<picture>.*?</picture>", html, re.S)[0]
+    srcset = re.search(r'srcset="([^"]+)"', picture)[1]
+    assert re.fullmatch(r"\S+/288x200q82\.webp 288w", srcset)
+    assert 'width="288" height="200"' in picture
+    # Each slot capped at the image's own width: a browser draws a srcset image at its
+    # slot's width, which enlarged the figure to the column's 1112 px.
+    sizes = re.search(r'sizes="([^"]+)"', picture)[1]
+    assert sizes == "(min-width: 72rem) min(69.5rem, 288px), min(calc(100vw - 2.5rem), 288px)"
+
+
+def test_srcset_lists_each_real_width_once_and_no_wider_than_the_source(client):
+    post = make_post(image=image_file("mid.jpg", size=(900, 500)))
+    srcset = post.hero.srcset()
+    assert [entry.rsplit(" ", 1)[1] for entry in srcset.split(", ")] == ["640w", "900w"]
+    assert (post.hero.width, post.hero.height) == (900, 500)
+    for url in re.findall(r"(\S+) \d+w", srcset):
+        with default_storage.open(url.removeprefix("/media/")) as f:
+            assert Image.open(f).size[0] <= 900
+
+
+def test_a_resize_never_decodes_an_image_over_the_pixel_limit(settings):
+    # An image stored before a lower limit (or put in media by hand) is refused by
+    # the resize itself, before a pixel is decoded; the save goes on without it.
+    settings.FOLIO_IMAGE_MAX_PIXELS = 1000
+    image = Image.open(io.BytesIO(png_bytes((100, 50))))
+    with pytest.raises(ValueError, match="over the 1,000-pixel limit"):
+        Fit(640, 360).process(image)
+    assert image.tile  # still waiting to be decoded: nothing was
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale():
+    image = Image.open(io.BytesIO(png_bytes((4000, 3000), fmt="JPEG")))
+    result = Fit(640, 360).process(image)
+    assert result.size == (480, 360)
+    # draft() made the decoder produce 1/8 scale (500x375), not 4000x3000.
+    assert image.size == (500, 375)
+
+
+def test_a_source_already_within_its_box_is_not_resampled():
+    image = Image.open(io.BytesIO(png_bytes((288, 200))))
+    assert Fit(640, 360).process(image) is image
+
+
+def animated_gif():
+    frames = [Image.new("RGB", (60, 40), color) for color in ("red", "green", "blue")]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=100)
+    return buffer.getvalue()
+
+
+def test_an_animated_gif_is_shown_as_it_is_animation_and_all(client):
+    post = make_post(image=SimpleUploadedFile("spinner.gif", animated_gif()))
+    html = client.get(post.get_absolute_url()).content.decode()
+    picture = re.search(r"<picture>.*?</picture>", html, re.S)[0]
+    assert "image/webp" not in picture and 'width="60" height="40"' in picture
+    src = re.search(r'<img src="([^"]+)"', picture)[1]
+    assert src == post.image.url
+    with default_storage.open(post.image.name) as f:
+        assert Image.open(f).n_frames == 3
+    assert not default_storage.exists(post.hero_1600.name)  # no still copy made
+
+
+def _upload_author_photo(client, photo):
+    from authors.models import Author
+
+    author = Author.objects.create(first_name="A", slug="a")
+    form = {"first_name": "A", "last_name": "", "slug": "a", "bio": "", "website": ""}
+    response = client.post(
+        reverse("admin:authors_author_change", args=[author.pk]),
+        {**form, "extra": "{}", "photo": photo},
+    )
+    author.refresh_from_db()
+    return response, author
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "stored"),
+    [("x.pdf", "PNG", ".png"), ("me.png", "JPEG", ".jpg"), ("a.jpeg", "JPEG", ".jpg")],
+)
+def test_an_uploaded_image_is_stored_under_the_extension_of_its_format(
+    staff_client, name, fmt, stored
+):
+    # x.pdf holding a PNG was stored as .pdf and served as application/pdf.
+    response, author = _upload_author_photo(staff_client, image_file(name, fmt=fmt))
+    assert response.status_code == 302
+    assert author.photo.name.endswith(stored)
+    with default_storage.open(author.photo.name) as f:
+        assert Image.open(f).format == fmt
+
+
+def test_a_thin_photo_is_refused_in_the_admin_with_the_reason(staff_client):
+    response, author = _upload_author_photo(
+        staff_client, SimpleUploadedFile("strip.png", png_bytes((5000, 10)))
+    )
+    assert response.status_code == 200
+    assert "5000x10 pixels is too thin" in response.content.decode()
+    assert not author.photo
+
+
+def test_make_renditions_makes_what_is_missing_and_nothing_for_gifs():
+    # After an upgrade renamed them, or a write failed: one command brings them back.
+    from django.core.management import call_command
+
+    post = make_post(image=image_file("wide.jpg", size=(1200, 500)))
+    author = make_author(photo=image_file("me.jpg", size=(300, 200)))
+    gif = make_post(image=SimpleUploadedFile("spinner.gif", animated_gif()))
+    names = [post.hero_640_webp.name, post.hero_1600.name, author.portrait_96_webp.name]
+    for name in names:
+        default_storage.delete(name)
+    call_command("make_renditions", verbosity=0)
+    assert all(default_storage.exists(name) for name in names)
+    assert not default_storage.exists(gif.hero_1600.name)

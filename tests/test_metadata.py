@@ -38,8 +38,9 @@ def test_post_page_has_title_description_canonical_social_cards_and_json_ld(clie
     assert meta(head, "name", "twitter:card") == "summary_large_image"
     image_url = meta(head, "property", "og:image")
     assert image_url.startswith("http://testserver/media/renditions/")
-    assert meta(head, "property", "og:image:width") == "1600"
-    assert meta(head, "property", "og:image:height") == "900"
+    # The rendition's real size: an 800x450 hero is never enlarged to 1600x900.
+    assert meta(head, "property", "og:image:width") == "800"
+    assert meta(head, "property", "og:image:height") == "450"
     # Generated when the post was saved, never on a request.
     assert post.hero_1600.storage.exists(post.hero_1600.name)
     assert image_url.endswith(post.hero_1600.name)

@@ -606,8 +606,8 @@ def _complete_interrupted_run(since):
         author_ids=authors.values_list("pk", flat=True),
         tag_ids=list(tag_ids),
     )
-    make_missing_renditions(posts.only("pk", "image", "thumb_image").iterator())
-    make_missing_renditions(authors.only("pk", "photo").iterator())
+    make_missing_renditions(posts)
+    make_missing_renditions(authors)
 
 
 def _refresh_planner_statistics():

@@ -208,7 +208,7 @@ SERVE_MEDIA = os.environ.get("FOLIO_SERVE_MEDIA", "true").lower() == "true"
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "folio.images.RenditionsGeneratedOnSave"
 IMAGEKIT_CACHEFILE_DIR = "renditions"
 # Names renditions from the source's path and the spec's size (no per-save hashing).
-IMAGEKIT_SPEC_CACHEFILE_NAMER = "folio.images.rendition_name"
+IMAGEKIT_SPEC_CACHEFILE_NAMER = "folio.renditions.rendition_name"
 # The page cache (folio/pagecache.py). Invalidation is exact (every write replaces the
 # generations of the pages it affects), so pages may stay in our cache for long; what
 # proxies and browsers keep cannot be invalidated, so their lifetimes stay short.

@@ -1,0 +1,195 @@
+"""Renditions: what each image field's resized copies are, where they are stored,
+and what pages say about them -- computed from the model's stored source size, so a
+page opens no file and asks imagekit for nothing.
+
+A model declares ``hero = Renditions("image", widths=(640, 1024, 1600), ratio=(16, 9))``:
+that adds one imagekit ``ImageSpecField`` per width and format (the source's own
+format and WebP), each fitting the image to a box of that width and ratio without
+enlarging it (folio.resizing). They are made when the source is saved (folio.images).
+"""
+
+import posixpath
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from imagekit.models import ImageSpecField
+from imagekit.utils import get_storage
+
+from folio import REMEMBERED
+from folio.resizing import Fit, fitted_size
+
+FORMATS = {"": None, "webp": "WEBP"}  # suffix -> format; None keeps the source's format
+
+
+def rendition_name(spec):
+    """Where imagekit stores a rendition (its namer, IMAGEKIT_SPEC_CACHEFILE_NAMER).
+
+    imagekit's default namer hashes a pickle of the whole spec, and imagekit names
+    every rendition of a source on every save of its model (12 per post), which made
+    that hashing the largest cost of a bulk import. Source names are unique in media
+    storage (imported images even carry their content hash), so the source's path plus
+    what the spec does names a rendition just as well, for nothing.
+
+    The size in the name is the rendition's real size, computed from the source size
+    stored on the model: two boxes that give the same output (a small figure, which
+    is never enlarged) name one file.
+    """
+    fit = spec.processors[0]
+    box = (fit.width, fit.height)
+    size = source_size(spec.source.instance, spec.source.field.name)
+    width, height = fitted_size(size, box, fit.fit) if size else box
+    quality = spec.options.get("quality", "")
+    return rendition_path(spec.source.name, width, height, spec.format, quality)
+
+
+def source_size(instance, source):
+    """The stored (width, height) of ``instance``'s image field ``source``, or None."""
+    width, height = getattr(instance, f"{source}_width"), getattr(instance, f"{source}_height")
+    return (width, height) if width and height else None
+
+
+def kept_as_is(source_name):
+    """Whether an image is shown as stored, with no renditions: GIFs, which are
+    animated more often than not, and which a rendition would freeze on their first
+    frame (Pillow makes one frame). They are small-palette images, usually small."""
+    return source_name.lower().endswith(".gif")
+
+
+def rendition_path(source_name, width, height, image_format, quality):
+    """``renditions/<source without extension>/<w>x<h>q<quality>.<ext>``: the one naming
+    rule, shared by imagekit (which writes the files) and pages (which link to them
+    without going through imagekit's per-file objects). ``width`` and ``height`` are
+    the rendition's own (:func:`folio.resizing.fitted_size`)."""
+    stem, extension = posixpath.splitext(source_name)
+    if image_format:
+        extension = "." + image_format.lower()
+    size = f"{width}x{height}q{quality}"
+    return posixpath.join(settings.IMAGEKIT_CACHEFILE_DIR, stem, size + extension.lower())
+
+
+def media_url(name):
+    """The URL of a file in media storage (imagekit's, which is Django's default).
+
+    Local storage's URLs are fixed -- ``MEDIA_URL`` and the quoted path -- so they are
+    remembered per worker: a page shows up to forty. Any other ``url()`` is asked every
+    time, since object storage may sign its URLs with an expiry.
+    """
+    storage = get_storage()
+    if type(storage).url is FileSystemStorage.url:
+        return _local_url(storage, storage.base_url, name)
+    return storage.url(name)
+
+
+@lru_cache(maxsize=REMEMBERED)
+def _local_url(storage, base_url, name):
+    # base_url in the key: the storage reads MEDIA_URL again when that setting changes.
+    return storage.url(name)
+
+
+class Renditions:
+    """Declares the renditions of one image field; on an instance, a :class:`RenditionSet`.
+
+    Each width names a box ``width`` wide, of the given ``ratio``; the image is fitted
+    to it (folio.resizing: ``contain`` shows all of it, ``cover`` fills the box for CSS
+    to crop, as avatars are) and never enlarged.
+    """
+
+    def __init__(self, source, *, widths, ratio, fit="contain", quality=82):
+        self.source = source
+        self.widths = tuple(sorted(widths))
+        self.ratio = ratio
+        self.fit = fit
+        self.quality = quality
+        # (width, suffix): WebP in every width, for srcset (every current browser reads
+        # it); the source's own format once, at the largest width, for what cannot:
+        # browsers without WebP (the <img> fallback) and social cards.
+        self.specs = [*((width, "webp") for width in self.widths), (self.widths[-1], "")]
+
+    def box(self, width):
+        return width, round(width * self.ratio[1] / self.ratio[0])
+
+    def spec_name(self, width, suffix):
+        return f"{self.name}_{width}" + (f"_{suffix}" if suffix else "")
+
+    def contribute_to_class(self, cls, name):
+        self.name = name
+        for width, suffix in self.specs:
+            fmt = FORMATS[suffix]
+            spec = ImageSpecField(
+                source=self.source,
+                processors=[Fit(*self.box(width), self.fit)],
+                format=fmt,
+                # WebP's default effort (method 4) is 4x slower to encode than
+                # method 2 for a few percent smaller files.
+                options={"quality": self.quality, **({"method": 2} if fmt else {})},
+            )
+            cls.add_to_class(self.spec_name(width, suffix), spec)
+        setattr(cls, name, self)
+
+    def __get__(self, instance, owner=None):
+        return self if instance is None else RenditionSet(self, instance)
+
+
+class RenditionSet:
+    """The renditions of one image on one object; false when there is no usable image.
+
+    Sizes come from the source size stored on the model, so a page opens no file.
+    A GIF (:func:`kept_as_is`) is its own only rendition.
+    """
+
+    def __init__(self, renditions, instance):
+        self.renditions = renditions
+        self.instance = instance
+
+    def __bool__(self):
+        return bool(getattr(self.instance, self.renditions.source)) and bool(self._source_size)
+
+    @property
+    def _source_size(self):
+        return source_size(self.instance, self.renditions.source)
+
+    @property
+    def _source_name(self):
+        return getattr(self.instance, self.renditions.source).name
+
+    def size(self, width):
+        """The real (width, height) of the rendition made for box ``width``."""
+        renditions = self.renditions
+        if kept_as_is(self._source_name):
+            return self._source_size
+        return fitted_size(self._source_size, renditions.box(width), renditions.fit)
+
+    def url(self, width, suffix=""):
+        # The name imagekit gave the file when it made it (rendition_name), computed
+        # directly: going through the spec field builds a generator per URL, and a page
+        # shows up to forty of them.
+        if kept_as_is(self._source_name):
+            return media_url(self._source_name)
+        name = rendition_path(
+            self._source_name, *self.size(width), FORMATS[suffix], self.renditions.quality
+        )
+        return media_url(name)
+
+    def srcset(self):
+        """Every distinct rendition, in WebP, with its real width; "" for a GIF."""
+        if kept_as_is(self._source_name):
+            return ""
+        seen = {}
+        for width in self.renditions.widths:
+            seen.setdefault(self.size(width)[0], width)
+        return ", ".join(f"{self.url(box, 'webp')} {real}w" for real, box in seen.items())
+
+    @property
+    def largest_url(self):
+        """The largest width in the source's format: for browsers without WebP, and
+        for social cards."""
+        return self.url(self.renditions.widths[-1])
+
+    @property
+    def width(self):
+        return self.size(self.renditions.widths[-1])[0]
+
+    @property
+    def height(self):
+        return self.size(self.renditions.widths[-1])[1]
