@@ -133,7 +133,8 @@ class Post(models.Model):
         max_length=200,
         unique=True,
         allow_unicode=True,
-        help_text="The post's address: /blog/<slug>/.",
+        # Help texts are HTML in Django's forms (the admin does not escape them).
+        help_text="The post's address: /blog/&lt;slug&gt;/.",
     )
     author = models.ForeignKey(
         "authors.Author",
