@@ -12,10 +12,9 @@ from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from markdownx.admin import MarkdownxModelAdmin
 
 from authors.models import Author
-from folio.admin import CheckedSlugAdmin
+from folio.admin import CheckedSlugAdmin, MarkdownEditorAdmin
 
 from . import changes
 from .models import Post, Redirect, Tag
@@ -85,7 +84,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Post)
-class PostAdmin(CheckedSlugAdmin, MarkdownxModelAdmin):
+class PostAdmin(CheckedSlugAdmin, MarkdownEditorAdmin):
     """The post editor, for two roles (docs/editors.md).
 
     Editors (``change_any_post``, ``can_publish``) work on every post; writers see,
@@ -133,10 +132,6 @@ class PostAdmin(CheckedSlugAdmin, MarkdownxModelAdmin):
     @admin.display(description="state", ordering="status")
     def state_label(self, post):
         return post.state
-
-    class Media:
-        css = {"all": ["css/admin-editor.css"]}
-        js = ["js/admin-editor.js"]
 
     # Who may do what ------------------------------------------------------------------
 
@@ -328,7 +323,7 @@ class RedirectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(CheckedSlugAdmin, MarkdownxModelAdmin):
+class TagAdmin(CheckedSlugAdmin, MarkdownEditorAdmin):
     list_display = ["name", "kind", "slug", "post_count"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]
