@@ -1,5 +1,3 @@
-import difflib
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -11,12 +9,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from authors.models import Author
 from folio.admin import CheckedSlugAdmin, MarkdownEditorAdmin
 
-from . import changes
+from . import changes, history
 from .models import Post, Redirect, Tag
 
 STALE_FORM_MESSAGE = (
@@ -208,7 +205,7 @@ class PostAdmin(CheckedSlugAdmin, MarkdownEditorAdmin):
             ),
             path(
                 "<int:post_id>/revisions/<int:revision_id>/restore/",
-                view(require_POST(self.restore_view)),
+                view(self.restore_view),
                 name="blog_post_revision_restore",
             ),
             *super().get_urls(),
@@ -220,45 +217,63 @@ class PostAdmin(CheckedSlugAdmin, MarkdownEditorAdmin):
             raise PermissionDenied
         return post
 
-    def revisions_view(self, request, post_id):
-        post = self._editable_post(request, post_id)
-        revisions = post.revisions.select_related("user")
-        context = {
+    def _history_context(self, request, post, **context):
+        return {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "post": post,
-            "revisions": revisions,
-            "title": f"Revisions of “{post.title}”",
+            "when_format": history.WHEN,
+            **context,
         }
+
+    def revisions_view(self, request, post_id):
+        post = self._editable_post(request, post_id)
+        revisions = post.revisions.select_related("user", "author")
+        context = self._history_context(
+            request,
+            post,
+            rows=history.history(revisions),
+            title=f"Revisions of “{post.title}”",
+        )
         return TemplateResponse(request, "admin/blog/post/revisions.html", context)
 
     def revision_view(self, request, post_id, revision_id):
         post = self._editable_post(request, post_id)
-        revision = get_object_or_404(post.revisions.select_related("user"), pk=revision_id)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "post": post,
-            "revision": revision,
-            "diffs": revision_diffs(revision, post),
-            "title": f"Revision of “{post.title}”",
-        }
+        revision = get_object_or_404(
+            post.revisions.select_related("user", "author"), pk=revision_id
+        )
+        context = self._history_context(
+            request,
+            post,
+            revision=revision,
+            diffs=history.differences(history.state(revision), history.state(post)),
+            title=f"Revision of “{post.title}”",
+        )
         return TemplateResponse(request, "admin/blog/post/revision.html", context)
 
     def restore_view(self, request, post_id, revision_id):
+        """GET: what restoring would change, to confirm. POST: restore the content, and
+        the status and publish date only where the editor ticked them."""
         post = self._editable_post(request, post_id)
-        revision = get_object_or_404(post.revisions, pk=revision_id)
-        post.title, post.body, post.excerpt = revision.title, revision.body, revision.excerpt
-        if self.has_publish_permission(request):
-            post.status = revision.status
-        post.edited_by = request.user
-        post.save()
-        self.message_user(
-            request,
-            f"Restored the revision of {date_format(revision.created, 'DATETIME_FORMAT')}.",
-            messages.SUCCESS,
+        revision = get_object_or_404(
+            post.revisions.select_related("user", "author"), pk=revision_id
         )
-        return HttpResponseRedirect(reverse("admin:blog_post_change", args=[post.pk]))
+        may_publish = self.has_publish_permission(request)
+        plan = history.restore_plan(post, revision, may_publish=may_publish)
+        if request.method == "POST":
+            offered = {change.name for change in plan.publishing}
+            chosen = [name for name in request.POST.getlist("publishing") if name in offered]
+            history.restore(post, revision, publishing=chosen, user=request.user)
+            self.message_user(request, restored_message(post, revision, chosen), messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:blog_post_change", args=[post.pk]))
+        context = self._history_context(
+            request,
+            post,
+            revision=revision,
+            plan=plan,
+            title=f"Restore a revision of “{post.title}”?",
+        )
+        return TemplateResponse(request, "admin/blog/post/revision_restore.html", context)
 
     # Bulk actions ---------------------------------------------------------------------
 
@@ -288,31 +303,18 @@ class PostAdmin(CheckedSlugAdmin, MarkdownEditorAdmin):
         )
 
 
-def revision_diffs(revision, post):
-    """Unified diffs, field by field, from a revision to the post as it is now.
-
-    Returned as lists of (css class, line) for the template, which escapes them.
-    """
-    diffs = []
-    for field in ("title", "excerpt", "body"):
-        old, new = getattr(revision, field), getattr(post, field)
-        if old == new:
-            continue
-        lines = difflib.unified_diff(
-            old.splitlines(),
-            new.splitlines(),
-            fromfile="this revision",
-            tofile="current",
-            lineterm="",
-        )
-        diffs.append({"field": field, "lines": [(_diff_class(line), line) for line in lines]})
-    return diffs
-
-
-def _diff_class(line):
-    if line.startswith(("+++", "---", "@@")):
-        return "diff-meta"
-    return {"+": "diff-add", "-": "diff-del"}.get(line[:1], "")
+def restored_message(post, revision, chosen):
+    who = revision.user.get_username() if revision.user else "an unknown user"
+    kept = " and ".join(
+        history.LABELS[name].lower() for name in history.PUBLISHING if name not in chosen
+    )
+    message = f"Restored the revision saved {history.when(revision.created)} by {who}"
+    if chosen:
+        changed = " and ".join(history.LABELS[name].lower() for name in chosen)
+        message += f", with its {changed}"
+    return f"{message}. The post is {post.state}" + (
+        f"; its {kept} did not change." if kept else "."
+    )
 
 
 @admin.register(Redirect)

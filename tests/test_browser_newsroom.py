@@ -1,7 +1,13 @@
 """Issue 19 in the browser: a writer and editors at work, each defect as they met it."""
 
-import pytest
+import os
+from datetime import timedelta
+from pathlib import Path
 
+import pytest
+from django.utils import timezone
+
+from blog.models import Post
 from tests.browsing import (
     BROWSER_TEST,
     browser_fixture,  # noqa: F401
@@ -13,6 +19,22 @@ from tests.factories import image_file, make_author, make_post
 
 pytestmark = BROWSER_TEST
 expect = sync_api.expect
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+
+
+def screenshots(page, name, tmp_path):
+    """Full-page screenshots at desktop and phone widths: into docs/screenshots/ with
+    FOLIO_SCREENSHOTS=1 (the ones docs/editors.md shows), else the test's own folder.
+    Fails if the phone page scrolls sideways."""
+    folder = SCREENSHOTS if os.environ.get("FOLIO_SCREENSHOTS") else tmp_path
+    for width, height in ((1280, 900), (PHONE["width"], PHONE["height"])):
+        page.set_viewport_size({"width": width, "height": height})
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
+        page.screenshot(path=folder / f"{name}-{width}.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
 
 BODY = "First paragraph. Second sentence."
 
@@ -84,4 +106,94 @@ def test_item1_a_refused_upload_never_changes_the_text(
     post.refresh_from_db()
     assert post.body == BODY
     assert "Invalid response" not in post.body_html
+    page.close()
+
+
+@pytest.fixture
+def eddie(django_user_model):
+    return person(django_user_model, "eddie", "Editors")
+
+
+@pytest.fixture
+def live_post_with_history(wanda, eddie):
+    """Drafted by the writer, then published and retitled by the editor: a live post
+    whose first revision is a draft."""
+    post = make_post(
+        title="Night trains",
+        body="Sleeper trains are back.\n\nA draft paragraph.",
+        author=wanda.author,
+        status="draft",
+    )
+    post.revisions.update(user=wanda)  # as if saved in the admin
+    post.status, post.publish_at = Post.Status.PUBLISHED, timezone.now() - timedelta(minutes=5)
+    post.title = "Night trains are back"
+    post.body = "Sleeper trains are back across Europe.\n\nA finished paragraph."
+    post.slug = "night-trains-are-back"
+    post.edited_by = eddie
+    post.save()
+    return post
+
+
+def test_item2_an_editor_restores_an_old_draft_without_unpublishing(
+    browser, live_server, live_post_with_history, tmp_path
+):
+    post = live_post_with_history
+    page = log_in(browser, live_server, "eddie")
+    page.goto(f"{live_server.url}/admin/blog/post/{post.pk}/change/")
+    page.click("text=Revisions")
+    page.locator("#revision-list tbody tr").last.locator("a").click()  # the first draft
+    page.click("text=Restore this revision…")
+
+    # The confirmation shows what will change; the status stays unless ticked.
+    expect(page.locator("h1")).to_contain_text("Restore a revision")
+    expect(page.locator('.revision-change[data-field="title"] .revision-new dd')).to_have_text(
+        "Night trains"
+    )
+    expect(page.locator('.revision-change[data-field="body"] .diff-add')).to_contain_text(
+        ["A draft paragraph."]
+    )
+    status = page.locator('input[name=publishing][value="status"]')
+    expect(status).not_to_be_checked()
+    expect(page.locator(".restore-publishing")).to_contain_text("takes the post off the site")
+    screenshots(page, "restore-confirmation", tmp_path)
+
+    page.click("input[value=Restore]")
+    message = page.locator(".messagelist")
+    expect(message).to_contain_text("Restored the revision saved")
+    expect(message).to_contain_text("The post is live; its status and publish date did not change.")
+    assert ".." not in message.text_content()
+    expect(page.locator("#id_title")).to_have_value("Night trains")
+    page.close()
+
+    reader = browser.new_page()
+    assert reader.goto(f"{live_server.url}/blog/night-trains-are-back/").status == 200
+    expect(reader.locator("h1")).to_have_text("Night trains")
+    reader.close()
+
+
+def test_item4_an_editor_reads_who_changed_what_and_when(
+    browser, live_server, live_post_with_history, tmp_path
+):
+    post = live_post_with_history
+    page = log_in(browser, live_server, "eddie")
+    page.goto(f"{live_server.url}/admin/blog/post/{post.pk}/revisions/")
+    rows = page.locator("#revision-list tbody tr")
+    expect(rows).to_have_count(2)
+    # Newest first: who, to the second, what changed, and which one readers saw.
+    newest, first = rows.nth(0), rows.nth(1)
+    expect(newest.locator(".revision-who")).to_have_text("eddie")
+    expect(first.locator(".revision-who")).to_have_text("wanda")
+    expect(newest.locator(".revision-what")).to_have_text("Title, Slug, Status, Publish date, Body")
+    expect(newest.locator(".state-badge--public")).to_have_text("Public")
+    expect(first.locator(".state-badge--public")).to_have_count(0)
+    assert newest.locator("time").text_content().count(":") == 2  # hours:minutes:seconds
+    screenshots(page, "revision-history", tmp_path)
+
+    # The first revision against now: the status change is there with the rest.
+    first.locator("a").click()
+    status = page.locator('.revision-change[data-field="status"]')
+    expect(status.locator(".revision-old dd")).to_have_text("Draft")
+    expect(status.locator(".revision-new dd")).to_have_text("Published")
+    expect(page.locator('.revision-change[data-field="slug"]')).to_be_visible()
+    screenshots(page, "revision-diff", tmp_path)
     page.close()
