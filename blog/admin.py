@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import ngettext
 
@@ -80,6 +81,22 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AuthorFilter(admin.RelatedOnlyFieldListFilter):
+    """The authors of the posts the user may see; for a writer, only themselves (no
+    "-" for posts without an author: theirs always have one)."""
+
+    def __init__(self, field, request, *args, **kwargs):
+        self.any_author = request.user.has_perm("blog.change_any_post")
+        super().__init__(field, request, *args, **kwargs)
+
+    @property
+    def include_empty_choice(self):
+        return self.any_author and super().include_empty_choice
+
+    def has_output(self):
+        return bool(self.lookup_choices)  # one author is still worth seeing named
+
+
 @admin.register(Post)
 class PostAdmin(CheckedSlugAdmin, MarkdownEditorAdmin):
     """The post editor, for two roles (docs/editors.md).
@@ -95,7 +112,7 @@ class PostAdmin(CheckedSlugAdmin, MarkdownEditorAdmin):
     list_filter = [
         StateFilter,
         "status",
-        ("author", admin.RelatedOnlyFieldListFilter),
+        ("author", AuthorFilter),
         "publish_at",
     ]
     list_select_related = ["author"]
@@ -148,8 +165,43 @@ class PostAdmin(CheckedSlugAdmin, MarkdownEditorAdmin):
             # Moving publish_at would (un)schedule a live post: publishing, too.
             fields += ["status", "publish_at"]
         if not request.user.has_perm("blog.change_any_post"):
-            fields.append("author")
+            fields.append("author_shown")
         return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.has_perm("blog.change_any_post"):
+            return fieldsets
+        # Writers always write as themselves: their author, as text (no link to the
+        # author's admin page, which is for editors).
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [f if f != "author" else "author_shown" for f in options["fields"]],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="author")
+    def author_shown(self, post):
+        return str(post.author) if post.author else "—"
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None or request.user.has_perm("blog.change_any_post"):
+            return form
+        # A writer's new post: show the author it will be saved as (read-only), not "-".
+        author = Author.for_user(request.user, save=False)
+
+        class WritersPostForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.instance.author = author  # unsaved if new: save_model saves it
+
+        return WritersPostForm
 
     def get_prepopulated_fields(self, request, obj=None):
         if obj is not None and obj.source_path:
@@ -290,10 +342,15 @@ class PostAdmin(CheckedSlugAdmin, MarkdownEditorAdmin):
         # in one transaction with one notification.
         changed = 0
         with transaction.atomic(using=router.db_for_write(Post)), changes.batch():
+            now = timezone.now()
             for post in queryset.exclude(status=status):
                 post.status = status
+                if status == Post.Status.PUBLISHED and post.publish_at < now:
+                    # A draft's date is when it was started: published now, it goes to
+                    # the top of the lists. A future date is a schedule, and stays.
+                    post.publish_at = now
                 post.edited_by = request.user
-                post.save(update_fields=["status"])
+                post.save(update_fields=["status", "publish_at"])
                 changed += 1
         verb = "published" if status == Post.Status.PUBLISHED else "unpublished"
         self.message_user(

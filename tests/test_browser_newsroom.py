@@ -197,3 +197,63 @@ def test_item4_an_editor_reads_who_changed_what_and_when(
     expect(page.locator('.revision-change[data-field="slug"]')).to_be_visible()
     screenshots(page, "revision-diff", tmp_path)
     page.close()
+
+
+def test_item6_the_smaller_things_as_a_writer(browser, live_server, wanda, eddie):
+    make_post(title="Someone else's", author=make_author(first_name="Olga"), status="draft")
+    make_post(title="Mine", author=wanda.author, status="draft")
+    page = log_in(browser, live_server, "wanda")
+    # The admin's pages carry the site's icon, and /favicon.ico answers.
+    assert page.locator('link[rel="icon"]').count() == 1
+    assert page.request.get(f"{live_server.url}/favicon.ico").status == 200
+
+    # The add form names the author the post will be saved as.
+    page.goto(f"{live_server.url}/admin/blog/post/add/")
+    expect(page.locator(".field-author_shown .readonly")).to_have_text("Wanda Words")
+
+    # The post list's author filter offers only the writer.
+    page.goto(f"{live_server.url}/admin/blog/post/")
+    authors = page.locator("#changelist-filter details", has_text="By author").locator("li")
+    expect(authors).to_have_text(["All", "Wanda Words"])
+
+    # A page for editors only: refused in the admin's design, with a way back.
+    response = page.goto(f"{live_server.url}/admin/blog/redirect/")
+    assert response.status == 403
+    expect(page.locator("#site-name")).to_be_visible()
+    expect(page.locator("h1")).to_have_text("You may not open this page")
+    page.click("text=Back to the admin")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    page.close()
+
+
+def test_item6_the_smaller_things_as_an_editor(browser, live_server, eddie):
+    started = make_post(
+        title="Started a month ago",
+        status="draft",
+        publish_at=timezone.now() - timedelta(days=30),
+    )
+    author = make_author(first_name="Bea", last_name="Bio")
+    page = log_in(browser, live_server, "eddie")
+
+    # Bulk-publishing a draft publishes it now: first on the home page.
+    page.goto(f"{live_server.url}/admin/blog/post/?state=draft")
+    page.locator("tr", has_text="Started a month ago").locator("input.action-select").check()
+    page.select_option("select[name=action]", "publish")
+    page.click("button[name=index]")
+    expect(page.locator(".messagelist")).to_contain_text("1 post published")
+    started.refresh_from_db()
+    assert timezone.now() - started.publish_at < timedelta(minutes=1)
+    reader = browser.new_page()
+    reader.goto(f"{live_server.url}/")
+    expect(reader.locator(".card__title").first).to_have_text("Started a month ago")
+    reader.close()
+
+    # The bio editor is the post editor: image button and the site-styled preview.
+    page.goto(f"{live_server.url}/admin/authors/author/{author.pk}/change/")
+    expect(page.locator(".field-bio .editor-image-button")).to_have_text("Add image…")
+    page.click("#id_bio")
+    page.keyboard.type("Writes about *trains*.")
+    preview = page.locator(".field-bio .prose")
+    expect(preview.locator("em")).to_have_text("trains")
+    assert "Charter" in preview.evaluate("node => getComputedStyle(node).fontFamily")
+    page.close()
