@@ -199,7 +199,7 @@ def test_item4_an_editor_reads_who_changed_what_and_when(
     page.close()
 
 
-def test_item6_the_smaller_things_as_a_writer(browser, live_server, wanda, eddie):
+def test_items5_and_6_the_smaller_things_as_a_writer(browser, live_server, wanda, eddie):
     make_post(title="Someone else's", author=make_author(first_name="Olga"), status="draft")
     make_post(title="Mine", author=wanda.author, status="draft")
     page = log_in(browser, live_server, "wanda")
@@ -207,8 +207,10 @@ def test_item6_the_smaller_things_as_a_writer(browser, live_server, wanda, eddie
     assert page.locator('link[rel="icon"]').count() == 1
     assert page.request.get(f"{live_server.url}/favicon.ico").status == 200
 
-    # The add form names the author the post will be saved as.
+    # The add form names the author the post will be saved as, and its slug's help
+    # shows the address with its placeholder (item 5).
     page.goto(f"{live_server.url}/admin/blog/post/add/")
+    expect(page.locator("#id_slug_helptext")).to_have_text("The post's address: /blog/<slug>/.")
     expect(page.locator(".field-author_shown .readonly")).to_have_text("Wanda Words")
 
     # The post list's author filter offers only the writer.
