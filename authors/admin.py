@@ -2,15 +2,14 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
-from markdownx.admin import MarkdownxModelAdmin
 
-from folio.admin import CheckedSlugAdmin
+from folio.admin import CheckedSlugAdmin, MarkdownEditorAdmin
 
 from .models import Author
 
 
 @admin.register(Author)
-class AuthorAdmin(CheckedSlugAdmin, MarkdownxModelAdmin):
+class AuthorAdmin(CheckedSlugAdmin, MarkdownEditorAdmin):
     list_display = ["name", "slug", "post_count", "source_path", "updated"]
     search_fields = ["first_name", "last_name", "slug"]
     prepopulated_fields = {"slug": ["first_name", "last_name"]}
@@ -20,7 +19,7 @@ class AuthorAdmin(CheckedSlugAdmin, MarkdownxModelAdmin):
     # form's author picker (the autocomplete) would list authors in no order.
     ordering = Author._meta.ordering
     formfield_overrides = {
-        **MarkdownxModelAdmin.formfield_overrides,
+        **MarkdownEditorAdmin.formfield_overrides,
         models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"},
     }
 

@@ -79,13 +79,16 @@ class Author(models.Model):
         return routing.reverse("authors:author-detail", slug=self.slug)
 
     @classmethod
-    def for_user(cls, user):
-        """The author a login account writes as, created from its name on first use."""
+    def for_user(cls, user, *, save=True):
+        """The author a login account writes as, created from its name on first use
+        (``save=False``: the author it would be, unsaved, to show before that)."""
         try:
             return user.author
         except cls.DoesNotExist:
             pass
         first_name = user.first_name or user.get_username()
+        if not save:
+            return cls(first_name=first_name, last_name=user.last_name)
         base = slugify(f"{first_name} {user.last_name}", allow_unicode=True) or "author"
         slug, n = base, 1
         while cls.objects.filter(slug=slug).exists():

@@ -1,5 +1,3 @@
-import difflib
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -9,15 +7,14 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
-from markdownx.admin import MarkdownxModelAdmin
 
 from authors.models import Author
-from folio.admin import CheckedSlugAdmin
+from folio.admin import CheckedSlugAdmin, MarkdownEditorAdmin
 
-from . import changes
+from . import changes, history
 from .models import Post, Redirect, Tag
 
 STALE_FORM_MESSAGE = (
@@ -84,8 +81,24 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AuthorFilter(admin.RelatedOnlyFieldListFilter):
+    """The authors of the posts the user may see; for a writer, only themselves (no
+    "-" for posts without an author: theirs always have one)."""
+
+    def __init__(self, field, request, *args, **kwargs):
+        self.any_author = request.user.has_perm("blog.change_any_post")
+        super().__init__(field, request, *args, **kwargs)
+
+    @property
+    def include_empty_choice(self):
+        return self.any_author and super().include_empty_choice
+
+    def has_output(self):
+        return bool(self.lookup_choices)  # one author is still worth seeing named
+
+
 @admin.register(Post)
-class PostAdmin(CheckedSlugAdmin, MarkdownxModelAdmin):
+class PostAdmin(CheckedSlugAdmin, MarkdownEditorAdmin):
     """The post editor, for two roles (docs/editors.md).
 
     Editors (``change_any_post``, ``can_publish``) work on every post; writers see,
@@ -99,7 +112,7 @@ class PostAdmin(CheckedSlugAdmin, MarkdownxModelAdmin):
     list_filter = [
         StateFilter,
         "status",
-        ("author", admin.RelatedOnlyFieldListFilter),
+        ("author", AuthorFilter),
         "publish_at",
     ]
     list_select_related = ["author"]
@@ -134,10 +147,6 @@ class PostAdmin(CheckedSlugAdmin, MarkdownxModelAdmin):
     def state_label(self, post):
         return post.state
 
-    class Media:
-        css = {"all": ["css/admin-editor.css"]}
-        js = ["js/admin-editor.js"]
-
     # Who may do what ------------------------------------------------------------------
 
     def get_queryset(self, request):
@@ -156,8 +165,43 @@ class PostAdmin(CheckedSlugAdmin, MarkdownxModelAdmin):
             # Moving publish_at would (un)schedule a live post: publishing, too.
             fields += ["status", "publish_at"]
         if not request.user.has_perm("blog.change_any_post"):
-            fields.append("author")
+            fields.append("author_shown")
         return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.has_perm("blog.change_any_post"):
+            return fieldsets
+        # Writers always write as themselves: their author, as text (no link to the
+        # author's admin page, which is for editors).
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [f if f != "author" else "author_shown" for f in options["fields"]],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="author")
+    def author_shown(self, post):
+        return str(post.author) if post.author else "—"
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None or request.user.has_perm("blog.change_any_post"):
+            return form
+        # A writer's new post: show the author it will be saved as (read-only), not "-".
+        author = Author.for_user(request.user, save=False)
+
+        class WritersPostForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.instance.author = author  # unsaved if new: save_model saves it
+
+        return WritersPostForm
 
     def get_prepopulated_fields(self, request, obj=None):
         if obj is not None and obj.source_path:
@@ -213,7 +257,7 @@ class PostAdmin(CheckedSlugAdmin, MarkdownxModelAdmin):
             ),
             path(
                 "<int:post_id>/revisions/<int:revision_id>/restore/",
-                view(require_POST(self.restore_view)),
+                view(self.restore_view),
                 name="blog_post_revision_restore",
             ),
             *super().get_urls(),
@@ -225,45 +269,63 @@ class PostAdmin(CheckedSlugAdmin, MarkdownxModelAdmin):
             raise PermissionDenied
         return post
 
-    def revisions_view(self, request, post_id):
-        post = self._editable_post(request, post_id)
-        revisions = post.revisions.select_related("user")
-        context = {
+    def _history_context(self, request, post, **context):
+        return {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "post": post,
-            "revisions": revisions,
-            "title": f"Revisions of “{post.title}”",
+            "when_format": history.WHEN,
+            **context,
         }
+
+    def revisions_view(self, request, post_id):
+        post = self._editable_post(request, post_id)
+        revisions = post.revisions.select_related("user", "author")
+        context = self._history_context(
+            request,
+            post,
+            rows=history.history(revisions),
+            title=f"Revisions of “{post.title}”",
+        )
         return TemplateResponse(request, "admin/blog/post/revisions.html", context)
 
     def revision_view(self, request, post_id, revision_id):
         post = self._editable_post(request, post_id)
-        revision = get_object_or_404(post.revisions.select_related("user"), pk=revision_id)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "post": post,
-            "revision": revision,
-            "diffs": revision_diffs(revision, post),
-            "title": f"Revision of “{post.title}”",
-        }
+        revision = get_object_or_404(
+            post.revisions.select_related("user", "author"), pk=revision_id
+        )
+        context = self._history_context(
+            request,
+            post,
+            revision=revision,
+            diffs=history.differences(history.state(revision), history.state(post)),
+            title=f"Revision of “{post.title}”",
+        )
         return TemplateResponse(request, "admin/blog/post/revision.html", context)
 
     def restore_view(self, request, post_id, revision_id):
+        """GET: what restoring would change, to confirm. POST: restore the content, and
+        the status and publish date only where the editor ticked them."""
         post = self._editable_post(request, post_id)
-        revision = get_object_or_404(post.revisions, pk=revision_id)
-        post.title, post.body, post.excerpt = revision.title, revision.body, revision.excerpt
-        if self.has_publish_permission(request):
-            post.status = revision.status
-        post.edited_by = request.user
-        post.save()
-        self.message_user(
-            request,
-            f"Restored the revision of {date_format(revision.created, 'DATETIME_FORMAT')}.",
-            messages.SUCCESS,
+        revision = get_object_or_404(
+            post.revisions.select_related("user", "author"), pk=revision_id
         )
-        return HttpResponseRedirect(reverse("admin:blog_post_change", args=[post.pk]))
+        may_publish = self.has_publish_permission(request)
+        plan = history.restore_plan(post, revision, may_publish=may_publish)
+        if request.method == "POST":
+            offered = {change.name for change in plan.publishing}
+            chosen = [name for name in request.POST.getlist("publishing") if name in offered]
+            history.restore(post, revision, publishing=chosen, user=request.user)
+            self.message_user(request, restored_message(post, revision, chosen), messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:blog_post_change", args=[post.pk]))
+        context = self._history_context(
+            request,
+            post,
+            revision=revision,
+            plan=plan,
+            title=f"Restore a revision of “{post.title}”?",
+        )
+        return TemplateResponse(request, "admin/blog/post/revision_restore.html", context)
 
     # Bulk actions ---------------------------------------------------------------------
 
@@ -280,10 +342,15 @@ class PostAdmin(CheckedSlugAdmin, MarkdownxModelAdmin):
         # in one transaction with one notification.
         changed = 0
         with transaction.atomic(using=router.db_for_write(Post)), changes.batch():
+            now = timezone.now()
             for post in queryset.exclude(status=status):
                 post.status = status
+                if status == Post.Status.PUBLISHED and post.publish_at < now:
+                    # A draft's date is when it was started: published now, it goes to
+                    # the top of the lists. A future date is a schedule, and stays.
+                    post.publish_at = now
                 post.edited_by = request.user
-                post.save(update_fields=["status"])
+                post.save(update_fields=["status", "publish_at"])
                 changed += 1
         verb = "published" if status == Post.Status.PUBLISHED else "unpublished"
         self.message_user(
@@ -293,31 +360,18 @@ class PostAdmin(CheckedSlugAdmin, MarkdownxModelAdmin):
         )
 
 
-def revision_diffs(revision, post):
-    """Unified diffs, field by field, from a revision to the post as it is now.
-
-    Returned as lists of (css class, line) for the template, which escapes them.
-    """
-    diffs = []
-    for field in ("title", "excerpt", "body"):
-        old, new = getattr(revision, field), getattr(post, field)
-        if old == new:
-            continue
-        lines = difflib.unified_diff(
-            old.splitlines(),
-            new.splitlines(),
-            fromfile="this revision",
-            tofile="current",
-            lineterm="",
-        )
-        diffs.append({"field": field, "lines": [(_diff_class(line), line) for line in lines]})
-    return diffs
-
-
-def _diff_class(line):
-    if line.startswith(("+++", "---", "@@")):
-        return "diff-meta"
-    return {"+": "diff-add", "-": "diff-del"}.get(line[:1], "")
+def restored_message(post, revision, chosen):
+    who = revision.user.get_username() if revision.user else "an unknown user"
+    kept = " and ".join(
+        history.LABELS[name].lower() for name in history.PUBLISHING if name not in chosen
+    )
+    message = f"Restored the revision saved {history.when(revision.created)} by {who}"
+    if chosen:
+        changed = " and ".join(history.LABELS[name].lower() for name in chosen)
+        message += f", with its {changed}"
+    return f"{message}. The post is {post.state}" + (
+        f"; its {kept} did not change." if kept else "."
+    )
 
 
 @admin.register(Redirect)
@@ -328,7 +382,7 @@ class RedirectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(CheckedSlugAdmin, MarkdownxModelAdmin):
+class TagAdmin(CheckedSlugAdmin, MarkdownEditorAdmin):
     list_display = ["name", "kind", "slug", "post_count"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]

@@ -6,4 +6,4 @@ class BlogConfig(AppConfig):
     name = "blog"
 
     def ready(self):
-        from . import caching, changes, links  # noqa: F401  (connect the write-path signals)
+        from . import caching, changes, history, links  # noqa: F401  (connect the write-path signals)

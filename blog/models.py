@@ -134,7 +134,8 @@ class Post(models.Model):
         max_length=200,
         unique=True,
         allow_unicode=True,
-        help_text="The post's address: /blog/<slug>/.",
+        # Help texts are HTML in Django's forms (the admin does not escape them).
+        help_text="The post's address: /blog/&lt;slug&gt;/.",
     )
     author = models.ForeignKey(
         "authors.Author",
@@ -203,6 +204,9 @@ class Post(models.Model):
     #: The user making the current save, when known (the admin sets it); the revision
     #: that every save leaves behind records it. Not a field.
     edited_by = None
+    #: The revision this instance's last save kept: tags set after the save (the admin's
+    #: form, the importer) are written into it (blog/history.py).
+    _revision = None
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
@@ -248,9 +252,10 @@ class Post(models.Model):
                 derived |= {f"{field}_width", f"{field}_height"}
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, *derived}
+        created = self._state.adding
         with transaction.atomic():
             super().save(*args, **kwargs)
-            self._keep_history()
+            self._keep_history(created)
 
     def get_absolute_url(self):
         return routing.reverse("blog:post-detail", slug=self.slug)
@@ -272,16 +277,10 @@ class Post(models.Model):
             and publish_at <= timezone.now()
         )
 
-    def _keep_history(self):
+    def _keep_history(self, created):
         """What every save leaves behind: a revision, and a redirect if a live URL moved."""
-        PostRevision.objects.create(
-            post=self,
-            title=self.title,
-            body=self.body,
-            excerpt=self.excerpt,
-            status=self.status,
-            user=self.edited_by if getattr(self.edited_by, "pk", None) else None,
-        )
+        # A new post has no tags yet (whoever sets them next updates this revision).
+        self._revision = PostRevision.record(self, self.edited_by, tags=[] if created else None)
         old_slug, was_live = getattr(self, "_loaded_path", (None, False))
         if old_slug and old_slug != self.slug and was_live:
             Redirect.objects.record_move(
@@ -396,13 +395,28 @@ class ReadingLinks(NamedTuple):
 
 
 class PostRevision(models.Model):
-    """The state of a post after one save: what the history page diffs and restores."""
+    """The state of a post after one save: what the history pages diff and restore
+    (blog/history.py). Every field an editor can change is recorded."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
     title = models.CharField(max_length=300)
-    body = models.TextField(blank=True)
-    excerpt = models.TextField(blank=True)
+    subtitle = models.CharField(max_length=300, blank=True)
+    slug = models.CharField(max_length=200, blank=True)
+    author = models.ForeignKey(
+        "authors.Author", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(max_length=10, choices=Post.Status.choices)
+    publish_at = models.DateTimeField(null=True, blank=True)
+    excerpt = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    #: [{"id": pk, "name": name}, ...]: names too, so a tag deleted since still shows.
+    tags = models.JSONField(default=list, blank=True)
+    image = models.CharField(max_length=255, blank=True)  # the stored file's name
+    thumb_image = models.CharField(max_length=255, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    #: False for revisions kept before every field was recorded: they hold the title,
+    #: excerpt, body and status only, and the rest is left out of their diffs.
+    complete = models.BooleanField(default=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -417,7 +431,28 @@ class PostRevision(models.Model):
         get_latest_by = ["created", "pk"]
 
     def __str__(self):
-        return f"{self.title} ({self.created:%Y-%m-%d %H:%M})"
+        return f"{self.title} ({self.created:%Y-%m-%d %H:%M:%S})"
+
+    @classmethod
+    def record(cls, post, user=None, *, tags=None):
+        """Keep the post as it is now; ``tags`` (as stored) when the caller knows them."""
+        if tags is None:
+            tags = [{"id": tag.pk, "name": str(tag)} for tag in post.tags.all()]
+        return cls.objects.create(
+            post=post,
+            **{name: getattr(post, name) for name in cls.COPIED},
+            image=post.image.name or "",
+            thumb_image=post.thumb_image.name or "",
+            tags=tags,
+            complete=True,
+            user=user if getattr(user, "pk", None) else None,
+        )
+
+    #: The fields kept as the post holds them (images and tags are kept by name).
+    COPIED = (
+        *("title", "subtitle", "slug", "author_id", "status", "publish_at"),
+        *("excerpt", "body", "extra"),
+    )
 
 
 class RedirectQuerySet(models.QuerySet):

@@ -8,8 +8,9 @@ from blog.feeds import AuthorFeed
 from blog.sitemaps import sitemaps
 from blog.views import PostListView, editor_image_upload, editor_markdownify
 from folio.pagecache import public_page
-from folio.views import robots_txt, serve_media
+from folio.views import favicon, robots_txt, serve_media
 
+handler403 = "folio.views.permission_denied"
 handler500 = "folio.views.server_error"
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("authors/", include("authors.urls")),
     path("sitemap.xml", public_page(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),
+    path("favicon.ico", favicon, name="favicon"),
     path("search/", include("search.urls")),
     # markdownx's two endpoints, under the names its widget reverses, answered by our
     # views: uploads staff only and Pillow-validated, the preview staff only (markdownx's

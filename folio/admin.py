@@ -9,9 +9,14 @@ from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import Http404
+from django.templatetags.static import static
 from django.urls import path
+from markdownx.admin import MarkdownxModelAdmin
+from markdownx.models import MarkdownxField
+from markdownx.widgets import AdminMarkdownxWidget
 
 from . import slugs
+from .images import max_bytes
 
 
 class AdminSite(admin.AdminSite):
@@ -61,3 +66,31 @@ class CheckedSlugAdmin:
                 f"The slug “{obj.slug}” {warning}. Check that it is the one you meant.",
                 messages.WARNING,
             )
+
+
+class MarkdownEditor(AdminMarkdownxWidget):
+    """markdownx's admin widget with Folio's editor on top (static/js/admin-editor.js):
+    the preview styled by the public stylesheet, the image button, the word count.
+
+    The script reads what it needs from the textarea: the stylesheet of the preview and
+    the largest image the upload accepts (``FOLIO_IMAGE_MAX_BYTES``), so a file over it
+    is refused in the browser before any byte is sent.
+    """
+
+    def get_context(self, name, value, attrs):
+        attrs = {
+            **(attrs or {}),
+            "data-folio-preview-css": static("css/site.css"),
+            "data-folio-image-max-bytes": max_bytes(),
+        }
+        return super().get_context(name, value, attrs)
+
+    class Media:
+        css = {"all": ["css/admin-editor.css"]}
+        js = ["js/admin-editor.js"]
+
+
+class MarkdownEditorAdmin(MarkdownxModelAdmin):
+    """For the admin of a model with markdown fields (posts, tags, authors): one editor."""
+
+    formfield_overrides = {MarkdownxField: {"widget": MarkdownEditor}}

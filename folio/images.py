@@ -98,9 +98,9 @@ def verify_image_bytes(data: bytes) -> str:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageProblem(f"refused as a decompression bomb: {exc}") from None
     except UnidentifiedImageError:
-        raise ImageProblem("not an image Pillow can read") from None
+        raise ImageProblem("its contents are not a picture") from None
     except (OSError, SyntaxError, ValueError) as exc:
-        raise ImageProblem(f"broken image: {exc}") from None
+        raise ImageProblem(f"the picture is damaged or cut short ({exc})") from None
 
 
 def check_image_file(file) -> tuple[str, bytes]:

@@ -1,7 +1,11 @@
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseServerError
+from django.contrib import admin
+from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError
+from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
+from django.views import defaults
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
@@ -29,3 +33,22 @@ def server_error(request):
     template = loader.get_template("500.html")
     context = {"nav": navigation(), "site_title": settings.SITE_TITLE}
     return HttpResponseServerError(template.render(context))
+
+
+def permission_denied(request, exception=None):
+    """403: in the admin's design for the admin's pages (a writer opening an editor's
+    page), Django's own answer elsewhere."""
+    user = getattr(request, "user", None)
+    if request.path.startswith(reverse("admin:index")) and user and user.is_staff:
+        context = {**admin.site.each_context(request), "title": "You may not open this page"}
+        return render(request, "admin/403.html", context, status=403)
+    return defaults.permission_denied(request, exception)
+
+
+@require_GET
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever the pages link:
+    the site's icon. Not permanent, so a new icon is picked up."""
+    response = HttpResponseRedirect(static("img/favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

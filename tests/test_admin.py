@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -96,3 +98,19 @@ def test_the_post_forms_autocompletes_list_tags_and_authors_in_order(staff_clien
 
     assert texts("tags") == ["Banana (category)", "Apple", "Mango", "Zebra"]
     assert texts("author") == ["Apple", "Mango", "Zebra"]
+
+
+def test_the_slug_help_text_shows_its_placeholder(staff_client):
+    html = staff_client.get(reverse("admin:blog_post_add")).content.decode()
+    help_div = re.search(r'id="id_slug_helptext">\s*<div>(.*?)</div>', html).group(1)
+    assert help_div == "The post's address: /blog/&lt;slug&gt;/."
+
+
+def test_no_help_text_holds_markup_a_browser_would_swallow():
+    # Django's forms print help texts unescaped: a "<placeholder>" vanishes as a tag.
+    from django.apps import apps
+
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            text = str(getattr(field, "help_text", ""))
+            assert not re.search(r"<[a-z]", text), f"{model.__name__}.{field.name}: {text}"

@@ -1,66 +1,21 @@
 """The editor workflow end to end, in headless Chromium (Debian's, driven by Playwright)."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 
 from blog.models import Post
+from tests.browsing import (
+    BROWSER_TEST,
+    TIMEOUT_MS,
+    browser_fixture,  # noqa: F401
+    log_in,
+    person,
+    sync_api,
+)
 from tests.factories import image_file, make_author, make_post, make_tag
 
-CHROMIUM = Path("/usr/bin/chromium")
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="the playwright package is not installed (pip install playwright)"
-)
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt install chromium)"
-    ),
-    # serialized_rollback: the live server needs a real transaction, and the groups the
-    # migrations created must survive it for the tests that run afterwards.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls made here
-# between browser steps are ordinary synchronous ones.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-TIMEOUT_MS = 10_000
-
-
-# Function scope: the browser (and its event loop) must start after the test's
-# database is set up, or serialized_rollback reloads the migrations' rows (the
-# groups) into a connection this thread never uses once a test before it flushed them.
-@pytest.fixture
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
-
-def person(django_user_model, username, group):
-    user = django_user_model.objects.create_user(username, password="a-long-password")
-    user.is_staff = True
-    user.save()
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-def log_in(browser, live_server, username):
-    page = browser.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.on("pageerror", lambda error: pytest.fail(f"JavaScript error: {error}"))
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "a-long-password")
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-    return page
+pytestmark = BROWSER_TEST
 
 
 def test_writer_drafts_with_preview_and_image_then_editor_publishes(

@@ -448,3 +448,64 @@ def test_tag_post_counts_leave_out_posts_a_writer_may_not_see(client, writer, ed
     params = {"app_label": "blog", "model_name": "post", "field_name": "tags", "term": "Sha"}
     found = client.get(reverse("admin:autocomplete"), params).json()
     assert found["results"] == [{"id": str(tag.pk), "text": "Shared"}]
+
+
+# Issue 19, item 6 ---------------------------------------------------------------------
+
+
+def test_bulk_publishing_a_draft_publishes_it_now_unless_it_is_scheduled(client, editor):
+    started = make_post(status="draft", publish_at=timezone.now() - timedelta(days=30))
+    future = timezone.now() + timedelta(days=3)
+    scheduled = make_post(status="draft", publish_at=future)
+    client.force_login(editor)
+    before = timezone.now()
+    client.post(CHANGELIST, {"action": "publish", "_selected_action": [started.pk, scheduled.pk]})
+    started.refresh_from_db()
+    scheduled.refresh_from_db()
+    assert started.status == scheduled.status == "published"
+    assert before <= started.publish_at <= timezone.now()
+    assert scheduled.publish_at == future
+
+
+@pytest.mark.parametrize("has_author", [True, False])
+def test_a_writers_add_form_shows_the_author_it_will_save(
+    client, django_user_model, writer, has_author
+):
+    if not has_author:
+        writer = django_user_model.objects.create_user("newbie", first_name="Nina", last_name="New")
+        writer.is_staff = True
+        writer.save()
+        from django.contrib.auth.models import Group
+
+        writer.groups.add(Group.objects.get(name="Writers"))
+    client.force_login(writer)
+    html = client.get(reverse("admin:blog_post_add")).content.decode()
+    shown = re.search(r'field-author.*?<div class="readonly">(.*?)</div>', html, re.S).group(1)
+    assert shown.strip() == ("Wanda Writer" if has_author else "Nina New")
+    assert Author.objects.filter(first_name="Nina").exists() is False  # made on save only
+
+
+def test_a_forbidden_admin_page_is_in_the_admins_design(client, writer):
+    client.force_login(writer)
+    response = client.get(reverse("admin:blog_redirect_changelist"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert 'id="site-name"' in html and "You may not open this page" in html
+    assert 'rel="icon"' in html
+
+
+def test_favicon_answers(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200
+    assert b"".join(icon.streaming_content if icon.streaming else [icon.content])[:4] == (
+        b"\x00\x00\x01\x00"
+    )
+
+
+def test_a_writers_author_filter_has_no_empty_choice(client, writer, editor, posts):
+    client.force_login(writer)
+    assert "author__isnull" not in client.get(CHANGELIST).content.decode()
+    client.force_login(editor)
+    assert "author__isnull" in client.get(CHANGELIST).content.decode()

@@ -401,7 +401,7 @@ def test_image_problems_are_warnings_and_the_post_imports(site, settings):
     post = Post.objects.get()
     assert not post.image and not post.thumb_image
     warnings = " | ".join(report_for(result, "src/pages/blog/p.md").warnings)
-    assert "images/fake.jpg" in warnings and "not an image" in warnings
+    assert "images/fake.jpg" in warnings and "its contents are not a picture" in warnings
     assert "decompression bomb" in warnings
     assert "vector.svg" in warnings
     assert "nothere.jpg" in warnings and "does not exist" in warnings

@@ -77,16 +77,16 @@ def test_a_gif_is_accepted(client, writer):
                 b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
                 content_type="image/svg+xml",
             ),
-            "logo.svg: not an image Pillow can read. Upload a JPEG, PNG, GIF or WebP image.",
+            "logo.svg: its contents are not a picture. Upload a JPEG, PNG, GIF or WebP image.",
         ),
         (
             SimpleUploadedFile("notes.jpg", b"just some text\n" * 20, content_type="image/jpeg"),
-            "notes.jpg: not an image Pillow can read",
+            "notes.jpg: its contents are not a picture",
         ),
         (image_file("photo.bmp", fmt="BMP"), "photo.bmp: BMP images are not accepted"),
         (
             SimpleUploadedFile("cut.png", image_file(fmt="PNG").read()[:60]),
-            "cut.png: broken image",
+            "cut.png: the picture is damaged or cut short",
         ),
     ],
     ids=["svg", "text-renamed-jpg", "bmp", "truncated"],
@@ -96,6 +96,7 @@ def test_files_that_are_not_allowed_images_are_refused(client, writer, media_roo
     response = upload(client, file)
     assert response.status_code == 400
     assert reason in response.json()["error"]
+    assert "Pillow" not in response.json()["error"]  # an editor does not know the library
     assert not media_root.exists() or not any(media_root.rglob("*.*"))
 
 
@@ -158,7 +159,7 @@ def test_polyglots_are_refused_with_a_message(client, writer, media_root, data, 
     assert response.status_code == 400
     error = response.json()["error"]
     assert error.startswith(f"{name}: ")
-    assert "polyglot" in error or "not an image Pillow can read" in error or "broken" in error
+    assert "polyglot" in error or "not a picture" in error or "damaged" in error
     assert not media_root.exists() or not any(media_root.rglob("*.*"))
 
 
@@ -178,7 +179,7 @@ def test_an_html_file_named_png_is_refused(client, writer):
     response = upload(client, page)
     assert response.status_code == 400
     assert response.json()["error"] == (
-        "page.png: not an image Pillow can read. Upload a JPEG, PNG, GIF or WebP image."
+        "page.png: its contents are not a picture. Upload a JPEG, PNG, GIF or WebP image."
     )
 
 
@@ -195,3 +196,16 @@ def test_noisy_real_photos_are_not_mistaken_for_polyglots(client, writer, fmt):
         noise.save(buffer, fmt)
         file = SimpleUploadedFile(f"noise.{fmt.lower()}", buffer.getvalue())
         assert upload(client, file).status_code == 200
+
+
+@pytest.mark.parametrize("model", ["blog/post", "blog/tag", "authors/author"])
+def test_every_markdown_editor_knows_the_size_limit_and_the_preview_style(
+    staff_client, settings, model
+):
+    """The bio and tag editors are the post editor: image button, styled preview, and
+    the size limit checked in the browser before an upload (static/js/admin-editor.js)."""
+    settings.FOLIO_IMAGE_MAX_BYTES = 1234
+    html = staff_client.get(f"/admin/{model}/add/").content.decode()
+    assert 'data-folio-image-max-bytes="1234"' in html
+    assert 'data-folio-preview-css="/static/css/site.css"' in html
+    assert 'src="/static/js/admin-editor.js"' in html

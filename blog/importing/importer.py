@@ -24,7 +24,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import resolve, reverse
 
 from authors.models import Author
-from blog import changes
+from blog import changes, history
 from blog.models import ImportRun, Post, Redirect, Tag
 from folio.images import bulk_image_writes, make_missing_renditions
 
@@ -543,6 +543,7 @@ class _Importer:
             through = Post.tags.through
             through.objects.bulk_create(through(post_id=post.pk, tag_id=pk) for pk in tag_ids)
             changes.notify(post_ids=[post.pk], tag_ids=tag_ids)
+            history.record_tags(post)
 
     @staticmethod
     def _check_address(record):

@@ -83,6 +83,9 @@ TEMPLATES = [
     {
         # The admin, its overrides (blog/templates/admin/) and the libraries' own.
         "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Folio's overrides of the admin's own templates (admin/base_site.html): the
+        # admin app comes first among the apps, so its copies would win there.
+        "DIRS": [BASE_DIR / "folio" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

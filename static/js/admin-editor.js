@@ -1,19 +1,22 @@
-/* Folio's post editor, on top of django-markdownx (docs/editors.md).
+/* Folio's markdown editor, on top of django-markdownx (docs/editors.md), for every
+ * markdown field of the admin (folio.admin.MarkdownEditor: posts, tags, author bios).
  *
  * - The live preview shows the server-rendered HTML inside a shadow root that loads the
  *   public stylesheet, so it looks exactly like the published page without the site's
  *   styles leaking into the admin (or the admin's into the preview).
- * - A live word count under the body.
- * - "Add image…" (a file picker for those who cannot drag and drop), and after every
- *   upload the alt-text placeholder is selected so the writer types over it.
- * - Upload errors are shown, not inserted into the text.
+ * - A live word count under a post's body.
+ * - Images: "Add image…" (a file picker for those who cannot drag and drop), drop and
+ *   paste. This script uploads them itself, instead of markdownx: markdownx writes
+ *   "Invalid response" into the text at the cursor on every refused upload. Here nothing
+ *   but an accepted image changes the text; a refusal is shown under the editor. A file
+ *   over the size limit is refused before it is sent.
+ * - After every upload the alt-text placeholder is selected so the writer types over it.
  * - A warning before leaving the page with unsaved changes.
  */
 (function () {
   "use strict";
 
   var ALT_PLACEHOLDER = "Describe this image";
-  var UPLOAD_ERROR_TEXT = "Invalid response"; // what markdownx inserts on a failed upload
 
   function countWords(html) {
     // The same rule as Post.render(): the visible text of the rendered HTML, split on spaces.
@@ -37,11 +40,21 @@
     mirror();
   }
 
-  function setUpEditor(container, siteCss) {
+  function sizeLabel(bytes) {
+    // In the words of the server's refusal (Django's filesizeformat).
+    if (bytes < 1024) return bytes + " bytes";
+    if (bytes < 1048576) return (bytes / 1024).toFixed(1) + " KB";
+    return (bytes / 1048576).toFixed(1) + " MB";
+  }
+
+  function setUpEditor(container) {
     var editor = container.querySelector("textarea.markdownx-editor");
     var preview = container.querySelector(".markdownx-preview");
     if (!editor || !preview) return;
+    var siteCss = editor.getAttribute("data-folio-preview-css");
     if (siteCss) setUpPreview(preview, siteCss);
+    var maxBytes = parseInt(editor.getAttribute("data-folio-image-max-bytes"), 10) || 0;
+    var uploadUrl = editor.getAttribute("data-markdownx-upload-urls-path");
 
     // Under the editor, spanning both panes: image picker, word count, messages.
     var tools = document.createElement("div");
@@ -71,13 +84,75 @@
     message.setAttribute("role", "status");
     container.append(tools, message);
 
-    picker.addEventListener("change", function () {
-      if (!picker.files.length) return;
-      // Hand the files to markdownx exactly as a drop would, so there is one upload path.
-      var transfer = new DataTransfer();
-      Array.prototype.forEach.call(picker.files, function (file) { transfer.items.add(file); });
+    function say(kind, text) {
+      message.className = "editor-message editor-message--" + kind;
+      message.setAttribute("role", kind === "error" ? "alert" : "status");
+      message.textContent = text;
+    }
+
+    function inserted(code) {
+      // At the cursor as it is now (the writer may have typed on while it uploaded).
       editor.focus();
-      editor.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      var start = editor.selectionStart;
+      editor.setRangeText(code, start, editor.selectionEnd, "end");
+      editor.setSelectionRange(start + 2, start + 2 + ALT_PLACEHOLDER.length);
+      say("prompt",
+        "Image added. Describe it for readers who cannot see it: type over the selected “" +
+        ALT_PLACEHOLDER + "”.");
+      editor.dispatchEvent(new Event("input", { bubbles: true })); // preview, word count
+    }
+
+    function upload(file) {
+      var name = file.name || "The image";
+      if (maxBytes && file.size > maxBytes) {
+        say("error", "Image not uploaded: " + name + ": " + sizeLabel(file.size) +
+          " is over the " + sizeLabel(maxBytes) + " limit. Make it smaller, then add it again.");
+        return;
+      }
+      var token = document.querySelector("input[name=csrfmiddlewaretoken]");
+      var data = new FormData();
+      data.append("image", file);
+      if (token) data.append("csrfmiddlewaretoken", token.value);
+      say("prompt", "Uploading " + name + "…");
+      fetch(uploadUrl, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { "X-Requested-With": "XMLHttpRequest" },
+      }).then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (answer) {
+          if (response.ok && answer.image_code) {
+            inserted(answer.image_code);
+          } else {
+            say("error", "Image not uploaded: " + (answer.error ||
+              name + ": the server refused it (HTTP " + response.status + ")."));
+          }
+        });
+      }).catch(function () {
+        say("error", "Image not uploaded: " + name +
+          " did not reach the server. Check the connection, then add it again.");
+      });
+    }
+
+    function uploadAll(files) {
+      Array.prototype.forEach.call(files, upload);
+    }
+
+    // Before markdownx's own listeners on the textarea (capture, on its container), so
+    // markdownx never sees a file: its upload would write "Invalid response" into the
+    // text on every refusal.
+    ["drop", "paste"].forEach(function (type) {
+      container.addEventListener(type, function (event) {
+        var transfer = event.dataTransfer || event.clipboardData;
+        if (event.target !== editor || !transfer || !transfer.files.length) return;
+        event.preventDefault();
+        event.stopPropagation();
+        uploadAll(transfer.files);
+      }, true);
+    });
+
+    picker.addEventListener("change", function () {
+      uploadAll(picker.files);
       picker.value = "";
     });
 
@@ -86,30 +161,6 @@
         var words = countWords(String(event.detail[0] || ""));
         counter.textContent = words === 1 ? "1 word" : words + " words";
       }
-    });
-
-    container.addEventListener("markdownx.fileUploadEnd", function (event) {
-      var code = event.detail[0].image_code;
-      var start = editor.value.lastIndexOf(code, editor.selectionEnd);
-      if (start < 0) return;
-      editor.focus();
-      editor.setSelectionRange(start + 2, start + 2 + ALT_PLACEHOLDER.length);
-      message.className = "editor-message editor-message--prompt";
-      message.textContent =
-        "Image added. Describe it for readers who cannot see it: type over the selected “" +
-        ALT_PLACEHOLDER + "”.";
-      editor.dispatchEvent(new Event("input", { bubbles: true }));
-    });
-
-    container.addEventListener("markdownx.fileUploadError", function (event) {
-      var response = event.detail[0] || {};
-      var end = editor.selectionEnd;
-      if (editor.value.slice(end - UPLOAD_ERROR_TEXT.length, end) === UPLOAD_ERROR_TEXT) {
-        editor.setRangeText("", end - UPLOAD_ERROR_TEXT.length, end, "end");
-      }
-      message.className = "editor-message editor-message--error";
-      message.setAttribute("role", "alert");
-      message.textContent = "Image not uploaded: " + (response.error || "the server refused it.");
     });
   }
 
@@ -133,11 +184,9 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    var form = document.getElementById("post_form");
-    if (!form) return;
-    var meta = document.querySelector('meta[name="folio-site-css"]');
-    var siteCss = meta ? meta.content : null;
-    form.querySelectorAll(".markdownx").forEach(function (container) { setUpEditor(container, siteCss); });
-    guardUnsavedChanges(form);
+    var containers = document.querySelectorAll(".markdownx");
+    containers.forEach(setUpEditor);
+    var form = containers.length ? containers[0].closest("form") : null;
+    if (form) guardUnsavedChanges(form);
   });
 })();

@@ -1,0 +1,204 @@
+"""A post's history: what each revision holds, what changed between two states of a
+post, and what restoring a revision does.
+
+Every save keeps a :class:`~blog.models.PostRevision` of every field an editor can
+change (``FIELDS``). The admin's history pages show them here, side by side:
+:func:`state` turns a post or a revision into the text a person reads for each field,
+and :func:`differences` compares two states, field by field.
+
+Restoring brings back a revision's *content* (``CONTENT``); its status and publish
+date (``PUBLISHING``) only when the editor ticks them on the confirmation page, so a
+restore never unpublishes a live post by surprise.
+"""
+
+import difflib
+import json
+from dataclasses import dataclass, field
+
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+from .models import Post, PostRevision, Tag
+
+#: How a history page names a moment: to the second, with the time zone.
+WHEN = "j F Y, H:i:s T"
+
+#: Every field an editor can change, in the order pages list them: (name, label, text?).
+#: Text fields are compared line by line; the others as a whole.
+FIELDS = [
+    ("title", "Title", False),
+    ("subtitle", "Subtitle", False),
+    ("slug", "Slug", False),
+    ("author", "Author", False),
+    ("status", "Status", False),
+    ("publish_at", "Publish date", False),
+    ("tags", "Tags", False),
+    ("excerpt", "Excerpt", True),
+    ("body", "Body", True),
+    ("image", "Hero image", False),
+    ("thumb_image", "Thumbnail", False),
+    ("extra", "Extra front matter", True),
+]
+LABELS = {name: label for name, label, _ in FIELDS}
+#: What revisions kept before every field was recorded hold.
+EARLY_FIELDS = ("title", "status", "excerpt", "body")
+#: What a restore brings back.
+CONTENT = ("title", "subtitle", "excerpt", "body", "image", "thumb_image", "tags")
+#: What a restore changes only when the editor chooses to (and may publish).
+PUBLISHING = ("status", "publish_at")
+
+
+def when(moment):
+    """A moment as history pages and messages show it (``WHEN``, in the current zone)."""
+    return format_date(timezone.localtime(moment), WHEN) if moment else "—"
+
+
+def _tag_names(tags):
+    return ", ".join(sorted(tag["name"] for tag in tags)) or "—"
+
+
+def state(obj):
+    """{field name: text} for a post, or for a revision (only the fields it recorded)."""
+    if isinstance(obj, PostRevision):
+        tags = obj.tags
+        names = [name for name, _, _ in FIELDS] if obj.complete else EARLY_FIELDS
+    else:
+        tags = [{"id": tag.pk, "name": str(tag)} for tag in obj.tags.all()]
+        names = [name for name, _, _ in FIELDS]
+    image = getattr(obj.image, "name", obj.image)
+    thumb_image = getattr(obj.thumb_image, "name", obj.thumb_image)
+    shown = {
+        "title": obj.title,
+        "subtitle": obj.subtitle or "—",
+        "slug": obj.slug,
+        "author": str(obj.author) if obj.author_id else "—",
+        "status": Post.Status(obj.status).label,
+        "publish_at": when(obj.publish_at),
+        "tags": _tag_names(tags),
+        "excerpt": obj.excerpt,
+        "body": obj.body,
+        "image": image or "—",
+        "thumb_image": thumb_image or "—",
+        "extra": json.dumps(obj.extra, indent=2, sort_keys=True, ensure_ascii=False),
+    }
+    return {name: shown[name] for name in names}
+
+
+@dataclass
+class Change:
+    name: str
+    label: str
+    old: str
+    new: str
+    #: For text fields: a unified diff as (css class, line) pairs; the template escapes.
+    lines: list = field(default_factory=list)
+
+
+def differences(old, new, names=None):
+    """The :class:`Change` of each field that differs between two :func:`state` dicts
+    (fields one of them did not record are left out)."""
+    changes = []
+    for name, label, text in FIELDS:
+        if name not in old or name not in new or (names and name not in names):
+            continue
+        if old[name] == new[name]:
+            continue
+        lines = []
+        if text:
+            diff = difflib.unified_diff(
+                old[name].splitlines(), new[name].splitlines(), lineterm="", n=2
+            )
+            lines = [(_diff_class(line), line) for line in list(diff)[2:]]  # no ---/+++
+        changes.append(Change(name, label, old[name], new[name], lines))
+    return changes
+
+
+def _diff_class(line):
+    return {"+": "diff-add", "-": "diff-del", "@": "diff-meta"}.get(line[:1], "")
+
+
+@dataclass
+class HistoryRow:
+    revision: PostRevision
+    #: Labels of the fields this save changed (None: the first revision).
+    changed: list | None
+    #: Whether readers could see the post as this revision holds it.
+    public: bool
+
+
+def history(revisions):
+    """Rows for the history page, newest first: what each save changed, and whether
+    the post was public as that revision holds it (published, with its publish date
+    reached before the next save)."""
+    revisions = list(revisions)
+    rows = []
+    until = timezone.now()
+    for index, revision in enumerate(revisions):
+        older = revisions[index + 1] if index + 1 < len(revisions) else None
+        changed = None
+        if older is not None:
+            changed = [c.label for c in differences(state(older), state(revision))]
+        dated = revision.publish_at is None or revision.publish_at <= until
+        public = revision.status == Post.Status.PUBLISHED and dated
+        rows.append(HistoryRow(revision, changed, public))
+        until = revision.created
+    return rows
+
+
+@dataclass
+class RestorePlan:
+    content: list  # Changes a restore makes
+    publishing: list  # Changes offered, made only if chosen
+    missing_tags: list  # names of the revision's tags deleted since
+
+
+def restore_plan(post, revision, *, may_publish):
+    now, then = state(post), state(revision)
+    existing = set(
+        Tag.objects.filter(pk__in=[t["id"] for t in revision.tags]).values_list("pk", flat=True)
+    )
+    return RestorePlan(
+        content=differences(now, then, CONTENT),
+        publishing=differences(now, then, PUBLISHING) if may_publish else [],
+        missing_tags=[t["name"] for t in revision.tags if t["id"] not in existing],
+    )
+
+
+def restore(post, revision, *, publishing=(), user=None):
+    """Bring back the revision's content, and those of ``PUBLISHING`` named in
+    ``publishing``; saved as a new revision (so a restore can be undone the same way)."""
+    for name in ("title", "subtitle", "excerpt", "body"):
+        if name in EARLY_FIELDS or revision.complete:
+            setattr(post, name, getattr(revision, name))
+    if revision.complete:
+        post.image.name, post.thumb_image.name = revision.image, revision.thumb_image
+    if "status" in publishing:
+        post.status = revision.status
+    if "publish_at" in publishing and revision.publish_at:
+        post.publish_at = revision.publish_at
+    post.edited_by = user
+    post.save()
+    if revision.complete:
+        post.tags.set(Tag.objects.filter(pk__in=[t["id"] for t in revision.tags]))
+
+
+@receiver(m2m_changed, sender=Post.tags.through, dispatch_uid="folio-revision-tags")
+def _tags_set(sender, instance, action, reverse, **kwargs):
+    # The admin and the importer set a post's tags after saving it: the revision that
+    # save kept records them.
+    # Tags set on a post this process did not save (loaddata restoring a backup) belong
+    # to no new revision.
+    if not reverse and action in {"post_add", "post_remove", "post_clear"}:
+        record_tags(instance)
+
+
+def record_tags(post):
+    """Write the post's tags into the revision its last save kept."""
+    if post._revision is None:
+        return
+    tags = [{"id": tag.pk, "name": str(tag)} for tag in post.tags.all()]
+    if post._revision.tags != tags:
+        post._revision.tags = tags
+        post._revision.save(update_fields=["tags"])
