@@ -136,6 +136,11 @@ def restore(backup_dir: Path, media_root: Path) -> None:
         extracted = media_root.parent / "media"
         if extracted != media_root:
             extracted.rename(media_root)
+    for partial in media_root.rglob(".*.partial"):  # left by killed writes (docs/backup.md)
+        partial.unlink()
+    from django.core.management import call_command
+
+    call_command("invalidate_pages", verbosity=0)  # docs/backup.md: after any restore
 
 
 def _pg_url(settings):

@@ -180,6 +180,9 @@ def django_env(workdir, args):
         "MEDIA_ROOT": str(workdir / "media"),
         "STATIC_ROOT": str(workdir / "static"),
         "LOG_LEVEL": "WARNING",
+        # Requests come through the nginx of deploy/nginx/ (or straight to gunicorn when
+        # nginx is measured off); the lockout is not what this measures.
+        "FOLIO_TRUSTED_PROXY_COUNT": "1",
     }
 
 

@@ -154,6 +154,7 @@ def main():
         "CACHE_KEY_PREFIX": f"folio-load-{os.getpid()}",
         "LOG_LEVEL": "WARNING",
         "FOLIO_LOGIN_FAILURE_LIMIT": "1000",
+        "FOLIO_TRUSTED_PROXY_COUNT": "0",  # wrk and the admin connect to gunicorn directly
     }
     os.environ.update(env)
     import django

@@ -1,17 +1,19 @@
 from django.db import models
 
 
-class PendingInvalidation(models.Model):
-    """Page-cache names a write could not mark stale because the cache did not answer.
+class SiteGeneration(models.Model):
+    """How many content writes there have been: one row, counted by every write.
 
-    Kept in the database, which every app server and command shares and which outlives
-    any one process: every server checks for these rows every few seconds and sends
-    them once the cache answers (``folio.pagecache``); until then it does not trust
-    the cache and renders every page itself.
+    Each page cache remembers the count it has taken (``folio.pagecache``). Every
+    serving process compares the two every few seconds; a cache behind the count
+    missed a write -- made while it did not answer, or in a process with another
+    cache (a ``manage.py shell`` on the in-process cache, a command without
+    ``REDIS_URL``) -- and has every page made stale, so no write goes unseen, whichever
+    process made it and even if that process is gone. Kept in the database because it
+    is the one thing every process that writes content shares.
     """
 
-    names = models.JSONField()
-    created = models.DateTimeField(auto_now_add=True)
+    value = models.BigIntegerField(default=0)
 
     def __str__(self):
-        return ", ".join(self.names)
+        return f"{self.value} writes"

@@ -36,9 +36,11 @@ worker keeps its most recent pages in memory with the epoch they were last check
 under: while the epoch has not moved, nothing at all has been written, and a hit costs
 one key.
 
-A write made while the cache does not answer is kept in the database
-(``PendingInvalidation``) and sent by whichever process next finds the cache
-answering; until then no process serves pages from the cache (:func:`cache_is_trusted`).
+Every write is also counted in the database (``SiteGeneration``), and each cache
+remembers the count it has taken. A cache behind the count missed a write -- made
+while it did not answer, or by a process with another cache (an in-process one) --
+and whichever process next finds it so makes every page in it stale; until then no
+process serves pages from it (:func:`cache_is_trusted`).
 After a cache error each process leaves the cache alone for a few seconds
 (folio/breaker.py), so a Redis that stops answering costs one timeout, not one per call.
 """
@@ -51,9 +53,12 @@ import time
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.handlers.wsgi import WSGIRequest
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpResponse
 from django.utils.cache import (
     add_never_cache_headers,
@@ -63,7 +68,7 @@ from django.utils.http import http_date
 from django.utils.module_loading import import_string
 
 from folio import breaker
-from folio.models import PendingInvalidation
+from folio.models import SiteGeneration
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +77,7 @@ LISTS = "lists"
 _PREFIX = "pagecache"
 _HORIZON_KEY = f"{_PREFIX}:horizon"
 _EPOCH_KEY = f"{_PREFIX}:epoch"
+_WRITTEN_KEY = f"{_PREFIX}:written"  # the count of writes (SiteGeneration) this cache took
 _NO_HORIZON = "none"  # cached "no post is scheduled"
 _ENTRY_FORMAT = 2
 # Each worker keeps its most recently served pages in memory too, with the epoch they
@@ -163,16 +169,12 @@ def invalidate_everything():
 
 def invalidate_now(*names):
     """:func:`invalidate` at once, not after a transaction (``manage.py
-    invalidate_pages``). False if the cache did not answer: the names are then kept
-    in the database and sent by whichever server next finds the cache answering
-    (:func:`cache_is_trusted`)."""
+    invalidate_pages``). False if the cache did not answer: the write is counted in the
+    database, and whichever server next finds the cache answering makes every page
+    stale (:func:`cache_is_trusted`)."""
     names = {LISTS, *names}
-    if _replace_generations(names):
+    if _replace_generations(names, written=_count_write()):
         return True
-    try:
-        PendingInvalidation.objects.create(names=sorted(names))
-    except DatabaseError as error:
-        logger.error("Neither the page cache nor the database answered: %s", error)
     _distrust()
     return False
 
@@ -182,15 +184,23 @@ def _new_token():
     return secrets.randbits(62)
 
 
-def _replace_generations(names):
+def _replace_generations(names, written=None, *, caught_up=False):
     """Replace these names' generations and the epoch; False if the cache did not answer
-    (or failed moments ago: see folio/breaker.py)."""
+    (or failed moments ago: see folio/breaker.py).
+
+    ``written`` is this write's number in the count of writes: the cache records it
+    only if it had taken every earlier one (a write made with another cache must still
+    reach it). With ``caught_up`` every page is being made stale after those writes
+    committed, so the cache has taken them all.
+    """
     now = time.time()
     if not breaker.cache_usable(now):
         return False
     keys = [_generation_key(name) for name in names]
     tokens = {key: _new_token() for key in [*keys, _EPOCH_KEY]}
     try:
+        if written is not None and (caught_up or cache.get(_WRITTEN_KEY) == written - 1):
+            tokens[_WRITTEN_KEY] = written
         cache.set_many(tokens, timeout=None)  # one MSET on Redis: all at once
         # A write may have scheduled, re-dated or published a post.
         cache.delete(_HORIZON_KEY)
@@ -202,41 +212,82 @@ def _replace_generations(names):
     return True
 
 
-# -- Writes the cache missed ---------------------------------------------------------
+# -- Writes a cache missed -------------------------------------------------------------
 
-#: How often each process looks for writes the cache missed (PendingInvalidation).
+#: How often each process compares its cache with the count of writes (SiteGeneration).
 PENDING_CHECK_SECONDS = 5
 _pending = {"trusted": True, "next_check": 0.0}
 
 
-def cache_is_trusted(now):
-    """May this process serve and store pages now? Not while a write waits to reach
-    the cache: pages stored before it would hide it.
+def _count_write():
+    """Count a write in the database; its number, or None if the database did not answer.
 
-    Every ``PENDING_CHECK_SECONDS`` (one short query) the waiting writes are read and
-    sent; once the cache takes them, the rows go and the cache is trusted again. So a
-    write made while the cache was away -- by any server, or a command -- shows within
-    a few seconds of the cache answering, even if the process that made it is gone;
-    and while the cache can be read but not written, no server serves from it.
+    Runs after the write committed, so a process that reads this number reads the
+    write's content too.
+    """
+    if _cache_is_private():
+        logger.warning(
+            "Page cache: this process's cache (%s) is its own, so the web servers' caches "
+            "do not see this write directly. It is counted in the database, and each "
+            "server makes all its cached pages stale within %d seconds. Run with the "
+            "servers' REDIS_URL to keep their other pages cached.",
+            type(caches["default"]).__name__,
+            PENDING_CHECK_SECONDS,
+        )
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                if not SiteGeneration.objects.filter(pk=1).update(value=F("value") + 1):
+                    SiteGeneration.objects.create(pk=1, value=1)  # the row was lost (flush)
+                return SiteGeneration.objects.filter(pk=1).values_list("value", flat=True).get()
+        except IntegrityError:
+            continue  # another process created the row meanwhile: count on it
+        except DatabaseError as error:
+            logger.error("Page cache: could not count a write in the database: %s", error)
+            break
+    return None
+
+
+def _cache_is_private():
+    """Is this process's cache its alone (in memory), unseen by the web servers?"""
+    return isinstance(caches["default"], (LocMemCache, DummyCache))
+
+
+def cache_is_trusted(now):
+    """May this process serve and store pages now? Not while its cache is behind the
+    count of writes: pages stored before a write would hide it.
+
+    Every ``PENDING_CHECK_SECONDS`` (one short query) the count is read; a cache behind
+    it has every page made stale and records the count. So a write its cache missed --
+    made while it did not answer, by any server or command, or by a process with
+    another cache -- shows within a few seconds, even if the process that made it is
+    gone; and while the cache can be read but not written, no server serves from it.
     """
     if now < _pending["next_check"]:
         return _pending["trusted"]
     _pending["next_check"] = now + PENDING_CHECK_SECONDS
     try:
-        waiting = list(PendingInvalidation.objects.values_list("pk", "names"))
-        if waiting and _replace_generations(set().union(*(names for _, names in waiting))):
-            PendingInvalidation.objects.filter(pk__in=[pk for pk, _ in waiting]).delete()
-            waiting = []
+        written = SiteGeneration.objects.filter(pk=1).values_list("value", flat=True).first()
     except DatabaseError as error:
-        logger.warning("Page cache: cannot look for missed writes: %s", error)
+        logger.warning("Page cache: cannot read the count of writes: %s", error)
         return _pending["trusted"]
-    _pending["trusted"] = not waiting
-    return _pending["trusted"]
+    written = written or 0
+    try:
+        in_step = cache.get(_WRITTEN_KEY) == written
+    except Exception as error:
+        breaker.cache_failed(error, now)
+        in_step = False
+    else:
+        breaker.cache_answered()
+        if not in_step:
+            in_step = _replace_generations({SITE, LISTS}, written, caught_up=True)
+    _pending["trusted"] = in_step
+    return in_step
 
 
 def writes_waiting():
-    """Are there writes the page cache has not taken yet?"""
-    return PendingInvalidation.objects.exists()
+    """Has a write missed this process's cache (one it made, or one a check found)?"""
+    return not _pending["trusted"]
 
 
 def _trusted_without_a_query(now):

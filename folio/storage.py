@@ -14,11 +14,15 @@ import contextlib
 import os
 import posixpath
 import secrets
+import time
 
 from django.core.files.storage import FileSystemStorage
 
 #: What a temporary file's name ends with (backup scripts may skip these).
 PARTIAL_SUFFIX = ".partial"
+#: A write in progress takes seconds (gunicorn ends a request after 30): a temporary
+#: file older than this was left by a process that was killed or ran out of disk.
+PARTIAL_ABANDONED_SECONDS = 3600
 
 
 class AtomicFileSystemStorage(FileSystemStorage):
@@ -41,3 +45,21 @@ class AtomicFileSystemStorage(FileSystemStorage):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.path(temporary))
         return os.path.relpath(self.path(name), self.location).replace("\\", "/")
+
+    def remove_abandoned_partials(self, older_than=PARTIAL_ABANDONED_SECONDS):
+        """Delete the temporary files (``.<name>.<hex>.partial``) that killed processes
+        left behind; how many. Nothing points at them: a file gets its real name only
+        once complete. Ones younger than ``older_than`` seconds may be a write in
+        progress, and are kept."""
+        removed = 0
+        cutoff = time.time() - older_than
+        for directory, _dirs, files in os.walk(self.location):
+            for name in files:
+                if not (name.startswith(".") and name.endswith(PARTIAL_SUFFIX)):
+                    continue
+                path = os.path.join(directory, name)
+                with contextlib.suppress(FileNotFoundError):
+                    if os.lstat(path).st_mtime < cutoff:
+                        os.unlink(path)
+                        removed += 1
+        return removed

@@ -22,7 +22,6 @@ from django.utils.http import http_date
 from blog.changes import notify
 from blog.models import Post, Tag
 from folio import breaker, pagecache
-from folio.models import PendingInvalidation
 from tests.factories import make_author, make_post, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -539,7 +538,7 @@ def test_after_a_cache_error_the_cache_is_left_alone_for_a_few_seconds(
             post.title = "Edited while the cache is away"
             post.save()
         assert len(down.calls) == 1
-        assert PendingInvalidation.objects.exists()
+        assert pagecache.writes_waiting()
 
         clock.shift(settings.FOLIO_CACHE_RETRY_SECONDS + 1)
         assert "Edited while" in client.get(url).content.decode()
@@ -553,7 +552,7 @@ def test_after_a_cache_error_the_cache_is_left_alone_for_a_few_seconds(
     # The cache answers again: the missed write reaches it, and pages are cached again.
     with time_machine.travel(start + 2 * settings.FOLIO_CACHE_RETRY_SECONDS + 2, tick=False):
         assert "Edited while" in client.get(url).content.decode()
-        assert not PendingInvalidation.objects.exists()
+        assert not pagecache.writes_waiting()
         assert is_cached(client, url)
 
 
@@ -611,12 +610,12 @@ def test_a_write_the_cache_missed_is_sent_once_it_answers(
 ):
     with monkeypatch.context() as patch:
         url = edit_a_cached_post_while_writes_are_lost(site, client, commit, patch)
-    assert PendingInvalidation.objects.exists()  # kept where every server sees it
+    assert pagecache.writes_waiting()  # counted where every server sees it
     # The cache answers again; the process that made the write is gone.
     another_process()
     html = client.get(url).content.decode()
     assert "Edited during the outage" in html
-    assert not PendingInvalidation.objects.exists()
+    assert not pagecache.writes_waiting()
     assert is_cached(client, url)  # and caching goes on as before
 
 
@@ -632,7 +631,7 @@ def test_while_a_write_waits_for_the_cache_every_process_renders_every_page(
         assert "Edited during the outage" in response.content.decode()
         assert response.templates  # rendered: the stored copy is not trusted
         assert "max-age=0" in response["Cache-Control"]
-    assert PendingInvalidation.objects.exists()
+    assert pagecache.writes_waiting()
 
 
 def test_other_processes_look_for_missed_writes_every_few_seconds(
@@ -667,10 +666,9 @@ def test_invalidate_pages_when_the_cache_does_not_answer_is_kept_for_later(
         patch.setattr(pagecache, "cache", writes_lost())
         call_command("invalidate_pages", stderr=err)
     assert "did not answer" in err.getvalue()
-    assert PendingInvalidation.objects.get().names == ["lists", "site"]
     another_process()
     assert not is_cached(client, url)
-    assert not PendingInvalidation.objects.exists()
+    assert not pagecache.writes_waiting()
 
 
 def test_a_redis_that_stops_answering_costs_a_moment_not_a_hung_worker(monkeypatch):
@@ -704,3 +702,73 @@ def test_a_redis_that_stops_answering_costs_a_moment_not_a_hung_worker(monkeypat
         assert not worker.is_alive(), "a cache call to a silent Redis hung"
         [(error, seconds)] = outcome
         assert error == "TimeoutError" and seconds < 2
+
+
+@pytest.mark.parametrize(
+    "writer_cache",
+    [
+        "in-process",
+        pytest.param(
+            "another redis prefix",
+            marks=[
+                pytest.mark.redis,
+                pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set"),
+            ],
+        ),
+    ],
+)
+def test_a_write_made_with_another_cache_reaches_the_servers_cache(
+    page_cache, site, client, commit, settings, caplog, writer_cache
+):
+    """A `manage.py shell` on the in-process cache (no REDIS_URL), or one pointed at
+    another Redis database or prefix, writes where no server reads: the count of writes
+    in the database tells every server's cache that it missed one."""
+    servers_cache = settings.CACHES
+    post = site["posts"][0]
+    url = post.get_absolute_url()
+    client.get(url)
+    assert is_cached(client, url)
+
+    if writer_cache == "in-process":
+        other = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shell"}
+    else:
+        other = {"BACKEND": "folio.cache.RedisCache", "LOCATION": REDIS_URL}
+        other["KEY_PREFIX"] = f"folio-test-other-{os.getpid()}"
+    settings.CACHES = {"default": other}  # the other process
+    try:
+        with commit():
+            post.title = "Edited from a shell"
+            post.save()
+    finally:
+        from django.core.cache import cache
+
+        cache.clear()
+        settings.CACHES = servers_cache  # back in a web server
+    warned = [r.getMessage() for r in caplog.records if "is its own" in r.getMessage()]
+    assert bool(warned) == (writer_cache == "in-process")  # Redis: maybe shared, no warning
+
+    # Within the few seconds between checks the server may still serve its copy...
+    later = time.time() + pagecache.PENDING_CHECK_SECONDS + 1
+    with time_machine.travel(later, tick=False):
+        response = client.get(url)
+        assert "Edited from a shell" in response.content.decode()  # ...then never again
+        assert response.templates  # rendered anew
+        assert is_cached(client, url)  # and cached as before
+        assert not is_cached(client, reverse("blog:post-list"))  # every page was made stale
+
+
+def test_a_servers_own_writes_do_not_make_every_page_stale(page_cache, site, client, commit):
+    """Counting writes costs the usual case nothing: a write made with the servers' own
+    cache leaves that cache in step, so the next check makes no page stale."""
+    from django.core.cache import cache
+
+    url = site["posts"][0].get_absolute_url()
+    client.get(url)
+    with commit():
+        site["posts"][1].save()
+    every_page = pagecache._generation_key(pagecache.SITE)
+    before = cache.get(every_page)
+    with time_machine.travel(time.time() + pagecache.PENDING_CHECK_SECONDS + 1, tick=False):
+        client.get(url)  # the check is due
+        assert cache.get(every_page) == before
+        assert is_cached(client, url)

@@ -21,7 +21,9 @@ def test_no_missing_migrations():
 
 def _import_production_settings(**env):
     clean = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "FOLIO_"))
     }
     return subprocess.run(
         [sys.executable, "-c", "import config.settings.production"],
@@ -37,6 +39,7 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "blog.example.com",
     "DATABASE_URL": "postgres://u@localhost/db",
     "REDIS_URL": "redis://localhost:6379/0",
+    "FOLIO_TRUSTED_PROXY_COUNT": "1",
 }
 
 
@@ -47,6 +50,25 @@ def test_production_settings_refuse_to_start_without_required_env(missing):
     result = _import_production_settings(**env)
     assert result.returncode != 0
     assert f"Set the {missing} environment variable" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("count", "refused"), [("0", False), ("2", False), ("-1", True), ("one", True)]
+)
+def test_production_settings_take_only_a_count_of_proxies(count, refused):
+    """0 is a real answer (clients reach gunicorn directly); only unset or nonsense is
+    refused, since behind nginx the default would lock accounts for everyone."""
+    result = _import_production_settings(**{**PRODUCTION_ENV, "FOLIO_TRUSTED_PROXY_COUNT": count})
+    assert (result.returncode != 0) == refused, result.stderr
+    if refused:
+        assert "FOLIO_TRUSTED_PROXY_COUNT must be a whole number of proxies" in result.stderr
+
+
+def test_production_settings_say_why_the_proxy_count_is_needed():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "FOLIO_TRUSTED_PROXY_COUNT"}
+    result = _import_production_settings(**env)
+    assert "ImproperlyConfigured" in result.stderr
+    assert "1 behind nginx" in result.stderr and "lock an account for everyone" in result.stderr
 
 
 def test_production_settings_load_with_required_env():
@@ -66,7 +88,11 @@ def test_a_sqlite_database_url_keeps_wal_and_the_busy_timeout(monkeypatch, tmp_p
 
 def test_deploy_check_passes_with_production_settings():
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DJANGO_", "DATABASE_", "FOLIO_"))
+        },
         **PRODUCTION_ENV,
         # A realistic key: the deploy check rejects short or repetitive ones.
         "DJANGO_SECRET_KEY": "k3Jq9-vX2pL8mZr4tY7wB1nC6dF0gH5sA-eQ3uI9oP2lK7jM4xV8bN1cZ6",

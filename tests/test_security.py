@@ -80,6 +80,7 @@ def production(tmp_path_factory):
         "MEDIA_ROOT": str(tmp / "media"),
         "DJANGO_ADMIN_URL": "backstage/",
         "REDIS_URL": "redis://127.0.0.1:1/0",  # required, never contacted (see the probe)
+        "FOLIO_TRUSTED_PROXY_COUNT": "1",  # behind nginx, as docs/deploy.md sets it up
         "LOG_LEVEL": "ERROR",
     }
     result = subprocess.run(

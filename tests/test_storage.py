@@ -55,3 +55,36 @@ def test_a_full_disk_leaves_nothing_behind_a_real_name(media_root, monkeypatch):
     assert written  # part of the file was written before the disk filled up
     assert not default_storage.exists("imported/cd/big.jpg")
     assert list((media_root / "imported/cd").iterdir()) == []
+
+
+@pytest.mark.django_db
+def test_partial_files_left_by_a_killed_process_are_removed_by_the_next_import(
+    media_root, tmp_path
+):
+    """A process killed mid-write leaves `.<name>.<hex>.partial` beside the real names;
+    the next import removes those old enough to be abandoned, and nothing else."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from folio.storage import PARTIAL_ABANDONED_SECONDS
+
+    folder = media_root / "posts" / "2026"
+    folder.mkdir(parents=True)
+    abandoned = folder / ".hero.jpg.0a1b2c3d4e5f.partial"
+    in_progress = folder / ".other.jpg.ffeeddccbbaa.partial"
+    kept = [folder / "hero.jpg", folder / "notes.partial", folder / ".hidden.jpg"]
+    for path in [abandoned, in_progress, *kept]:
+        path.write_bytes(b"x")
+    old = os.stat(abandoned).st_mtime - PARTIAL_ABANDONED_SECONDS - 60
+    os.utime(abandoned, (old, old))
+
+    site = tmp_path / "site"
+    (site / "src" / "pages" / "blog").mkdir(parents=True)
+    out = StringIO()
+    call_command("import_posts", str(site), "--dry-run", stdout=out)
+    assert abandoned.exists()  # a dry run writes and deletes nothing
+    call_command("import_posts", str(site), stdout=out)
+    assert "Removed 1 unfinished media file(s)" in out.getvalue()
+    assert not abandoned.exists()
+    assert in_progress.exists() and all(path.exists() for path in kept)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -265,7 +266,31 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("FOLIO_LOGIN_COOLOFF_MI
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "folio.security.client_ip"
-# How many reverse proxies in front of the app append to X-Forwarded-For. 0 (the
-# default): the header is ignored, since any client can send one; with nginx in
-# front set it to 1, and the address nginx saw is used.
-FOLIO_TRUSTED_PROXY_COUNT = int(os.environ.get("FOLIO_TRUSTED_PROXY_COUNT", 0))
+
+
+def trusted_proxy_count(required=False):
+    """How many reverse proxies in front of the app append to X-Forwarded-For
+    (FOLIO_TRUSTED_PROXY_COUNT). 0: the header is ignored, since any client can send
+    one; with nginx in front, 1, and the address nginx saw is used. Production must say
+    (``required``): behind nginx, 0 would make every reader 127.0.0.1 to the lockout."""
+    raw = os.environ.get("FOLIO_TRUSTED_PROXY_COUNT", "").strip()
+    if not raw and required:
+        raise ImproperlyConfigured(
+            "Set the FOLIO_TRUSTED_PROXY_COUNT environment variable (production settings). "
+            "It is how many reverse proxies append to X-Forwarded-For: 1 behind nginx "
+            "(docs/deploy.md), 0 if clients connect to gunicorn directly. Unset, every "
+            "client behind a proxy has the proxy's address, and five wrong passwords from "
+            "anyone lock an account for everyone."
+        )
+    if not raw:
+        return 0
+    if not raw.isdigit():
+        raise ImproperlyConfigured(
+            f"FOLIO_TRUSTED_PROXY_COUNT must be a whole number of proxies (0 or more), not "
+            f"{raw!r}: 1 behind nginx (docs/deploy.md), 0 if clients connect to gunicorn "
+            "directly."
+        )
+    return int(raw)
+
+
+FOLIO_TRUSTED_PROXY_COUNT = trusted_proxy_count()

@@ -1,7 +1,8 @@
 """Production settings: every secret and host comes from the environment.
 
-Starting without DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS or DATABASE_URL is refused
-rather than silently falling back to development values.
+Starting without DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL or
+FOLIO_TRUSTED_PROXY_COUNT is refused rather than silently falling back to development
+values.
 """
 
 import os
@@ -9,7 +10,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_list
+from .base import env_list, trusted_proxy_count
 
 
 def required_env(name):
@@ -24,6 +25,11 @@ SECRET_KEY = required_env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS") or required_env("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 required_env("DATABASE_URL")  # read by base.database_from_env(); refuse SQLite by accident
+
+
+# Behind nginx the peer of every request is nginx: unset, the login lockout would see
+# one address for every reader. No default suits every deployment, so none is assumed.
+FOLIO_TRUSTED_PROXY_COUNT = trusted_proxy_count(required=True)
 
 # TLS terminates at the proxy (nginx); it tells us the original scheme.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -6,10 +6,12 @@ Parses arguments, calls :func:`blog.importing.import_site`, prints what happened
 import sys
 import time
 
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from blog.importing import Action, ImportFileError, ImportOptions, import_site
 from folio import pagecache
+from folio.storage import AtomicFileSystemStorage
 
 _STYLES = {
     Action.CREATED: "SUCCESS",
@@ -54,6 +56,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if not options["dry_run"]:
+            self._remove_abandoned_partials(options["verbosity"])
         import_options = ImportOptions(
             dry_run=options["dry_run"],
             force=options["force"],
@@ -83,7 +87,7 @@ class Command(BaseCommand):
                 self.style.WARNING(
                     "The page cache did not answer at the end of the import. Nothing is "
                     "lost: the app servers render every page themselves until it answers, "
-                    "then mark the pages this import changed stale."
+                    "then mark every page stale."
                 )
             )
         for problem in result.problems:
@@ -103,6 +107,15 @@ class Command(BaseCommand):
             bar = "#" * filled + "." * (width - filled)
             self.stderr.write(f"\r[{bar}] {done}/{total} posts", ending="")
             self.stderr.flush()
+
+    def _remove_abandoned_partials(self, verbosity):
+        """An import is what a kill most often interrupts: tidy up after the last one."""
+        if isinstance(default_storage, AtomicFileSystemStorage):  # (not object storage)
+            removed = default_storage.remove_abandoned_partials()
+            if removed and verbosity >= 1:
+                self.stdout.write(
+                    f"Removed {removed} unfinished media file(s) left by a stopped process."
+                )
 
     def _print_reports(self, result):
         for report in result.reports:
