@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import ngettext
 
 from authors.models import Author
-from folio.admin import CheckedSlugAdmin, MarkdownEditorAdmin
+from folio.admin import CheckedSlugAdmin, MarkdownEditorAdmin, UploadsStoredFirstForm
 
 from . import changes, history
 from .models import Post, Redirect, Tag
@@ -27,7 +27,7 @@ STALE_FORM_MESSAGE = (
 SLUG_TAKEN_MESSAGE = "This slug is not available; choose another."
 
 
-class PostAdminForm(forms.ModelForm):
+class PostAdminForm(UploadsStoredFirstForm):
     # The post's `updated` time when the form was opened: a save from a form opened
     # before someone else's save is refused instead of silently overwriting it.
     # (The admin supplies Meta: model and fields.)

@@ -1,4 +1,5 @@
 import datetime
+import logging
 
 from django.conf import settings
 from django.db.models import Count
@@ -18,6 +19,8 @@ from folio.throttle import rate_limited
 from . import caching
 from .models import Post, Tag
 from .uploads import ImageRejected, store_image
+
+logger = logging.getLogger("folio.uploads")
 
 
 class PostListView(PublicPageMixin, ListView):
@@ -206,6 +209,16 @@ def editor_image_upload(request):
         image = store_image(upload)
     except ImageRejected as error:
         return JsonResponse({"error": str(error)}, status=400)
+    except OSError as error:  # a full or read-only media disk
+        logger.error("Editor upload %s not stored: %s", upload.name, error)
+        return JsonResponse(
+            {
+                "error": f"{upload.name}: the server could not store it "
+                f"({error.strerror or error}). Your text is not affected; try again "
+                "later, or tell the site's administrator."
+            },
+            status=507,
+        )
     return JsonResponse({"image_code": image.markdown, "url": image.url})
 
 

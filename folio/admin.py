@@ -4,6 +4,9 @@ The site replaces Django's default one (``folio.apps.FolioAdminConfig`` in
 INSTALLED_APPS), so ``admin.site`` and ``@admin.register`` are this site.
 """
 
+import logging
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
@@ -17,6 +20,8 @@ from markdownx.widgets import AdminMarkdownxWidget
 
 from . import slugs
 from .images import max_bytes
+
+logger = logging.getLogger("folio.admin")
 
 
 class AdminSite(admin.AdminSite):
@@ -90,7 +95,44 @@ class MarkdownEditor(AdminMarkdownxWidget):
         js = ["js/admin-editor.js"]
 
 
-class MarkdownEditorAdmin(MarkdownxModelAdmin):
-    """For the admin of a model with markdown fields (posts, tags, authors): one editor."""
+STORAGE_FAILED_MESSAGE = (
+    "This file could not be stored: {reason}. Nothing was saved; the rest of the form "
+    "is as you left it. Try again later, or tell the site's administrator."
+)
 
+
+class UploadsStoredFirstForm(forms.ModelForm):
+    """A model form that stores its new files while it validates.
+
+    Saving a model stores its files on the way (``FileField.pre_save``); a storage that
+    cannot take one -- a full or read-only media disk -- would make the save fail with a
+    server error. Stored here, the failure is an error on the file's field instead, the
+    form is shown again with everything else the editor typed, and nothing is written
+    to the database. A file stored for a form that then fails elsewhere (an inline) is
+    left unused in storage, never referenced by a missing one.
+    """
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.FileField):
+                continue
+            file = getattr(self.instance, name, None)
+            if not file or file._committed:
+                continue
+            try:
+                file.save(file.name, file.file, save=False)
+            except OSError as error:
+                logger.error("Upload %s for %s not stored: %s", file.name, name, error)
+                reason = error.strerror or str(error)
+                self.add_error(name, STORAGE_FAILED_MESSAGE.format(reason=reason))
+
+
+class MarkdownEditorAdmin(MarkdownxModelAdmin):
+    """For the admin of a model with markdown fields (posts, tags, authors): one editor,
+    and uploads that a full disk refuses with a form error (:class:`UploadsStoredFirstForm`)."""
+
+    form = UploadsStoredFirstForm
     formfield_overrides = {MarkdownxField: {"widget": MarkdownEditor}}

@@ -1,3 +1,4 @@
+import errno
 import io
 import re
 
@@ -14,6 +15,7 @@ from blog.importing import ImportOptions, import_site
 from blog.models import Post
 from folio import images, renditions
 from folio.resizing import Fit
+from folio.storage import AtomicFileSystemStorage
 from tests.factories import image_file, make_author, make_post, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -410,3 +412,58 @@ def test_make_renditions_makes_what_is_missing_and_nothing_for_gifs():
     call_command("make_renditions", verbosity=0)
     assert all(default_storage.exists(name) for name in names)
     assert not default_storage.exists(gif.hero_1600.name)
+
+
+@pytest.fixture
+def full_disk(monkeypatch):
+    """A media disk with no room left: every file the storage writes fails."""
+
+    def no_room(self, name, content):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(AtomicFileSystemStorage, "_save", no_room)
+
+
+def test_a_full_disk_refuses_an_admin_upload_with_a_form_error_and_keeps_the_rest(
+    staff_client, full_disk
+):
+    response, author = _upload_author_photo(staff_client, image_file("me.png"))
+    assert response.status_code == 200  # the form again, not a server error
+    html = response.content.decode()
+    assert "could not be stored: No space left on device" in html
+    assert 'name="first_name" value="A"' in html
+    assert not author.photo  # no row names a file that was never written
+
+
+def test_a_full_disk_refuses_a_post_hero_image_and_nothing_is_saved(staff_client, full_disk):
+    author = make_author()
+    response = staff_client.post(
+        reverse("admin:blog_post_add"),
+        {
+            "title": "With a hero",
+            "slug": "with-a-hero",
+            "author": author.pk,
+            "status": "published",
+            "publish_at_0": "2026-01-02",
+            "publish_at_1": "10:00:00",
+            "body": "Typed in the browser",
+            "excerpt": "",
+            "extra": "{}",
+            "image": image_file("hero.jpg", size=(800, 400)),
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "could not be stored" in html and "Typed in the browser" in html
+    assert not Post.objects.filter(slug="with-a-hero").exists()
+
+
+def test_a_full_disk_refuses_an_editor_upload_with_a_message(client, writer, full_disk):
+    client.force_login(writer)
+    response = client.post(
+        reverse("markdownx_upload"),
+        {"image": image_file("drop.png")},
+        HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+    )
+    assert response.status_code == 507
+    assert response.json()["error"].startswith("drop.png: the server could not store it")
