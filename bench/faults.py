@@ -25,8 +25,10 @@ touched. Each case is bounded (under a minute) and prints its figures:
 ``disk``      the import writes its media to a 3 MB tmpfs that fills up halfway (needs
               root for ``mount``; skipped with a notice otherwise). Every file that
               could not be stored gets an error line naming it and the reason, no
-              traceback, and no database row points at a missing or truncated file;
-              with room again, the next run completes.
+              traceback, and no database row points at a missing or truncated file.
+              On the full disk, an editor upload and an admin photo upload are
+              refused with a message and save nothing. With room again, the next
+              run completes.
 
 Exit status 1 if any case fails a check.
 """
@@ -567,7 +569,7 @@ def case_kill(workdir, processes, results, kills=20, seed=1):
     print(f"\n== The import is killed with SIGKILL at random moments, {kills} times")
     rng = random.Random(seed)
     site = workdir / "site"
-    generate(site, 200, images=20)
+    generate(site, 120, images=12)
     env = django_env(workdir, f"sqlite:///{workdir / 'db.sqlite3'}", "redis://127.0.0.1:1/0")
     env.pop("REDIS_URL")
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.local"  # no Redis needed to import
@@ -589,7 +591,7 @@ def case_kill(workdir, processes, results, kills=20, seed=1):
     forced = time.monotonic() - started
     print(
         f"   a first import takes {full:.1f} s, a --force re-run {forced:.1f} s; each run "
-        f"below is a --force re-run, killed within 0.3-{forced:.1f} s"
+        f"below is a --force re-run, killed within 0.3-{0.9 * forced:.1f} s"
     )
     failures, killed_at = [], []
     for version in range(1, kills + 1):
@@ -600,7 +602,8 @@ def case_kill(workdir, processes, results, kills=20, seed=1):
             command, cwd=ROOT, env=env, start_new_session=True,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        delay = rng.uniform(0.3, forced)
+        # Within the run's measured length, so that (nearly) every run is killed.
+        delay = rng.uniform(0.3, 0.9 * forced)
         time.sleep(delay)
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
@@ -658,6 +661,33 @@ print(json.dumps({"posts": Post.objects.count(), "files": len(names), "broken": 
 """
 
 
+UPLOADS_ON_A_FULL_DISK = """
+import io, json
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from PIL import Image
+from authors.models import Author
+buffer = io.BytesIO()
+Image.effect_noise((600, 400), 60).convert("RGB").save(buffer, "PNG")
+png = buffer.getvalue()
+user = get_user_model().objects.create_superuser("faults", "f@example.com", "pw")
+client = Client(HTTP_HOST="127.0.0.1")
+client.force_login(user)
+editor = client.post("/markdownx/upload/", {"image": SimpleUploadedFile("drop.png", png)},
+                     HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+admin = client.post("/admin/authors/author/add/", {
+    "first_name": "Full", "last_name": "Disk", "slug": "full-disk", "bio": "",
+    "website": "", "extra": "{}", "photo": SimpleUploadedFile("me.png", png)})
+print(json.dumps({
+    "editor_status": editor.status_code, "editor_error": editor.json().get("error", ""),
+    "admin_status": admin.status_code,
+    "admin_error_shown": "could not be stored" in admin.content.decode(),
+    "rows": Author.objects.filter(slug="full-disk").count(),
+}))
+"""
+
+
 def case_disk(workdir, processes, results, size_mb=3):
     print(f"\n== The media disk fills up during an import ({size_mb} MB tmpfs)")
     media = workdir / "media"
@@ -705,6 +735,21 @@ def case_disk(workdir, processes, results, size_mb=3):
             "disk: a clear error per file, no traceback, no row pointing at a missing file",
             full.returncode != 0 and errors and "Traceback" not in out and not state["broken"],
             f"{len(errors)} error lines; {len(state['broken'])} rows point at missing files",
+        )
+        uploads = django_shell(env, UPLOADS_ON_A_FULL_DISK)
+        print(
+            f"   uploads on the full disk: editor {uploads['editor_status']} "
+            f"({uploads['editor_error'][:90]}…); admin photo {uploads['admin_status']}, "
+            f"form error shown: {uploads['admin_error_shown']}, rows saved: {uploads['rows']}"
+        )
+        check(
+            results,
+            "disk: an upload on the full disk is refused with a message, no row saved",
+            uploads["editor_status"] == 507
+            and uploads["admin_status"] == 200
+            and uploads["admin_error_shown"]
+            and uploads["rows"] == 0,
+            json.dumps(uploads)[:300],
         )
         subprocess.run(["mount", "-o", "remount,size=200m", str(media)], check=True)
         again = manage(env, "import_posts", site, check=False)
