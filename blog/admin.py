@@ -133,7 +133,7 @@ class PostAdmin(CheckedSlugAdmin, MarkdownEditorAdmin):
         (None, {"fields": ["title", "subtitle", "slug", "author", "tags", "version"]}),
         ("Publishing", {"fields": ["status", "publish_at"]}),
         ("Content", {"fields": ["excerpt", "body"]}),
-        ("Images", {"fields": ["image", "thumb_image"]}),
+        ("Images", {"fields": ["image", "image_alt", "thumb_image"]}),
         (
             "Source",
             {

@@ -38,6 +38,7 @@ FIELDS = [
     ("excerpt", "Excerpt", True),
     ("body", "Body", True),
     ("image", "Hero image", False),
+    ("image_alt", "Hero image alt text", False),
     ("thumb_image", "Thumbnail", False),
     ("extra", "Extra front matter", True),
 ]
@@ -45,7 +46,7 @@ LABELS = {name: label for name, label, _ in FIELDS}
 #: What revisions kept before every field was recorded hold.
 EARLY_FIELDS = ("title", "status", "excerpt", "body")
 #: What a restore brings back.
-CONTENT = ("title", "subtitle", "excerpt", "body", "image", "thumb_image", "tags")
+CONTENT = ("title", "subtitle", "excerpt", "body", "image", "image_alt", "thumb_image", "tags")
 #: What a restore changes only when the editor chooses to (and may publish).
 PUBLISHING = ("status", "publish_at")
 
@@ -80,6 +81,7 @@ def state(obj):
         "excerpt": obj.excerpt,
         "body": obj.body,
         "image": image or "—",
+        "image_alt": obj.image_alt or "—",
         "thumb_image": thumb_image or "—",
         "extra": json.dumps(obj.extra, indent=2, sort_keys=True, ensure_ascii=False),
     }

@@ -159,6 +159,12 @@ class Post(models.Model):
     image = models.ImageField(
         "hero image", upload_to="posts/%Y/%m/", blank=True, validators=[validate_image]
     )
+    image_alt = models.CharField(
+        "hero image alt text",
+        max_length=300,
+        blank=True,
+        help_text="What the hero image shows, for readers who cannot see it.",
+    )
     thumb_image = models.ImageField(
         "thumbnail", upload_to="posts/%Y/%m/", blank=True, validators=[validate_image]
     )
@@ -412,6 +418,7 @@ class PostRevision(models.Model):
     #: [{"id": pk, "name": name}, ...]: names too, so a tag deleted since still shows.
     tags = models.JSONField(default=list, blank=True)
     image = models.CharField(max_length=255, blank=True)  # the stored file's name
+    image_alt = models.CharField(max_length=300, blank=True)
     thumb_image = models.CharField(max_length=255, blank=True)
     extra = models.JSONField(default=dict, blank=True)
     #: False for revisions kept before every field was recorded: they hold the title,
@@ -451,7 +458,7 @@ class PostRevision(models.Model):
     #: The fields kept as the post holds them (images and tags are kept by name).
     COPIED = (
         *("title", "subtitle", "slug", "author_id", "status", "publish_at"),
-        *("excerpt", "body", "extra"),
+        *("excerpt", "body", "image_alt", "extra"),
     )
 
 

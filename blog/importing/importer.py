@@ -36,7 +36,7 @@ from .prepare import ContentReader, PreparedPost, Skipped, prepare_batch_in_work
 logger = logging.getLogger(__name__)
 
 # Bump when the importer's interpretation of a file changes, so re-runs refresh posts.
-IMPORTER_VERSION = "1"
+IMPORTER_VERSION = "2"
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 # Posts per unit of work sent to a worker, and how many posts make using workers worth it.
 BATCH_SIZE = 32
@@ -520,6 +520,7 @@ class _Importer:
         post.adopt_rendering(prepared.rendering)
         post.author_id = author_pk
         post.image.name = prepared.hero.storage_name if prepared.hero else ""
+        post.image_alt = record.image_alt
         post.thumb_image.name = prepared.thumb.storage_name if prepared.thumb else ""
         post.extra = record.extra
         post.source_root = self.root

@@ -80,10 +80,9 @@ class ContentReader:
                 parts = urlsplit(url)
             except ValueError:  # not a URL at all; the sanitizer deals with the link
                 return match.group(0)
-            is_local = not parts.scheme or (
-                parts.scheme in {"http", "https"} and parts.hostname == self.site_host
-            )
-            if not is_local or not parts.path.lower().endswith(_IMAGE_SUFFIXES):
+            # A full URL is the site's own file when it is on the site's host or a copy
+            # of its repository (records.static_path); any other stays as it was.
+            if not parts.path.lower().endswith(_IMAGE_SUFFIXES):
                 return match.group(0)
             problems = []
             checked = self.image_at(url, "body image", problems)
@@ -104,7 +103,7 @@ class ContentReader:
         post_like, reason = records.is_post(meta)
         if not post_like:
             return Skipped(reason)
-        record = records.parse_post(self.site, Path(source), meta, body)
+        record = records.parse_post(self.site, Path(source), meta, body, self.site_host)
         used = set()
         record.body = self.rewrite_body(record.body, record.warnings, used)
         hero = record.image and self.image(record.image, "image", record.warnings)

@@ -22,8 +22,17 @@ from .paths import CATEGORIES_DIR, TAGS_DIR, Site
 
 # Front-matter keys that map onto model fields; every other key is kept in `extra`.
 EXCERPT_KEYS = ("excerpt", "description", "summary")
-POST_KEYS = {"title", "subtitle", "date", "author", "image", "thumb_image", "tags", "categories"}
-POST_KEYS |= {"published", "draft"}
+POST_KEYS = {"title", "subtitle", "date", "author", "tags", "categories", "published", "draft"}
+#: Where each Stackbit generation keeps a post's images, first found wins: the 2020
+#: themes' ``image`` and ``thumb_image``; the 2019 themes' ``content_img_path`` (the
+#: post page's image), ``img_path`` and ``thumb_img_path``. The key whose file is
+#: imported is mapped; any other (an external URL, a missing file) stays in ``extra``
+#: as it was written.
+HERO_IMAGE_KEYS = ("image", "content_img_path", "img_path")
+THUMB_IMAGE_KEYS = ("thumb_image", "thumb_img_path")
+#: ``seo.extra`` entries (the 2020 themes) naming the image shared on social sites: the
+#: card image of a post that has no other.
+SEO_IMAGE_NAMES = ("og:image", "twitter:image")
 AUTHOR_KEYS = {"first_name", "last_name", "name", "bio", "photo", "url", "website"}
 POST_TEMPLATES = {None, "", "post", "posts"}
 MAX_TITLE = 300
@@ -58,6 +67,7 @@ class PostRecord:
     tags: list[TagRef]
     extra: dict
     warnings: list[str] = field(default_factory=list)
+    image_alt: str = ""  # the hero image's alt text
 
 
 @dataclass
@@ -85,7 +95,7 @@ def is_post(meta: dict) -> tuple[bool, str]:
     return False, f"template {template!r} is not a post"
 
 
-def parse_post(site: Site, path, meta: dict, body: str) -> PostRecord:
+def parse_post(site: Site, path, meta: dict, body: str, site_host: str = "") -> PostRecord:
     warnings = []
     slug = path.stem
     if UNSAFE_SLUG.search(slug) or not slug.strip():
@@ -100,15 +110,18 @@ def parse_post(site: Site, path, meta: dict, body: str) -> PostRecord:
     subtitle = _text(meta, "subtitle", one_line=True)[:MAX_TITLE]
     excerpt_key = next((key for key in EXCERPT_KEYS if key in meta), None)
     excerpt = normalise_excerpt(_text(meta, excerpt_key)) if excerpt_key else ""
-    extra = {
-        key: value for key, value in meta.items() if key not in POST_KEYS and key != excerpt_key
-    }
     draft = meta.get("draft") is True or meta.get("published") is False
     author_source = None
     if meta.get("author") not in (None, ""):
         author_source = author_path(site, meta["author"])
-    image = _image_field(site, meta, "image", warnings)
-    thumb = _image_field(site, meta, "thumb_image", warnings)
+    image, image_key = _first_image(site, meta, HERO_IMAGE_KEYS, warnings, site_host)
+    thumb, thumb_key = _first_image(site, meta, THUMB_IMAGE_KEYS, warnings, site_host)
+    if not image and not thumb:
+        thumb = _seo_image(site, meta.get("seo"), warnings, site_host)
+    alt_key = image_key and alt_key_of(image_key)
+    image_alt = _text(meta, alt_key, one_line=True)[:MAX_TITLE] if alt_key in meta else ""
+    mapped = POST_KEYS | {excerpt_key, image_key, thumb_key} | ({alt_key} if image_alt else set())
+    extra = {key: value for key, value in meta.items() if key not in mapped}
     tags = _tag_refs(site, meta, "tags", "tag", warnings)
     tags += _tag_refs(site, meta, "categories", "category", warnings)
     return PostRecord(
@@ -125,6 +138,7 @@ def parse_post(site: Site, path, meta: dict, body: str) -> PostRecord:
         tags=tags,
         extra=extra,
         warnings=warnings,
+        image_alt=image_alt,
     )
 
 
@@ -214,21 +228,53 @@ def author_path(site: Site, value) -> str:
     )
 
 
-def _image_field(site, meta, key, warnings):
+def alt_key_of(key):
+    """The key of an image key's alt text: ``img_path`` → ``img_alt``, ``image`` →
+    ``image_alt``."""
+    return key.removesuffix("_path") + "_alt"
+
+
+def _first_image(site, meta, keys, warnings, site_host):
+    """(site-relative path, key) of the first of ``keys`` naming one of the site's own
+    image files; (None, None) if none does."""
+    for key in keys:
+        if (found := _image_field(site, meta, key, warnings, site_host)) is not None:
+            return found, key
+    return None, None
+
+
+def _image_field(site, meta, key, warnings, site_host=""):
     value = meta.get(key)
     if value in (None, ""):
         return None
     if not isinstance(value, str):
         warnings.append(f"{key}: expected an image path, got {_describe(value)}; ignored")
         return None
-    return static_path(site, value, key, warnings)
+    return static_path(site, value, key, warnings, site_host)
+
+
+def _seo_image(site, seo, warnings, site_host):
+    """The site's own image that a 2020 theme's ``seo`` block shares on social sites."""
+    entries = seo.get("extra") if isinstance(seo, dict) else None
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict) or entry.get("name") not in SEO_IMAGE_NAMES:
+            continue
+        value = entry.get("value")
+        if isinstance(value, str) and value.strip():
+            found = static_path(site, value, f"seo {entry['name']}", warnings, site_host)
+            if found:
+                return found
+    return None
 
 
 def static_path(site: Site, url: str, what: str, warnings: list, site_host: str = "") -> str | None:
-    """The site-relative path of a file under static/ that a URL or path refers to.
+    """The site-relative path of the site's own file that a URL or path refers to.
 
-    Accepts 'images/x.jpg', '/images/x.jpg', URL-encoded names and full URLs on the
-    site's own host. Returns None (with a warning) when the file is missing or outside.
+    Accepts 'images/x.jpg' and '/images/x.jpg' (under static/), URL-encoded names, full
+    URLs on the site's own host (with or without ``www.``), and full URLs of a copy of
+    the site's repository elsewhere (a CDN or raw-file host) -- see
+    :func:`_repository_copy`. Returns None for any other URL (an external image stays
+    as it was), and None with a warning when a local file is missing or outside.
     """
     try:
         parts = urlsplit(url.strip())
@@ -236,10 +282,10 @@ def static_path(site: Site, url: str, what: str, warnings: list, site_host: str 
         warnings.append(f"{what}: {url[:80]!r} is not a valid URL ({exc})")
         return None
     if parts.scheme or parts.netloc:
-        if parts.scheme not in {"http", "https"} or not site_host:
+        if parts.scheme not in {"http", "https"}:
             return None
-        if parts.hostname != site_host:
-            return None
+        if not (site_host and _same_host(parts.hostname, site_host)):
+            return _repository_copy(site, unquote(parts.path))
     relative = unquote(parts.path).lstrip("/")
     if not relative:
         return None
@@ -248,6 +294,27 @@ def static_path(site: Site, url: str, what: str, warnings: list, site_host: str 
     except ImportFileError as exc:
         warnings.append(f"{exc}; imported without it")
         return None
+
+
+def _same_host(host, site_host):
+    return (host or "").removeprefix("www.") == site_host.removeprefix("www.")
+
+
+def _repository_copy(site: Site, url_path: str) -> str | None:
+    """The site file that a URL on another host copies, if its path ends with the
+    file's path in the site's repository (two segments or more, longest first):
+    ``https://raw.githubusercontent.com/me/blog/main/static/images/x.jpg`` or
+    ``https://cdn.jsdelivr.net/gh/me/blog@main/static/images/x.jpg`` is the site's
+    ``static/images/x.jpg``. A bare file name is not enough to claim a file."""
+    segments = [segment for segment in url_path.split("/") if segment]
+    for start in range(len(segments) - 1):
+        try:
+            found = site.resolve("/".join(segments[start:]), what="image")
+        except ImportFileError:
+            continue
+        if found.is_file():
+            return site.relative(found)
+    return None
 
 
 def _tag_refs(site, meta, key, kind, warnings):
