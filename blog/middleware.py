@@ -10,11 +10,13 @@ _REVERSE_SAFE = RFC3986_SUBDELIMS + "/~:@"
 
 
 class RedirectFallbackMiddleware:
-    """Answer a 404 with a 301 when the path is a post's old address.
+    """Answer a 404 with a 301 when the path is an old address (the one URL map,
+    ``blog.Redirect``: a post's earlier slugs, the old site's addresses and rules).
 
     Only 404s consult the table, so a redirect never shadows a live page, and ordinary
     requests cost nothing. Chains are collapsed when redirects are written
     (RedirectQuerySet.record_move), so one hop always lands on the current address.
+    An address is found with or without its trailing slash, as static hosts serve it.
     """
 
     def __init__(self, get_response):
@@ -27,7 +29,9 @@ class RedirectFallbackMiddleware:
         # A non-ASCII address is stored as it was given: percent-encoded as reverse()
         # encodes it (every address a post moved from), or as typed in front matter or
         # the admin. request.path is decoded; look for both.
-        forms = {request.path, quote(request.path, safe=_REVERSE_SAFE)}
+        path = request.path
+        other = path[:-1] if path.endswith("/") and len(path) > 1 else path + "/"
+        forms = {form for p in (path, other) for form in (p, quote(p, safe=_REVERSE_SAFE))}
         redirects = Redirect.objects.filter(old_path__in=forms)
         new_path = redirects.values_list("new_path", flat=True).first()
         if new_path is None or new_path in forms:

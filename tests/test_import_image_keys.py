@@ -28,7 +28,11 @@ def imported(site, slug="p"):
         # The 2020 themes (Azimuth, Exto, Libris, Starter, Fresh).
         (["image: images/hero.jpg", "thumb_image: images/thumb.jpg"], "hero", "thumb"),
         # The 2019 themes: the post page's image, a generic one, the list's thumbnail.
-        (["content_img_path: images/hero.jpg", "thumb_img_path: images/thumb.jpg"], "hero", "thumb"),
+        (
+            ["content_img_path: images/hero.jpg", "thumb_img_path: images/thumb.jpg"],
+            "hero",
+            "thumb",
+        ),  # noqa: E501
         (["img_path: /images/hero.jpg"], "hero", None),
         (["thumb_img_path: images/thumb.jpg"], None, "thumb"),
         # The first key that names a file of the site wins.
@@ -93,7 +97,7 @@ def test_a_posts_only_image_in_its_seo_block_becomes_its_card_image(site, client
             "  title: A post",
             "  extra:",
             "    - {name: 'og:type', value: article, keyName: property}",
-            "    - {name: 'og:image', value: images/social.jpg, keyName: property, relativeUrl: true}",
+            "    - {name: 'og:image', value: images/social.jpg, keyName: property}",
         ),
     )
     run(site)

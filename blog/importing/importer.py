@@ -20,15 +20,16 @@ from urllib.parse import urlsplit
 
 import django
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, transaction
-from django.urls import resolve, reverse
+from django.urls import Resolver404, resolve, reverse
 
 from authors.models import Author
 from blog import changes, history
 from blog.models import ImportRun, Post, Redirect, Tag
 from folio.images import bulk_image_writes, make_missing_renditions
 
-from . import frontmatter, images, records
+from . import addresses, frontmatter, images, records
 from .errors import ImportConflict, ImportFileError
 from .paths import Site
 from .prepare import ContentReader, PreparedPost, Skipped, prepare_batch_in_worker, run_batch
@@ -66,10 +67,21 @@ class FileReport:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class OldAddress:
+    """An address the old site served, and where Folio answers it (a 301)."""
+
+    old: str
+    new: str
+    origin: str  # what says so: "src/pages/posts/x.md (stackbit_url_path)", "_redirects line 3"
+
+
 @dataclass
 class ImportResult:
     dry_run: bool
     reports: list[FileReport] = field(default_factory=list)
+    #: The URL map this run wrote (or, dry, would write).
+    addresses: list[OldAddress] = field(default_factory=list)
     #: Problems of the run as a whole, not of one file (each says what to do).
     problems: list[str] = field(default_factory=list)
 
@@ -133,6 +145,7 @@ class _Importer:
         self.authors = {}  # source -> pk (None in a dry run), or FAILED
         self.tags = {}  # (kind, slug) -> pk
         self.stored = set()  # storage names of images stored during this run
+        self.image_paths = set()  # images whose old address this run has mapped
         self._bytes = {}  # source -> bytes of post files waiting to be prepared
         self.slugs_seen = {}  # slug -> source of the file that claimed it in this run
         # What identifies this site in the database: posts and authors remember it, so a
@@ -179,6 +192,10 @@ class _Importer:
             self._isolated(source, kind, self._tag_file, kind, source)
         post_files = self._files(self.site.posts_dir, None, recursive=True)
         self._posts(post_files, progress)
+        for name in addresses.REDIRECT_FILES:
+            if (self.site.root / name).is_file():
+                self._isolated(name, "redirects", self._redirect_file, name)
+        self._feed_aliases()
         return self.result
 
     def run(self, progress=None) -> ImportResult:
@@ -498,12 +515,94 @@ class _Importer:
             return
         author_pk = self.author_pk(record.author_source) if record.author_source else None
         self._check_address(record)
+        old_addresses = self._post_addresses(source, outcome)
         action = Action.UPDATED if existing else Action.CREATED
         self._report(source, "post", action, warnings=record.warnings)
         if not self.dry_run:
             self._writing()
             with transaction.atomic():
                 self._write_post(source, digest, existing, outcome, author_pk)
+                self._write_addresses(old_addresses)
+
+    # -- the old site's addresses ------------------------------------------------------
+
+    def _post_addresses(self, source, prepared: PreparedPost):
+        """[OldAddress] that keep working every address the old site served the post
+        and its images at."""
+        record = prepared.record
+        new = reverse("blog:post-detail", kwargs={"slug": record.slug})
+        found = [(addresses.file_address(source), "its place")]
+        found += addresses.front_matter_addresses(record.extra)
+        mapped = [
+            self._old_address(old, new, f"{source} ({origin})", record.warnings)
+            for old, origin in found
+            if old
+        ]
+        static = self.site.relative(self.site.static_dir)
+        for checked in prepared.images:
+            if checked.source.startswith(f"{static}/") and checked.source not in self.image_paths:
+                self.image_paths.add(checked.source)
+                old = "/" + checked.source.removeprefix(f"{static}/")
+                new = default_storage.url(checked.storage_name)
+                if new.startswith("/"):  # (media on another host: no redirect there)
+                    origin = f"{checked.source} (its place)"
+                    mapped.append(self._old_address(old, new, origin, record.warnings))
+        return [address for address in mapped if address]
+
+    def _redirect_file(self, name):
+        """The rules of the site's _redirects or netlify.toml, as rows of the URL map."""
+        text = frontmatter.decode(self._read(name))
+        rules, warnings = addresses.redirect_rules(name, text)
+        total = len(rules) + len(warnings)
+        mapped = []
+        for rule in rules:
+            # One hop: a rule's target may be an old address too.
+            onward = Redirect.objects.filter(old_path=rule.new).values_list("new_path", flat=True)
+            new = onward.first() or rule.new
+            mapped.append(self._old_address(rule.old, new, rule.origin, warnings))
+        mapped = [address for address in mapped if address]
+        detail = f"{len(mapped)} of {total} rules kept as redirects"
+        action = Action.CREATED if mapped else Action.SKIPPED
+        self._report(name, "redirects", action, detail, warnings)
+        if not self.dry_run:
+            self._writing()
+            with transaction.atomic():
+                self._write_addresses(mapped)
+
+    def _feed_aliases(self):
+        """The generators' feed addresses answer with Folio's feeds (never replacing a
+        redirect someone made there)."""
+        taken = set(
+            Redirect.objects.filter(old_path__in=addresses.FEED_ALIASES).values_list(
+                "old_path", flat=True
+            )
+        )
+        mapped = [
+            self._old_address(old, reverse(route), "the generators' feed address", [])
+            for old, route in addresses.FEED_ALIASES.items()
+            if old not in taken
+        ]
+        mapped = [address for address in mapped if address]
+        if mapped and not self.dry_run:
+            self._writing()
+            with transaction.atomic():
+                self._write_addresses(mapped)
+
+    def _old_address(self, old, new, origin, warnings):
+        """The row of the URL map that answers ``old`` with a 301 to ``new``; None (and
+        a warning) where a page of Folio lives, which an old address never replaces."""
+        if old == new:
+            return None
+        if reason := _folio_address(old):
+            warnings.append(f"old address {old} ({origin}) is {reason}; it was not redirected")
+            return None
+        address = OldAddress(old, new, origin)
+        self.result.addresses.append(address)
+        return address
+
+    def _write_addresses(self, mapped):
+        for address in mapped:
+            Redirect.objects.record_move(address.old, address.new)
 
     def _write_post(self, source, digest, existing, prepared: PreparedPost, author_pk):
         record = prepared.record
@@ -528,10 +627,6 @@ class _Importer:
         post.source_hash = digest
         post.save(imported=True)
         self._set_tags(post, [self._tag_pk(ref) for ref in record.tags], existing)
-        old_path = _permalink_path(record.extra.get("permalink"))
-        if old_path and old_path != post.get_absolute_url():
-            # The old site served this post elsewhere: keep that address working.
-            Redirect.objects.record_move(old_path, post.get_absolute_url())
 
     @staticmethod
     def _set_tags(post, tag_ids, existing):
@@ -631,17 +726,24 @@ def _is_url(text):
         return False
 
 
-def _permalink_path(value):
-    """'/blog/some-slug' as the path a request for it would carry: '/blog/some-slug/'."""
-    if not isinstance(value, str) or not value.strip():
-        return None
+def _folio_address(path):
+    """Why Folio itself answers at ``path`` (None if it does not): the admin, static and
+    media files, and every route with a fixed address (the home page, /blog/, the
+    feeds, /search/ …). A route with a slug in it answers 404 for a slug that no post
+    has, and then the URL map does."""
+    for prefix, what in (
+        (f"/{settings.ADMIN_URL}", "the admin"),
+        (settings.STATIC_URL, "static files"),
+        (settings.MEDIA_URL, "media files"),
+        ("/markdownx/", "the editor's"),
+    ):
+        if prefix.startswith("/") and path.startswith(prefix):
+            return f"under {prefix}, {what}"
     try:
-        path = urlsplit(value.strip()).path
-    except ValueError:  # e.g. an unclosed IPv6 host: not a path on this site
+        match = resolve(path)
+    except Resolver404:
         return None
-    if not path.startswith("/") or path.startswith("//"):
-        return None
-    return path if path.endswith("/") or "." in path.rsplit("/", 1)[-1] else path + "/"
+    return None if match.kwargs else f"Folio's own {match.view_name or 'page'} address"
 
 
 def _worker_settings():

@@ -14,6 +14,8 @@ from pathlib import Path, PurePosixPath
 from .errors import ImportFileError
 
 DEFAULT_POSTS_DIR = "src/pages/blog"
+#: Where each Stackbit generation keeps its posts: the 2020 themes, then the 2019 ones.
+POSTS_DIRS = (DEFAULT_POSTS_DIR, "src/pages/posts")
 DEFAULT_AUTHORS_DIR = "src/data/authors"
 DEFAULT_STATIC_DIR = "static"
 TAGS_DIR = "src/data/tags"
@@ -33,7 +35,8 @@ class Site:
     def at(
         cls, root, posts_dir=None, authors_dir=None, static_dir=None, allow_hard_links=False
     ) -> "Site":
-        """The layout of a site, with the Azimuth defaults for folders not given.
+        """The layout of a site, with the Stackbit defaults for folders not given (the
+        posts in the first of :data:`POSTS_DIRS` the site has).
 
         Raises ImportFileError when the root is not a folder or a folder lies outside it.
         """
@@ -41,9 +44,11 @@ class Site:
         if not root.is_dir():
             raise ImportFileError(f"{root} is not a folder")
         probe = cls(root, root, root, root)
+        if posts_dir is None:
+            posts_dir = next((d for d in POSTS_DIRS if (root / d).is_dir()), DEFAULT_POSTS_DIR)
         return cls(
             root=root,
-            posts_dir=probe.resolve_folder(posts_dir or DEFAULT_POSTS_DIR, "--posts-dir"),
+            posts_dir=probe.resolve_folder(posts_dir, "--posts-dir"),
             authors_dir=probe.resolve_folder(authors_dir or DEFAULT_AUTHORS_DIR, None),
             static_dir=probe.resolve_folder(static_dir or DEFAULT_STATIC_DIR, None),
             allow_hard_links=allow_hard_links,

@@ -81,6 +81,7 @@ class Command(BaseCommand):
         if show_progress:
             self.stderr.write("")
         self._print_reports(result)
+        self._print_addresses(result)
         self._print_summary(result, time.perf_counter() - started)
         if not result.dry_run and pagecache.writes_waiting():
             self.stderr.write(
@@ -130,6 +131,15 @@ class Command(BaseCommand):
             if self.verbosity >= 1:
                 for warning in report.warnings:
                     self.stdout.write(self.style.WARNING(f"  warning  {report.path}: {warning}"))
+
+    def _print_addresses(self, result):
+        """The URL map: listed by a dry run (what it would create) and with -v 2."""
+        if not result.addresses or not (result.dry_run or self.verbosity >= 2):
+            return
+        would = "would answer" if result.dry_run else "answer"
+        self.stdout.write(f"Old addresses that {would} with a 301 ({len(result.addresses)}):")
+        for address in result.addresses:
+            self.stdout.write(f"  {address.old} → {address.new}   [{address.origin}]")
 
     def _print_summary(self, result, seconds):
         if self.verbosity < 1:
