@@ -31,14 +31,13 @@ from folio.images import bulk_image_writes, make_missing_renditions
 
 from . import addresses, frontmatter, images, records
 from .errors import ImportConflict, ImportFileError
-from .paths import Site
+from .paths import MARKDOWN_SUFFIXES, Site
 from .prepare import ContentReader, PreparedPost, Skipped, prepare_batch_in_worker, run_batch
 
 logger = logging.getLogger(__name__)
 
 # Bump when the importer's interpretation of a file changes, so re-runs refresh posts.
 IMPORTER_VERSION = "2"
-MARKDOWN_SUFFIXES = {".md", ".markdown"}
 # Posts per unit of work sent to a worker, and how many posts make using workers worth it.
 BATCH_SIZE = 32
 PARALLEL_THRESHOLD = 400

@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from .errors import ImportFileError
 
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
 DEFAULT_POSTS_DIR = "src/pages/blog"
 #: Where each Stackbit generation keeps its posts: the 2020 themes, then the 2019 ones.
 POSTS_DIRS = (DEFAULT_POSTS_DIR, "src/pages/posts")
@@ -33,22 +34,37 @@ class Site:
 
     @classmethod
     def at(
-        cls, root, posts_dir=None, authors_dir=None, static_dir=None, allow_hard_links=False
+        cls,
+        root,
+        posts_dir=None,
+        authors_dir=None,
+        static_dir=None,
+        allow_hard_links=False,
+        *,
+        require_posts=True,
     ) -> "Site":
         """The layout of a site, with the Stackbit defaults for folders not given (the
         posts in the first of :data:`POSTS_DIRS` the site has).
 
-        Raises ImportFileError when the root is not a folder or a folder lies outside it.
+        Raises ImportFileError when the root is not a folder, a folder lies outside it,
+        or (``require_posts``) it has no posts folder.
         """
         root = Path(root).resolve()
         if not root.is_dir():
             raise ImportFileError(f"{root} is not a folder")
         probe = cls(root, root, root, root)
+        flag = "--posts-dir"
         if posts_dir is None:
-            posts_dir = next((d for d in POSTS_DIRS if (root / d).is_dir()), DEFAULT_POSTS_DIR)
+            posts_dir = next((d for d in POSTS_DIRS if (root / d).is_dir()), None)
+            if posts_dir is None and require_posts:
+                raise ImportFileError(
+                    f"no posts folder in {root}: neither {' nor '.join(POSTS_DIRS)} exists "
+                    "(give --posts-dir, or see what is there with --inspect)"
+                )
+            posts_dir, flag = posts_dir or DEFAULT_POSTS_DIR, None
         return cls(
             root=root,
-            posts_dir=probe.resolve_folder(posts_dir, "--posts-dir"),
+            posts_dir=probe.resolve_folder(posts_dir, flag),
             authors_dir=probe.resolve_folder(authors_dir or DEFAULT_AUTHORS_DIR, None),
             static_dir=probe.resolve_folder(static_dir or DEFAULT_STATIC_DIR, None),
             allow_hard_links=allow_hard_links,

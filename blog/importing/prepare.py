@@ -28,7 +28,7 @@ _URL_PATTERNS = [
         r"(?i)(?P<lead><(?:img|a|source)\b[^>]*?\b(?:src|href)\s*=\s*[\"']?)(?P<url>[^\"'\s>]+)"
     ),
 ]
-_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".bmp", ".tif")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".bmp", ".tif")
 
 
 @dataclass
@@ -82,7 +82,7 @@ class ContentReader:
                 return match.group(0)
             # A full URL is the site's own file when it is on the site's host or a copy
             # of its repository (records.static_path); any other stays as it was.
-            if not parts.path.lower().endswith(_IMAGE_SUFFIXES):
+            if not parts.path.lower().endswith(IMAGE_SUFFIXES):
                 return match.group(0)
             problems = []
             checked = self.image_at(url, "body image", problems)

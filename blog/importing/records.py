@@ -33,6 +33,35 @@ THUMB_IMAGE_KEYS = ("thumb_image", "thumb_img_path")
 #: ``seo.extra`` entries (the 2020 themes) naming the image shared on social sites: the
 #: card image of a post that has no other.
 SEO_IMAGE_NAMES = ("og:image", "twitter:image")
+
+
+def alt_key_of(key):
+    """The key of an image key's alt text: ``img_path`` → ``img_alt``, ``image`` →
+    ``image_alt``."""
+    return key.removesuffix("_path") + "_alt"
+
+
+_SITE_IMAGE = "when it names an image of the site (else kept in extra)"
+#: What each key of a post's front matter becomes, as ``import_posts --inspect`` says;
+#: any other key is kept in ``extra``.
+POST_KEY_MEANINGS = {
+    "title": "the title",
+    "subtitle": "the subtitle",
+    "date": "the publish date (in TIME_ZONE when it has no offset)",
+    "author": "the author (its data file)",
+    "tags": "tags",
+    "categories": "categories",
+    "published": "the status (false: a draft)",
+    "draft": "the status (true: a draft)",
+    **{key: "the excerpt (the first of excerpt, description, summary)" for key in EXCERPT_KEYS},
+    **{key: f"the hero image, {_SITE_IMAGE}" for key in HERO_IMAGE_KEYS},
+    **{alt_key_of(key): "the hero image's alt text, with its image" for key in HERO_IMAGE_KEYS},
+    **{key: f"the thumbnail, {_SITE_IMAGE}" for key in THUMB_IMAGE_KEYS},
+    "seo": "kept in extra; its og:image is the card image of a post with no other",
+    "stackbit_url_path": "kept in extra; the old address, redirected to the post",
+    "permalink": "kept in extra; the old address, redirected to the post",
+    "template": "kept in extra; says whether the file is a post (post, posts or none)",
+}
 AUTHOR_KEYS = {"first_name", "last_name", "name", "bio", "photo", "url", "website"}
 POST_TEMPLATES = {None, "", "post", "posts"}
 MAX_TITLE = 300
@@ -226,12 +255,6 @@ def author_path(site: Site, value) -> str:
     raise ImportFileError(
         f"author {value!r}: no {value}.yaml or {value}.json in {site.relative(site.authors_dir)}"
     )
-
-
-def alt_key_of(key):
-    """The key of an image key's alt text: ``img_path`` → ``img_alt``, ``image`` →
-    ``image_alt``."""
-    return key.removesuffix("_path") + "_alt"
 
 
 def _first_image(site, meta, keys, warnings, site_host):

@@ -10,6 +10,8 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from blog.importing import Action, ImportFileError, ImportOptions, import_site
+from blog.importing.inspection import inspect_site
+from blog.importing.paths import Site
 from folio import pagecache
 from folio.storage import AtomicFileSystemStorage
 
@@ -35,6 +37,12 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Report what would happen; write nothing."
         )
         parser.add_argument(
+            "--inspect",
+            action="store_true",
+            help="Say what Folio finds in the site (layout, folders, every front-matter key "
+            "and what it becomes); write nothing.",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Re-import every file, overwriting posts edited in the admin since.",
@@ -56,6 +64,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if options["inspect"]:
+            return self._inspect(options)
         if not options["dry_run"]:
             self._remove_abandoned_partials(options["verbosity"])
         import_options = ImportOptions(
@@ -100,6 +110,21 @@ class Command(BaseCommand):
                 if errors
                 else "The import did not finish cleanly (see above)."
             )
+
+    def _inspect(self, options):
+        try:
+            site = Site.at(
+                options["site_root"],
+                options["posts_dir"],
+                options["authors_dir"],
+                options["static_dir"],
+                allow_hard_links=options["allow_hard_links"],
+                require_posts=False,
+            )
+        except ImportFileError as exc:
+            raise CommandError(str(exc)) from None
+        for line in inspect_site(site, posts_dir_given=bool(options["posts_dir"])):
+            self.stdout.write(line)
 
     def _progress(self, done, total):
         if done == total or done % 50 == 0:
