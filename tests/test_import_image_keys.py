@@ -81,6 +81,17 @@ def test_alt_text_comes_from_the_images_alt_key(site, client, lines, alt_key):
     assert '<meta property="og:image:alt" content="Два кота на крыше">' in html
 
 
+@pytest.mark.parametrize(
+    "line", ["social_image: images/social.jpg", "social_image: {src: /images/social.jpg, alt: x}"]
+)
+def test_a_posts_social_image_is_its_card_image_when_it_has_no_other(site, line):
+    site.image("social.jpg", size=(600, 315))
+    site.post("p", front(line))
+    run(site)
+    post, image, thumb_image = imported(site)
+    assert not image and "social" in thumb_image and "social_image" in post.extra
+
+
 def test_alt_text_of_an_image_that_is_not_imported_stays_in_extra(site):
     site.post("p", front("image: images/missing.jpg", "image_alt: gone"))
     run(site)

@@ -30,8 +30,9 @@ POST_KEYS = {"title", "subtitle", "date", "author", "tags", "categories", "publi
 #: as it was written.
 HERO_IMAGE_KEYS = ("image", "content_img_path", "img_path")
 THUMB_IMAGE_KEYS = ("thumb_image", "thumb_img_path")
-#: ``seo.extra`` entries (the 2020 themes) naming the image shared on social sites: the
-#: card image of a post that has no other.
+#: The image a post shares on social sites: ``social_image`` (a path, or ``{src, alt}``)
+#: or the ``seo.extra`` entries of the 2020 themes named here. The card image of a post
+#: that has no other.
 SEO_IMAGE_NAMES = ("og:image", "twitter:image")
 
 
@@ -58,6 +59,7 @@ POST_KEY_MEANINGS = {
     **{alt_key_of(key): "the hero image's alt text, with its image" for key in HERO_IMAGE_KEYS},
     **{key: f"the thumbnail, {_SITE_IMAGE}" for key in THUMB_IMAGE_KEYS},
     "seo": "kept in extra; its og:image is the card image of a post with no other",
+    "social_image": "kept in extra; the card image of a post with no other",
     "stackbit_url_path": "kept in extra; the old address, redirected to the post",
     "permalink": "kept in extra; the old address, redirected to the post",
     "template": "kept in extra; says whether the file is a post (post, posts or none)",
@@ -146,7 +148,7 @@ def parse_post(site: Site, path, meta: dict, body: str, site_host: str = "") -> 
     image, image_key = _first_image(site, meta, HERO_IMAGE_KEYS, warnings, site_host)
     thumb, thumb_key = _first_image(site, meta, THUMB_IMAGE_KEYS, warnings, site_host)
     if not image and not thumb:
-        thumb = _seo_image(site, meta.get("seo"), warnings, site_host)
+        thumb = _social_image(site, meta, warnings, site_host)
     alt_key = image_key and alt_key_of(image_key)
     image_alt = _text(meta, alt_key, one_line=True)[:MAX_TITLE] if alt_key in meta else ""
     mapped = POST_KEYS | {excerpt_key, image_key, thumb_key} | ({alt_key} if image_alt else set())
@@ -276,16 +278,18 @@ def _image_field(site, meta, key, warnings, site_host=""):
     return static_path(site, value, key, warnings, site_host)
 
 
-def _seo_image(site, seo, warnings, site_host):
-    """The site's own image that a 2020 theme's ``seo`` block shares on social sites."""
+def _social_image(site, meta, warnings, site_host):
+    """The site's own image that the post shares on social sites (SEO_IMAGE_NAMES)."""
+    social = meta.get("social_image")
+    candidates = [("social_image", social.get("src") if isinstance(social, dict) else social)]
+    seo = meta.get("seo")
     entries = seo.get("extra") if isinstance(seo, dict) else None
     for entry in entries if isinstance(entries, list) else []:
-        if not isinstance(entry, dict) or entry.get("name") not in SEO_IMAGE_NAMES:
-            continue
-        value = entry.get("value")
+        if isinstance(entry, dict) and entry.get("name") in SEO_IMAGE_NAMES:
+            candidates.append((f"seo {entry['name']}", entry.get("value")))
+    for what, value in candidates:
         if isinstance(value, str) and value.strip():
-            found = static_path(site, value, f"seo {entry['name']}", warnings, site_host)
-            if found:
+            if found := static_path(site, value, what, warnings, site_host):
                 return found
     return None
 
