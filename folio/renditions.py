@@ -9,7 +9,7 @@ enlarging it (folio.resizing). They are made when the source is saved (folio.ima
 """
 
 import posixpath
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -87,6 +87,28 @@ def _local_url(storage, base_url, name):
     return storage.url(name)
 
 
+_present = set()  # (storage location, name) of renditions seen in storage
+
+
+def rendition_exists(name):
+    """Whether media storage holds the rendition ``name``.
+
+    Asked of storage until the answer is yes, then remembered per worker: renditions
+    are written once and never change, so after the first page that shows an image its
+    renditions cost nothing; one that is missing is looked for again by the next page.
+    """
+    storage = get_storage()
+    key = (getattr(storage, "location", type(storage).__name__), name)
+    if key in _present:
+        return True
+    if not storage.exists(name):
+        return False
+    if len(_present) >= REMEMBERED:
+        _present.clear()
+    _present.add(key)
+    return True
+
+
 class Renditions:
     """Declares the renditions of one image field; on an instance, a :class:`RenditionSet`.
 
@@ -135,7 +157,9 @@ class RenditionSet:
     """The renditions of one image on one object; false when there is no usable image.
 
     Sizes come from the source size stored on the model, so a page opens no file.
-    A GIF (:func:`kept_as_is`) is its own only rendition.
+    A GIF (:func:`kept_as_is`) is its own only rendition; so is any image whose
+    renditions are not all in storage (not made yet, or lost to a full disk): the
+    stored original at its own size, never a broken image (:attr:`shown_as_is`).
     """
 
     def __init__(self, renditions, instance):
@@ -153,18 +177,36 @@ class RenditionSet:
     def _source_name(self):
         return getattr(self.instance, self.renditions.source).name
 
+    @cached_property
+    def shown_as_is(self):
+        """Whether pages show the stored original rather than renditions: a GIF, or an
+        image some of whose renditions are not in storage."""
+        if kept_as_is(self._source_name):
+            return True
+        return not all(rendition_exists(name) for name in self._rendition_names())
+
+    def _rendition_names(self):
+        renditions = self.renditions
+        return {
+            rendition_path(
+                self._source_name, *self._fitted(width), FORMATS[suffix], renditions.quality
+            )
+            for width, suffix in renditions.specs
+        }
+
+    def _fitted(self, width):
+        renditions = self.renditions
+        return fitted_size(self._source_size, renditions.box(width), renditions.fit)
+
     def size(self, width):
         """The real (width, height) of the rendition made for box ``width``."""
-        renditions = self.renditions
-        if kept_as_is(self._source_name):
-            return self._source_size
-        return fitted_size(self._source_size, renditions.box(width), renditions.fit)
+        return self._source_size if self.shown_as_is else self._fitted(width)
 
     def url(self, width, suffix=""):
         # The name imagekit gave the file when it made it (rendition_name), computed
         # directly: going through the spec field builds a generator per URL, and a page
         # shows up to forty of them.
-        if kept_as_is(self._source_name):
+        if self.shown_as_is:
             return media_url(self._source_name)
         name = rendition_path(
             self._source_name, *self.size(width), FORMATS[suffix], self.renditions.quality
@@ -172,8 +214,9 @@ class RenditionSet:
         return media_url(name)
 
     def srcset(self):
-        """Every distinct rendition, in WebP, with its real width; "" for a GIF."""
-        if kept_as_is(self._source_name):
+        """Every distinct rendition, in WebP, with its real width; "" for an image shown
+        as it is."""
+        if self.shown_as_is:
             return ""
         seen = {}
         for width in self.renditions.widths:

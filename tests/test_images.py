@@ -183,9 +183,9 @@ class SigningStorage(FileSystemStorage):
         return f"https://bucket.example.org/{name}?signature={SigningStorage.signed}"
 
 
-def test_urls_of_storage_that_signs_them_are_asked_for_every_time(monkeypatch, tmp_path):
+def test_urls_of_storage_that_signs_them_are_asked_for_every_time(monkeypatch, media_root):
     post = make_post(image=image_file("signed.jpg", size=(900, 500)))
-    storage = SigningStorage(location=tmp_path)
+    storage = SigningStorage(location=media_root)  # where the renditions were made
     monkeypatch.setattr(renditions, "get_storage", lambda: storage)
     # Not local storage's own url(): a subclass may answer differently each time.
     first, second = post.hero.largest_url, post.hero.largest_url
@@ -467,3 +467,22 @@ def test_a_full_disk_refuses_an_editor_upload_with_a_message(client, writer, ful
     )
     assert response.status_code == 507
     assert response.json()["error"].startswith("drop.png: the server could not store it")
+
+
+def test_an_image_whose_renditions_are_missing_is_shown_as_stored_never_broken(client):
+    # A full disk while they were made, or an upgrade before make_renditions: the page
+    # shows the original at its own size until they exist, then the renditions.
+    from django.core.management import call_command
+
+    post = make_post(image=image_file("wide.jpg", size=(1200, 500)))
+    default_storage.delete(post.hero_1024_webp.name)
+    html = client.get(post.get_absolute_url()).content.decode()
+    picture = re.search(r"<picture>.*?</picture>", html, re.S)[0]
+    assert "<source" not in picture and "/renditions/" not in picture
+    assert f'src="{post.image.url}" width="1200" height="500"' in picture
+    assert 'property="og:image" content="http://testserver' + post.image.url in html
+
+    call_command("make_renditions", verbosity=0)
+    fresh = Post.objects.get(pk=post.pk)
+    assert not fresh.hero.shown_as_is
+    assert fresh.hero.largest_url.startswith("/media/renditions/")
