@@ -14,6 +14,8 @@ from pathlib import Path, PurePosixPath
 from .errors import ImportFileError
 
 DEFAULT_POSTS_DIR = "src/pages/blog"
+# Pages: every markdown file here that is not in the posts folder (records.page_kind).
+DEFAULT_PAGES_DIR = "src/pages"
 DEFAULT_AUTHORS_DIR = "src/data/authors"
 DEFAULT_STATIC_DIR = "static"
 TAGS_DIR = "src/data/tags"
@@ -26,12 +28,19 @@ class Site:
     posts_dir: Path
     authors_dir: Path
     static_dir: Path
+    pages_dir: Path = None
     #: Read files whose inode has other names too (see :meth:`read_bytes`).
     allow_hard_links: bool = False
 
     @classmethod
     def at(
-        cls, root, posts_dir=None, authors_dir=None, static_dir=None, allow_hard_links=False
+        cls,
+        root,
+        posts_dir=None,
+        authors_dir=None,
+        static_dir=None,
+        allow_hard_links=False,
+        pages_dir=None,
     ) -> "Site":
         """The layout of a site, with the Azimuth defaults for folders not given.
 
@@ -46,6 +55,9 @@ class Site:
             posts_dir=probe.resolve_folder(posts_dir or DEFAULT_POSTS_DIR, "--posts-dir"),
             authors_dir=probe.resolve_folder(authors_dir or DEFAULT_AUTHORS_DIR, None),
             static_dir=probe.resolve_folder(static_dir or DEFAULT_STATIC_DIR, None),
+            pages_dir=probe.resolve_folder(
+                pages_dir or DEFAULT_PAGES_DIR, "--pages-dir" if pages_dir else None
+            ),
             allow_hard_links=allow_hard_links,
         )
 
