@@ -30,6 +30,8 @@ class PageAdmin(PublishActionsAdmin, RevisionsAdmin, MarkdownEditorAdmin):
     list_display = ["title", "path", "state_label", "updated"]
     list_filter = [StateFilter, "status"]
     search_fields = ["title", "subtitle", "path", "body"]
+    # A new page's address follows its title (as a slug; saved as /the-title/).
+    prepopulated_fields = {"path": ["title"]}
     readonly_fields = ["source_path", "imported_at", "created", "updated"]
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "path", "version"]}),
@@ -48,6 +50,11 @@ class PageAdmin(PublishActionsAdmin, RevisionsAdmin, MarkdownEditorAdmin):
     @admin.display(description="state", ordering="status")
     def state_label(self, page):
         return page.state
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if obj is not None:
+            return {}  # an existing page keeps its address unless it is changed by hand
+        return super().get_prepopulated_fields(request, obj)
 
     # Who may do what ------------------------------------------------------------------
 

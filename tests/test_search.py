@@ -340,7 +340,7 @@ def test_rebuild_search_index_restores_a_lost_index(client):
     assert found(client, "kettle") == []
     out = StringIO()
     call_command("rebuild_search_index", stdout=out)
-    assert "Indexed 4 posts" in out.getvalue()
+    assert "Indexed 4 posts and pages" in out.getvalue()
     assert len(found(client, "kettle")) == 3
 
 
