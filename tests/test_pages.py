@@ -187,6 +187,15 @@ def test_unpublishing_a_page_takes_it_out_of_the_cache(page_cache, client, commi
     assert client.get("/about/").status_code == 404
 
 
+def test_a_scheduled_page_reaches_the_cached_sitemap_at_its_time(page_cache, client, commit):  # noqa: F811
+    with commit():
+        make_page(path="/launch/", publish_at=timezone.now() + timedelta(hours=1))
+    assert "/launch/" not in client.get("/sitemap.xml").content.decode()
+    assert is_cached(client, "/sitemap.xml")
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        assert "http://testserver/launch/" in client.get("/sitemap.xml").content.decode()
+
+
 # The admin: roles, stale edits, revisions, moves --------------------------------------
 
 
