@@ -18,6 +18,8 @@ class PageView(PublicPageMixin, DetailView):
 
     def get_object(self, queryset=None):
         path = "/" + self.kwargs["path"]
+        if "\x00" in path:  # no page holds one (PostgreSQL cannot even compare it)
+            raise Http404("No page at this address")
         if addresses.reserved(path):
             raise Http404("Folio's own address")
         page = Page.objects.published().pages().filter(path=path).first()
