@@ -9,32 +9,32 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import ngettext
 
 from authors.models import Author
 from folio.admin import CheckedSlugAdmin, MarkdownEditorAdmin, UploadsStoredFirstForm
 
 from . import changes, history
-from .models import Post, Redirect, Tag
+from .models import Post, Redirect, Status, Tag
 
 STALE_FORM_MESSAGE = (
-    "{who} saved this post at {when}, after you opened it, so your changes were not saved "
-    "(they are still in the form below). Compare with the post's revisions, then save again "
-    "to replace that version with yours."
+    "{who} saved this {what} at {when}, after you opened it, so your changes were not saved "
+    "(they are still in the form below). Compare with the {what}'s revisions, then save "
+    "again to replace that version with yours."
 )
 # One answer whichever post holds the slug: live or not, the user's own or another
 # writer's. Naming it, or its state, would tell a writer about posts they may not see.
 SLUG_TAKEN_MESSAGE = "This slug is not available; choose another."
 
 
-class PostAdminForm(UploadsStoredFirstForm):
-    # The post's `updated` time when the form was opened: a save from a form opened
-    # before someone else's save is refused instead of silently overwriting it.
-    # (The admin supplies Meta: model and fields.)
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
+class StaleEditRefusingForm(UploadsStoredFirstForm):
+    """The form of a post or page (a model with ``updated`` and ``revisions``).
 
-    class Meta:
-        error_messages = {"slug": {"unique": SLUG_TAKEN_MESSAGE}}
+    It carries the object's ``updated`` time from when the form was opened: a save from
+    a form opened before someone else's save is refused instead of silently overwriting
+    it. (The admin supplies Meta: model and fields.)
+    """
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,11 +54,18 @@ class PostAdminForm(UploadsStoredFirstForm):
             self.data[self.add_prefix("version")] = current
             raise forms.ValidationError(
                 STALE_FORM_MESSAGE.format(
-                    who=who, when=date_format(self.instance.updated, "DATETIME_FORMAT")
+                    who=who,
+                    what=self.instance._meta.verbose_name,
+                    when=date_format(self.instance.updated, "DATETIME_FORMAT"),
                 ),
                 code="stale",
             )
         return cleaned_data
+
+
+class PostAdminForm(StaleEditRefusingForm):
+    class Meta:
+        error_messages = {"slug": {"unique": SLUG_TAKEN_MESSAGE}}
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -97,8 +104,161 @@ class AuthorFilter(admin.RelatedOnlyFieldListFilter):
         return bool(self.lookup_choices)  # one author is still worth seeing named
 
 
+class PublishActionsAdmin:
+    """The "Publish" and "Unpublish" actions of a post or page admin, for those with the
+    publish permission (the model admin's ``has_publish_permission``)."""
+
+    actions = ["publish", "unpublish"]
+
+    @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._set_status(request, queryset, Status.PUBLISHED)
+
+    @admin.action(
+        description="Unpublish selected %(verbose_name_plural)s (back to draft)",
+        permissions=["publish"],
+    )
+    def unpublish(self, request, queryset):
+        self._set_status(request, queryset, Status.DRAFT)
+
+    def _set_status(self, request, queryset, status):
+        # Saved one by one so every write goes through save() and its side effects, in
+        # one transaction with one notification.
+        changed = 0
+        with transaction.atomic(using=router.db_for_write(self.model)), changes.batch():
+            now = timezone.now()
+            for obj in queryset.exclude(status=status):
+                obj.status = status
+                if status == Status.PUBLISHED and obj.publish_at < now:
+                    # A draft's date is when it was started: published now, it goes to
+                    # the top of the lists. A future date is a schedule, and stays.
+                    obj.publish_at = now
+                obj.edited_by = request.user
+                obj.save(update_fields=["status", "publish_at"])
+                changed += 1
+        verb = "published" if status == Status.PUBLISHED else "unpublished"
+        opts = self.opts
+        name = opts.verbose_name if changed == 1 else opts.verbose_name_plural
+        self.message_user(request, f"{changed} {name} {verb}.", messages.SUCCESS)
+
+
+class RevisionsAdmin:
+    """For the admin of a post or page: "Save and preview", and the history pages (the
+    revisions, one revision against now, restoring one), all under one object's URLs
+    (``admin:<app>_<model>_revisions``, ``_revision``, ``_revision_restore``).
+
+    The model admin supplies ``has_publish_permission(request)``.
+    """
+
+    # "Save and preview" ---------------------------------------------------------------
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_preview" in request.POST:
+            return HttpResponseRedirect(obj.get_absolute_url())
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_preview" in request.POST:
+            return HttpResponseRedirect(obj.get_absolute_url())
+        return super().response_change(request, obj)
+
+    # Revisions ------------------------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        name = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path("<int:object_id>/revisions/", view(self.revisions_view), name=f"{name}_revisions"),
+            path(
+                "<int:object_id>/revisions/<int:revision_id>/",
+                view(self.revision_view),
+                name=f"{name}_revision",
+            ),
+            path(
+                "<int:object_id>/revisions/<int:revision_id>/restore/",
+                view(self.restore_view),
+                name=f"{name}_revision_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _editable(self, request, object_id):
+        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def _history_context(self, request, obj, **context):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "what": self.opts.verbose_name,
+            "restored_fields": [
+                history.LABELS[name].lower() for name in history.CONTENT[history.kind(obj)]
+            ],
+            "when_format": history.WHEN,
+            **context,
+        }
+
+    def revisions_view(self, request, object_id):
+        obj = self._editable(request, object_id)
+        revisions = obj.revisions.select_related("user", *self.revision_related)
+        context = self._history_context(
+            request,
+            obj,
+            rows=history.history(revisions),
+            title=f"Revisions of “{obj.title}”",
+        )
+        return TemplateResponse(request, "admin/blog/post/revisions.html", context)
+
+    def revision_view(self, request, object_id, revision_id):
+        obj = self._editable(request, object_id)
+        revision = get_object_or_404(
+            obj.revisions.select_related("user", *self.revision_related), pk=revision_id
+        )
+        context = self._history_context(
+            request,
+            obj,
+            revision=revision,
+            diffs=history.differences(history.state(revision), history.state(obj)),
+            title=f"Revision of “{obj.title}”",
+        )
+        return TemplateResponse(request, "admin/blog/post/revision.html", context)
+
+    def restore_view(self, request, object_id, revision_id):
+        """GET: what restoring would change, to confirm. POST: restore the content, and
+        the status and publish date only where the editor ticked them."""
+        obj = self._editable(request, object_id)
+        revision = get_object_or_404(
+            obj.revisions.select_related("user", *self.revision_related), pk=revision_id
+        )
+        may_publish = self.has_publish_permission(request)
+        plan = history.restore_plan(obj, revision, may_publish=may_publish)
+        if request.method == "POST":
+            offered = {change.name for change in plan.publishing}
+            chosen = [name for name in request.POST.getlist("publishing") if name in offered]
+            history.restore(obj, revision, publishing=chosen, user=request.user)
+            self.message_user(request, restored_message(obj, revision, chosen), messages.SUCCESS)
+            opts = self.opts
+            return HttpResponseRedirect(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+            )
+        context = self._history_context(
+            request,
+            obj,
+            revision=revision,
+            plan=plan,
+            title=f"Restore a revision of “{obj.title}”?",
+        )
+        return TemplateResponse(request, "admin/blog/post/revision_restore.html", context)
+
+    #: Related objects a revision shows (select_related).
+    revision_related = ()
+
+
 @admin.register(Post)
-class PostAdmin(CheckedSlugAdmin, MarkdownEditorAdmin):
+class PostAdmin(PublishActionsAdmin, RevisionsAdmin, CheckedSlugAdmin, MarkdownEditorAdmin):
     """The post editor, for two roles (docs/editors.md).
 
     Editors (``change_any_post``, ``can_publish``) work on every post; writers see,
@@ -127,7 +287,7 @@ class PostAdmin(CheckedSlugAdmin, MarkdownEditorAdmin):
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["author", "tags"]
-    actions = ["publish", "unpublish"]
+    revision_related = ("author",)
     readonly_fields = ["source_path", "imported_at", "created", "updated"]
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "slug", "author", "tags", "version"]}),
@@ -228,139 +388,8 @@ class PostAdmin(CheckedSlugAdmin, MarkdownEditorAdmin):
         obj.edited_by = request.user
         super().save_model(request, obj, form, change)
 
-    # "Save and preview" ---------------------------------------------------------------
 
-    def response_add(self, request, obj, post_url_continue=None):
-        if "_preview" in request.POST:
-            return HttpResponseRedirect(obj.get_absolute_url())
-        return super().response_add(request, obj, post_url_continue)
-
-    def response_change(self, request, obj):
-        if "_preview" in request.POST:
-            return HttpResponseRedirect(obj.get_absolute_url())
-        return super().response_change(request, obj)
-
-    # Revisions ------------------------------------------------------------------------
-
-    def get_urls(self):
-        view = self.admin_site.admin_view
-        return [
-            path(
-                "<int:post_id>/revisions/",
-                view(self.revisions_view),
-                name="blog_post_revisions",
-            ),
-            path(
-                "<int:post_id>/revisions/<int:revision_id>/",
-                view(self.revision_view),
-                name="blog_post_revision",
-            ),
-            path(
-                "<int:post_id>/revisions/<int:revision_id>/restore/",
-                view(self.restore_view),
-                name="blog_post_revision_restore",
-            ),
-            *super().get_urls(),
-        ]
-
-    def _editable_post(self, request, post_id):
-        post = get_object_or_404(self.get_queryset(request), pk=post_id)
-        if not self.has_change_permission(request, post):
-            raise PermissionDenied
-        return post
-
-    def _history_context(self, request, post, **context):
-        return {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "post": post,
-            "when_format": history.WHEN,
-            **context,
-        }
-
-    def revisions_view(self, request, post_id):
-        post = self._editable_post(request, post_id)
-        revisions = post.revisions.select_related("user", "author")
-        context = self._history_context(
-            request,
-            post,
-            rows=history.history(revisions),
-            title=f"Revisions of “{post.title}”",
-        )
-        return TemplateResponse(request, "admin/blog/post/revisions.html", context)
-
-    def revision_view(self, request, post_id, revision_id):
-        post = self._editable_post(request, post_id)
-        revision = get_object_or_404(
-            post.revisions.select_related("user", "author"), pk=revision_id
-        )
-        context = self._history_context(
-            request,
-            post,
-            revision=revision,
-            diffs=history.differences(history.state(revision), history.state(post)),
-            title=f"Revision of “{post.title}”",
-        )
-        return TemplateResponse(request, "admin/blog/post/revision.html", context)
-
-    def restore_view(self, request, post_id, revision_id):
-        """GET: what restoring would change, to confirm. POST: restore the content, and
-        the status and publish date only where the editor ticked them."""
-        post = self._editable_post(request, post_id)
-        revision = get_object_or_404(
-            post.revisions.select_related("user", "author"), pk=revision_id
-        )
-        may_publish = self.has_publish_permission(request)
-        plan = history.restore_plan(post, revision, may_publish=may_publish)
-        if request.method == "POST":
-            offered = {change.name for change in plan.publishing}
-            chosen = [name for name in request.POST.getlist("publishing") if name in offered]
-            history.restore(post, revision, publishing=chosen, user=request.user)
-            self.message_user(request, restored_message(post, revision, chosen), messages.SUCCESS)
-            return HttpResponseRedirect(reverse("admin:blog_post_change", args=[post.pk]))
-        context = self._history_context(
-            request,
-            post,
-            revision=revision,
-            plan=plan,
-            title=f"Restore a revision of “{post.title}”?",
-        )
-        return TemplateResponse(request, "admin/blog/post/revision_restore.html", context)
-
-    # Bulk actions ---------------------------------------------------------------------
-
-    @admin.action(description="Publish selected posts", permissions=["publish"])
-    def publish(self, request, queryset):
-        self._set_status(request, queryset, Post.Status.PUBLISHED)
-
-    @admin.action(description="Unpublish selected posts (back to draft)", permissions=["publish"])
-    def unpublish(self, request, queryset):
-        self._set_status(request, queryset, Post.Status.DRAFT)
-
-    def _set_status(self, request, queryset, status):
-        # Saved one by one so every write goes through Post.save() and its side effects,
-        # in one transaction with one notification.
-        changed = 0
-        with transaction.atomic(using=router.db_for_write(Post)), changes.batch():
-            now = timezone.now()
-            for post in queryset.exclude(status=status):
-                post.status = status
-                if status == Post.Status.PUBLISHED and post.publish_at < now:
-                    # A draft's date is when it was started: published now, it goes to
-                    # the top of the lists. A future date is a schedule, and stays.
-                    post.publish_at = now
-                post.edited_by = request.user
-                post.save(update_fields=["status", "publish_at"])
-                changed += 1
-        verb = "published" if status == Post.Status.PUBLISHED else "unpublished"
-        self.message_user(
-            request,
-            ngettext("%d post %s.", "%d posts %s.", changed) % (changed, verb),
-            messages.SUCCESS,
-        )
-
-
-def restored_message(post, revision, chosen):
+def restored_message(obj, revision, chosen):
     who = revision.user.get_username() if revision.user else "an unknown user"
     kept = " and ".join(
         history.LABELS[name].lower() for name in history.PUBLISHING if name not in chosen
@@ -369,7 +398,7 @@ def restored_message(post, revision, chosen):
     if chosen:
         changed = " and ".join(history.LABELS[name].lower() for name in chosen)
         message += f", with its {changed}"
-    return f"{message}. The post is {post.state}" + (
+    return f"{message}. The {obj._meta.verbose_name} is {obj.state}" + (
         f"; its {kept} did not change." if kept else "."
     )
 

@@ -4,6 +4,7 @@ Every write reports to :data:`blog.changes.content_changed`; this turns the repo
 ids into the page-cache dependencies they affect.
 """
 
+from django.apps import apps
 from django.dispatch import receiver
 
 from authors.models import Author
@@ -18,10 +19,12 @@ BULK_CHANGE = 20
 
 
 def next_scheduled_publish():
-    """When the next scheduled post goes live (None if none is scheduled)."""
-    return (
-        Post.objects.scheduled().order_by("publish_at").values_list("publish_at", flat=True).first()
-    )
+    """When the next scheduled post or page goes live (None if none is scheduled)."""
+    moments = [
+        model.objects.scheduled().order_by().values_list("publish_at", flat=True)
+        for model in (Post, apps.get_model("pages", "Page"))
+    ]
+    return moments[0].union(moments[1]).order_by("publish_at").first()
 
 
 def links_of(post_pk):
@@ -30,12 +33,13 @@ def links_of(post_pk):
 
 
 @receiver(content_changed, dispatch_uid="folio-page-cache")
-def invalidate_pages(sender, post_ids, author_ids, tag_ids, **kwargs):
+def invalidate_pages(sender, post_ids, author_ids, tag_ids, page_ids=frozenset(), **kwargs):
     if len(post_ids) > BULK_CHANGE:
         pagecache.invalidate_everything()
         return
     names = [pagecache.model_key(Post, pk) for pk in post_ids]
     names += [pagecache.model_key(Author, pk) for pk in author_ids]
     names += [pagecache.model_key(Tag, pk) for pk in tag_ids]
+    names += [pagecache.model_key(apps.get_model("pages", "Page"), pk) for pk in page_ids]
     # (Pages whose links to other posts change are invalidated by blog.links.)
     pagecache.invalidate(*names)

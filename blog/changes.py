@@ -33,7 +33,8 @@ from authors.models import Author
 
 from .models import Post, Tag
 
-#: Sent with ``post_ids``, ``author_ids`` and ``tag_ids`` (frozensets of primary keys).
+#: Sent with ``post_ids``, ``author_ids``, ``tag_ids`` and ``page_ids`` (frozensets of
+#: primary keys).
 content_changed = Signal()
 
 
@@ -67,19 +68,21 @@ def _writing(sender, **kwargs):
     serialize()
 
 
-def notify(*, post_ids=(), author_ids=(), tag_ids=()):
+def notify(*, post_ids=(), author_ids=(), tag_ids=(), page_ids=()):
     """Tell every listener that these objects were created, changed or deleted."""
     held = _held.get()
     if held is not None:
         held["post_ids"].update(post_ids)
         held["author_ids"].update(author_ids)
         held["tag_ids"].update(tag_ids)
+        held["page_ids"].update(page_ids)
         return
     content_changed.send(
         sender=None,
         post_ids=frozenset(post_ids),
         author_ids=frozenset(author_ids),
         tag_ids=frozenset(tag_ids),
+        page_ids=frozenset(page_ids),
     )
 
 
@@ -95,7 +98,7 @@ def batch():
     if _held.get() is not None:  # nested: the outermost block sends
         yield
         return
-    held = {"post_ids": set(), "author_ids": set(), "tag_ids": set()}
+    held = {"post_ids": set(), "author_ids": set(), "tag_ids": set(), "page_ids": set()}
     token = _held.set(held)
     try:
         yield
@@ -123,6 +126,13 @@ def _post_changed(sender, instance, raw=False, **kwargs):
 @receiver(pre_delete, sender=Post, dispatch_uid="folio-post-deleting")
 def _remember_tags(sender, instance, **kwargs):
     instance._folio_tag_ids = list(instance.tags.values_list("pk", flat=True))
+
+
+# Pages (pages.Page) by name: blog never imports the pages app, which builds on it.
+@receiver([post_save, post_delete], sender="pages.Page", dispatch_uid="folio-page-changed")
+def _page_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        notify(page_ids=[instance.pk])
 
 
 @receiver([post_save, post_delete], sender=Author, dispatch_uid="folio-author-changed")

@@ -1,14 +1,15 @@
-"""A post's history: what each revision holds, what changed between two states of a
-post, and what restoring a revision does.
+"""The history of a post or a page: what each revision holds, what changed between
+two states, and what restoring a revision does.
 
-Every save keeps a :class:`~blog.models.PostRevision` of every field an editor can
-change (``FIELDS``). The admin's history pages show them here, side by side:
-:func:`state` turns a post or a revision into the text a person reads for each field,
-and :func:`differences` compares two states, field by field.
+Every save keeps a revision (:class:`~blog.models.PostRevision`,
+:class:`~pages.models.PageRevision`) of every field an editor can change (``RECORDED``).
+The admin's history pages show them here, side by side: :func:`state` turns a post, a
+page or a revision into the text a person reads for each field, and
+:func:`differences` compares two states, field by field.
 
 Restoring brings back a revision's *content* (``CONTENT``); its status and publish
 date (``PUBLISHING``) only when the editor ticks them on the confirmation page, so a
-restore never unpublishes a live post by surprise.
+restore never unpublishes a live post or page by surprise.
 """
 
 import difflib
@@ -20,7 +21,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from .models import Post, PostRevision, Tag
+from .models import Post, Revision, Status, Tag
 
 #: How a history page names a moment: to the second, with the time zone.
 WHEN = "j F Y, H:i:s T"
@@ -31,6 +32,7 @@ FIELDS = [
     ("title", "Title", False),
     ("subtitle", "Subtitle", False),
     ("slug", "Slug", False),
+    ("path", "Address", False),
     ("author", "Author", False),
     ("status", "Status", False),
     ("publish_at", "Publish date", False),
@@ -40,15 +42,39 @@ FIELDS = [
     ("image", "Hero image", False),
     ("image_alt", "Hero image alt text", False),
     ("thumb_image", "Thumbnail", False),
+    ("seo_title", "SEO title", False),
+    ("seo_description", "SEO description", True),
     ("extra", "Extra front matter", True),
 ]
 LABELS = {name: label for name, label, _ in FIELDS}
-#: What revisions kept before every field was recorded hold.
+#: Which of FIELDS each kind of content records, by model name.
+RECORDED = {
+    "post": (
+        *("title", "subtitle", "slug", "author", "status", "publish_at", "tags"),
+        *("excerpt", "body", "image", "image_alt", "thumb_image", "extra"),
+    ),
+    "page": (
+        *("title", "subtitle", "path", "status", "publish_at", "body", "image"),
+        *("seo_title", "seo_description", "extra"),
+    ),
+}
+#: What revisions kept before every field was recorded hold (posts only).
 EARLY_FIELDS = ("title", "status", "excerpt", "body")
-#: What a restore brings back.
-CONTENT = ("title", "subtitle", "excerpt", "body", "image", "image_alt", "thumb_image", "tags")
+#: What a restore brings back, by model name (the address is not: it is a move).
+CONTENT = {
+    "post": ("title", "subtitle", "excerpt", "body", "image", "image_alt", "thumb_image", "tags"),
+    "page": ("title", "subtitle", "body", "image", "seo_title", "seo_description"),
+}
 #: What a restore changes only when the editor chooses to (and may publish).
 PUBLISHING = ("status", "publish_at")
+_IMAGES = ("image", "thumb_image")
+
+
+def kind(obj):
+    """ "post" or "page", for the object or for one of its revisions."""
+    if isinstance(obj, Revision):
+        return obj.owner_field
+    return obj._meta.model_name
 
 
 def when(moment):
@@ -60,32 +86,35 @@ def _tag_names(tags):
     return ", ".join(sorted(tag["name"] for tag in tags)) or "—"
 
 
+def _shown(obj, name):
+    value = getattr(obj, name) if name != "author" else None
+    match name:
+        case "author":
+            return str(obj.author) if obj.author_id else "—"
+        case "status":
+            return Status(obj.status).label
+        case "publish_at":
+            return when(obj.publish_at)
+        case "tags":
+            if isinstance(obj, Revision):
+                return _tag_names(obj.tags)
+            return _tag_names([{"id": tag.pk, "name": str(tag)} for tag in obj.tags.all()])
+        case "image" | "thumb_image":
+            return getattr(value, "name", value) or "—"
+        case "extra":
+            return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+        case "subtitle" | "image_alt" | "seo_title" | "seo_description":
+            return value or "—"
+    return value
+
+
 def state(obj):
-    """{field name: text} for a post, or for a revision (only the fields it recorded)."""
-    if isinstance(obj, PostRevision):
-        tags = obj.tags
-        names = [name for name, _, _ in FIELDS] if obj.complete else EARLY_FIELDS
-    else:
-        tags = [{"id": tag.pk, "name": str(tag)} for tag in obj.tags.all()]
-        names = [name for name, _, _ in FIELDS]
-    image = getattr(obj.image, "name", obj.image)
-    thumb_image = getattr(obj.thumb_image, "name", obj.thumb_image)
-    shown = {
-        "title": obj.title,
-        "subtitle": obj.subtitle or "—",
-        "slug": obj.slug,
-        "author": str(obj.author) if obj.author_id else "—",
-        "status": Post.Status(obj.status).label,
-        "publish_at": when(obj.publish_at),
-        "tags": _tag_names(tags),
-        "excerpt": obj.excerpt,
-        "body": obj.body,
-        "image": image or "—",
-        "image_alt": obj.image_alt or "—",
-        "thumb_image": thumb_image or "—",
-        "extra": json.dumps(obj.extra, indent=2, sort_keys=True, ensure_ascii=False),
-    }
-    return {name: shown[name] for name in names}
+    """{field name: text} for a post or page, or for a revision (only the fields it
+    recorded)."""
+    names = RECORDED[kind(obj)]
+    if isinstance(obj, Revision) and not obj.complete:
+        names = EARLY_FIELDS
+    return {name: _shown(obj, name) for name in names}
 
 
 @dataclass
@@ -123,7 +152,7 @@ def _diff_class(line):
 
 @dataclass
 class HistoryRow:
-    revision: PostRevision
+    revision: Revision
     #: Labels of the fields this save changed (None: the first revision).
     changed: list | None
     #: Whether readers could see the post as this revision holds it.
@@ -132,7 +161,7 @@ class HistoryRow:
 
 def history(revisions):
     """Rows for the history page, newest first: what each save changed, and whether
-    the post was public as that revision holds it (published, with its publish date
+    the post (or page) was public as that revision holds it (published, with its publish date
     reached before the next save)."""
     revisions = list(revisions)
     rows = []
@@ -143,7 +172,7 @@ def history(revisions):
         if older is not None:
             changed = [c.label for c in differences(state(older), state(revision))]
         dated = revision.publish_at is None or revision.publish_at <= until
-        public = revision.status == Post.Status.PUBLISHED and dated
+        public = revision.status == Status.PUBLISHED and dated
         rows.append(HistoryRow(revision, changed, public))
         until = revision.created
     return rows
@@ -156,34 +185,36 @@ class RestorePlan:
     missing_tags: list  # names of the revision's tags deleted since
 
 
-def restore_plan(post, revision, *, may_publish):
-    now, then = state(post), state(revision)
-    existing = set(
-        Tag.objects.filter(pk__in=[t["id"] for t in revision.tags]).values_list("pk", flat=True)
-    )
+def restore_plan(obj, revision, *, may_publish):
+    now, then = state(obj), state(revision)
+    tags = getattr(revision, "tags", []) if "tags" in CONTENT[kind(obj)] else []
+    existing = set(Tag.objects.filter(pk__in=[t["id"] for t in tags]).values_list("pk", flat=True))
     return RestorePlan(
-        content=differences(now, then, CONTENT),
+        content=differences(now, then, CONTENT[kind(obj)]),
         publishing=differences(now, then, PUBLISHING) if may_publish else [],
-        missing_tags=[t["name"] for t in revision.tags if t["id"] not in existing],
+        missing_tags=[t["name"] for t in tags if t["id"] not in existing],
     )
 
 
-def restore(post, revision, *, publishing=(), user=None):
+def restore(obj, revision, *, publishing=(), user=None):
     """Bring back the revision's content, and those of ``PUBLISHING`` named in
     ``publishing``; saved as a new revision (so a restore can be undone the same way)."""
-    for name in ("title", "subtitle", "excerpt", "body"):
-        if name in EARLY_FIELDS or revision.complete:
-            setattr(post, name, getattr(revision, name))
-    if revision.complete:
-        post.image.name, post.thumb_image.name = revision.image, revision.thumb_image
+    content = CONTENT[kind(obj)]
+    for name in content:
+        if name == "tags" or not (name in EARLY_FIELDS or revision.complete):
+            continue
+        if name in _IMAGES:
+            getattr(obj, name).name = getattr(revision, name)
+        else:
+            setattr(obj, name, getattr(revision, name))
     if "status" in publishing:
-        post.status = revision.status
+        obj.status = revision.status
     if "publish_at" in publishing and revision.publish_at:
-        post.publish_at = revision.publish_at
-    post.edited_by = user
-    post.save()
-    if revision.complete:
-        post.tags.set(Tag.objects.filter(pk__in=[t["id"] for t in revision.tags]))
+        obj.publish_at = revision.publish_at
+    obj.edited_by = user
+    obj.save()
+    if "tags" in content and revision.complete:
+        obj.tags.set(Tag.objects.filter(pk__in=[t["id"] for t in revision.tags]))
 
 
 @receiver(m2m_changed, sender=Post.tags.through, dispatch_uid="folio-revision-tags")

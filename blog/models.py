@@ -77,15 +77,97 @@ class Tag(models.Model):
         return cls.from_db(db, names, [values[name] for name in names])
 
 
-class PostQuerySet(models.QuerySet):
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class PublishableQuerySet(models.QuerySet):
+    """What readers may see of posts and pages: one rule for both (:class:`Publishable`)."""
+
     def published(self):
         """What readers may see: published, with a publish date that has arrived.
 
-        A published post dated in the future is *scheduled*: it appears by itself
-        once its time comes, with no cron job, because the rule is evaluated per query.
+        A published post (or page) dated in the future is *scheduled*: it appears by
+        itself once its time comes, with no cron job, because the rule is evaluated per
+        query.
         """
-        return self.filter(status=Post.Status.PUBLISHED, publish_at__lte=timezone.now())
+        return self.filter(status=Status.PUBLISHED, publish_at__lte=timezone.now())
 
+    def drafts(self):
+        return self.filter(status=Status.DRAFT)
+
+    def scheduled(self):
+        return self.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now())
+
+
+class Publishable(models.Model):
+    """What posts and pages share: a status and a publish date (what readers may see,
+    :meth:`PublishableQuerySet.published`), and their old address answering with a 301
+    when a live one moves (its ``address_field`` changes)."""
+
+    Status = Status
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        "publish date",
+        default=timezone.now,
+        help_text="A published post with a date in the future is scheduled until then.",
+    )
+
+    #: The field whose value decides the object's address (:meth:`address_of`).
+    address_field = "slug"
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def address_of(cls, value):
+        """The path readers find an object at whose ``address_field`` holds ``value``."""
+        raise NotImplementedError
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        obj = super().from_db(db, field_names, values)
+        # Where the object lived when loaded and whether readers could see it there, so
+        # a save that moves a live one leaves a redirect (and an unpublished one does
+        # not reveal its new address).
+        obj._loaded_path = (obj.__dict__.get(cls.address_field), obj._was_live())
+        return obj
+
+    def _was_live(self):
+        publish_at = self.__dict__.get("publish_at")
+        return (
+            self.__dict__.get("status") == Status.PUBLISHED
+            and publish_at is not None
+            and publish_at <= timezone.now()
+        )
+
+    def _keep_address(self):
+        """After a save: if a live object moved, its old address redirects to the new."""
+        old, was_live = getattr(self, "_loaded_path", (None, False))
+        new = getattr(self, self.address_field)
+        if old and old != new and was_live:
+            Redirect.objects.record_move(self.address_of(old), self.address_of(new))
+        self._loaded_path = (new, self._was_live())
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED and self.publish_at <= timezone.now()
+
+    @property
+    def is_scheduled(self):
+        return self.status == Status.PUBLISHED and self.publish_at > timezone.now()
+
+    @property
+    def state(self):
+        """draft / scheduled / live, as editors talk about it."""
+        if self.status == Status.DRAFT:
+            return "draft"
+        return "scheduled" if self.is_scheduled else "live"
+
+
+class PostQuerySet(PublishableQuerySet):
     def cards(self):
         """Posts as list cards show them: the card's columns and its author's, no more.
 
@@ -108,12 +190,6 @@ class PostQuerySet(models.QuerySet):
             *(f"author__{name}" for name in AUTHOR_UNSHOWN),
         )
 
-    def drafts(self):
-        return self.filter(status=Post.Status.DRAFT)
-
-    def scheduled(self):
-        return self.filter(status=Post.Status.PUBLISHED, publish_at__gt=timezone.now())
-
     def editable_by(self, user):
         """The posts this user may change: any post for editors, their own for writers."""
         if not Post.may_edit_posts(user):
@@ -123,11 +199,7 @@ class PostQuerySet(models.QuerySet):
         return self.filter(author__user=user)
 
 
-class Post(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-
+class Post(Publishable):
     title = models.CharField(max_length=300)
     subtitle = models.CharField(max_length=300, blank=True)
     slug = models.SlugField(
@@ -143,12 +215,6 @@ class Post(models.Model):
         null=True,
         blank=True,
         related_name="posts",
-    )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    publish_at = models.DateTimeField(
-        "publish date",
-        default=timezone.now,
-        help_text="A published post with a date in the future is scheduled until then.",
     )
     excerpt = MarkdownxField(blank=True, help_text="Markdown; shown on lists and in feeds.")
     excerpt_html = models.TextField(blank=True, editable=False)
@@ -267,32 +333,14 @@ class Post(models.Model):
         return routing.reverse("blog:post-detail", slug=self.slug)
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        post = super().from_db(db, field_names, values)
-        # Where the post lived when loaded and whether readers could see it there, so a
-        # save that moves a live post leaves a redirect (and an unpublished one does
-        # not reveal its new address).
-        post._loaded_path = (post.__dict__.get("slug"), post._was_live())
-        return post
-
-    def _was_live(self):
-        publish_at = self.__dict__.get("publish_at")
-        return (
-            self.__dict__.get("status") == self.Status.PUBLISHED
-            and publish_at is not None
-            and publish_at <= timezone.now()
-        )
+    def address_of(cls, slug):
+        return reverse("blog:post-detail", kwargs={"slug": slug})
 
     def _keep_history(self, created):
         """What every save leaves behind: a revision, and a redirect if a live URL moved."""
         # A new post has no tags yet (whoever sets them next updates this revision).
         self._revision = PostRevision.record(self, self.edited_by, tags=[] if created else None)
-        old_slug, was_live = getattr(self, "_loaded_path", (None, False))
-        if old_slug and old_slug != self.slug and was_live:
-            Redirect.objects.record_move(
-                reverse("blog:post-detail", kwargs={"slug": old_slug}), self.get_absolute_url()
-            )
-        self._loaded_path = (self.slug, self._was_live())
+        self._keep_address()
 
     def render(self):
         """Render the markdown fields into their stored HTML (done on every save).
@@ -340,21 +388,6 @@ class Post(models.Model):
         return self.author is not None and self.author.user_id == user.pk
 
     @property
-    def is_published(self):
-        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
-
-    @property
-    def is_scheduled(self):
-        return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
-
-    @property
-    def state(self):
-        """draft / scheduled / live, as editors talk about it."""
-        if self.status == self.Status.DRAFT:
-            return "draft"
-        return "scheduled" if self.is_scheduled else "live"
-
-    @property
     def reading_minutes(self):
         return max(1, round(self.word_count / WORDS_PER_MINUTE))
 
@@ -400,26 +433,16 @@ class ReadingLinks(NamedTuple):
     tags: list[Tag]
 
 
-class PostRevision(models.Model):
-    """The state of a post after one save: what the history pages diff and restore
-    (blog/history.py). Every field an editor can change is recorded."""
+class Revision(models.Model):
+    """The state of a post or a page after one save: what the history pages diff and
+    restore (blog/history.py). Every field an editor can change is recorded; a concrete
+    revision names its owner (``owner_field``) and what it copies."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
     title = models.CharField(max_length=300)
-    subtitle = models.CharField(max_length=300, blank=True)
-    slug = models.CharField(max_length=200, blank=True)
-    author = models.ForeignKey(
-        "authors.Author", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    status = models.CharField(max_length=10, choices=Post.Status.choices)
+    status = models.CharField(max_length=10, choices=Status.choices)
     publish_at = models.DateTimeField(null=True, blank=True)
-    excerpt = models.TextField(blank=True)
     body = models.TextField(blank=True)
-    #: [{"id": pk, "name": name}, ...]: names too, so a tag deleted since still shows.
-    tags = models.JSONField(default=list, blank=True)
     image = models.CharField(max_length=255, blank=True)  # the stored file's name
-    image_alt = models.CharField(max_length=300, blank=True)
-    thumb_image = models.CharField(max_length=255, blank=True)
     extra = models.JSONField(default=dict, blank=True)
     #: False for revisions kept before every field was recorded: they hold the title,
     #: excerpt, body and status only, and the rest is left out of their diffs.
@@ -433,33 +456,67 @@ class PostRevision(models.Model):
     )
     created = models.DateTimeField(default=timezone.now)
 
+    #: The foreign key to the post or page.
+    owner_field = ""
+    #: The fields kept as the owner holds them.
+    COPIED = ()
+    #: Image fields, kept by the stored file's name.
+    IMAGES = ("image",)
+
     class Meta:
+        abstract = True
         ordering = ["-created", "-pk"]
         get_latest_by = ["created", "pk"]
 
     def __str__(self):
         return f"{self.title} ({self.created:%Y-%m-%d %H:%M:%S})"
 
+    @property
+    def owner(self):
+        return getattr(self, self.owner_field)
+
+    @classmethod
+    def record(cls, owner, user=None, **values):
+        """Keep ``owner`` as it is now (``values``: fields the caller provides)."""
+        return cls.objects.create(
+            **{cls.owner_field: owner},
+            **{name: getattr(owner, name) for name in cls.COPIED},
+            **{name: getattr(owner, name).name or "" for name in cls.IMAGES},
+            complete=True,
+            user=user if getattr(user, "pk", None) else None,
+            **values,
+        )
+
+
+class PostRevision(Revision):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    subtitle = models.CharField(max_length=300, blank=True)
+    slug = models.CharField(max_length=200, blank=True)
+    author = models.ForeignKey(
+        "authors.Author", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    excerpt = models.TextField(blank=True)
+    #: [{"id": pk, "name": name}, ...]: names too, so a tag deleted since still shows.
+    tags = models.JSONField(default=list, blank=True)
+    image_alt = models.CharField(max_length=300, blank=True)
+    thumb_image = models.CharField(max_length=255, blank=True)
+
+    owner_field = "post"
+    COPIED = (
+        *("title", "subtitle", "slug", "author_id", "status", "publish_at"),
+        *("excerpt", "body", "image_alt", "extra"),
+    )
+    IMAGES = ("image", "thumb_image")
+
+    class Meta(Revision.Meta):
+        pass
+
     @classmethod
     def record(cls, post, user=None, *, tags=None):
         """Keep the post as it is now; ``tags`` (as stored) when the caller knows them."""
         if tags is None:
             tags = [{"id": tag.pk, "name": str(tag)} for tag in post.tags.all()]
-        return cls.objects.create(
-            post=post,
-            **{name: getattr(post, name) for name in cls.COPIED},
-            image=post.image.name or "",
-            thumb_image=post.thumb_image.name or "",
-            tags=tags,
-            complete=True,
-            user=user if getattr(user, "pk", None) else None,
-        )
-
-    #: The fields kept as the post holds them (images and tags are kept by name).
-    COPIED = (
-        *("title", "subtitle", "slug", "author_id", "status", "publish_at"),
-        *("excerpt", "body", "image_alt", "extra"),
-    )
+        return super().record(post, user, tags=tags)
 
 
 class RedirectQuerySet(models.QuerySet):

@@ -5,6 +5,7 @@ from django.db.models import Max
 from django.urls import reverse
 
 from authors.models import Author
+from pages.sitemaps import PageSitemap
 
 from .models import Post, Tag
 
@@ -59,6 +60,7 @@ class ListPageSitemap(Sitemap):
 sitemaps = {
     "pages": ListPageSitemap,
     "posts": PostSitemap,
+    "site-pages": PageSitemap,
     "authors": AuthorSitemap,
     "tags": TagSitemap,
 }

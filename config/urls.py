@@ -40,3 +40,7 @@ if settings.SERVE_MEDIA:
             serve_media,
         ),
     ]
+
+# Last, after every other route (uploads included): a page answers only where nothing
+# of Folio's own does (pages/addresses.py).
+urlpatterns += [path("", include("pages.urls"))]

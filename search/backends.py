@@ -2,8 +2,9 @@
 
 SQLite gets an FTS5 virtual table (porter stemming, bm25 ranking, snippet());
 PostgreSQL gets a weighted ``tsvector`` with a GIN index, ``websearch_to_tsquery``,
-``ts_rank`` and ``ts_headline``. Both index every post and both restrict matches to
-``Post.objects.published()`` at query time, so the reader-visibility rule stays in
+``ts_rank`` and ``ts_headline``. Both index every post and page (a page's document
+keyed by minus its id: search.indexing.page_key) and both restrict matches to the
+``published()`` posts and pages at query time, so the reader-visibility rule stays in
 one place and a scheduled post appears in results the moment its time comes.
 
 Everything above this module (the results page, the benchmark, the index
@@ -22,10 +23,11 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection as default_connection
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.safestring import SafeString, mark_safe
 
 from blog.models import Post
+from pages.models import Page
 
 from .models import SearchDocument
 from .query import Query, Term
@@ -44,8 +46,9 @@ def _marked(escaped_snippet: str) -> SafeString:
 
 @dataclass(frozen=True)
 class Document:
-    """One post's searchable text (plain text, not markup)."""
+    """One post's or page's searchable text (plain text, not markup)."""
 
+    #: The post's id; for a page, minus the page's id (search.indexing.page_key).
     post_id: int
     title: str
     subtitle: str
@@ -63,8 +66,14 @@ class _Backend:
         self.connection = connection
 
     def published_ids(self):
-        """The ids readers may see, as a subquery: matches are restricted to these."""
+        """The post ids readers may see, as a subquery: matches are restricted to these
+        and to :meth:`published_page_keys`."""
         return Post.objects.using(self.connection.alias).published().order_by().values("pk")
+
+    def published_page_keys(self):
+        """The document keys of the pages readers may see (minus their ids), as a subquery."""
+        pages = Page.objects.using(self.connection.alias).published().order_by()
+        return pages.annotate(key=-F("pk")).values("key")
 
 
 class SQLiteBackend(_Backend):
@@ -135,11 +144,13 @@ class SQLiteBackend(_Backend):
             return [(post_id, _marked(html.escape(snippet))) for post_id, snippet in cursor]
 
     def _where(self, query):
-        published = self.published_ids().query.get_compiler(connection=self.connection)
-        published_sql, published_params = published.as_sql()
+        posts = self.published_ids().query.get_compiler(connection=self.connection)
+        posts_sql, posts_params = posts.as_sql()
+        pages = self.published_page_keys().query.get_compiler(connection=self.connection)
+        pages_sql, pages_params = pages.as_sql()
         return (
-            f"{self.table} MATCH %s AND +rowid IN ({published_sql})",
-            [self.match_expression(query), *published_params],
+            f"{self.table} MATCH %s AND (+rowid IN ({posts_sql}) OR +rowid IN ({pages_sql}))",
+            [self.match_expression(query), *posts_params, *pages_params],
         )
 
     @staticmethod
@@ -234,7 +245,8 @@ class PostgresBackend(_Backend):
         return [(post_id, _marked(snippet)) for post_id, snippet in rows]
 
     def _matches(self, search_query):
-        return self._documents().filter(vector=search_query, post__in=self.published_ids())
+        published = Q(post__in=self.published_ids()) | Q(post_id__in=self.published_page_keys())
+        return self._documents().filter(published, vector=search_query)
 
     def _documents(self):
         return SearchDocument.objects.using(self.connection.alias)

@@ -1,9 +1,12 @@
-"""Keeping the search index in step with the posts.
+"""Keeping the search index in step with the posts and pages.
 
 Every write path reports to :data:`blog.changes.content_changed` (per-object saves
 through model signals, bulk paths through ``notify()``); :func:`sync` listens and
-rewrites the documents of the posts concerned, inside the writer's transaction, so
-the index commits or rolls back with the change itself.
+rewrites the documents of the posts and pages concerned, inside the writer's
+transaction, so the index commits or rolls back with the change itself.
+
+Posts and pages share one index, so one query ranks them together: a post's document
+is keyed by the post's id, a page's by minus the page's id (:func:`page_key`).
 """
 
 import re
@@ -15,6 +18,7 @@ from authors.models import Author
 from blog.changes import content_changed
 from blog.models import Post, Tag
 from folio.rendering import html_to_text
+from pages.models import Page
 
 from .backends import Document, get_backend
 
@@ -38,6 +42,41 @@ def document_for(post) -> Document:
         tags="\n".join(_clean(tag.name) for tag in post.tags.all()),
         author=_clean(post.author.name) if post.author else "",
     )
+
+
+def page_key(page_pk: int) -> int:
+    """The key of a page's document (posts are keyed by their own, positive, ids)."""
+    return -page_pk
+
+
+def page_document(page) -> Document:
+    """The text a reader can see of this page, by field."""
+    return Document(
+        post_id=page_key(page.pk),
+        title=_clean(page.title),
+        subtitle=_clean(page.subtitle),
+        excerpt=_clean(page.seo_description),
+        body=_clean(html_to_text(page.body_html)),
+        tags="",
+        author="",
+    )
+
+
+def _pages(page_ids):
+    return Page.objects.filter(pk__in=page_ids).only(
+        "title", "subtitle", "seo_description", "body_html"
+    )
+
+
+def index_pages(page_ids):
+    """Rewrite the documents of these pages; pages that no longer exist are removed."""
+    backend = get_backend()
+    page_ids = sorted(set(page_ids))
+    for start in range(0, len(page_ids), BATCH_SIZE):
+        chunk = page_ids[start : start + BATCH_SIZE]
+        backend.replace(
+            [page_key(pk) for pk in chunk], [page_document(page) for page in _pages(chunk)]
+        )
 
 
 def _posts(post_ids):
@@ -66,18 +105,26 @@ def index_posts(post_ids):
 
 
 def rebuild(progress=None) -> int:
-    """Index every post from scratch; returns how many. ``progress(done, total)``."""
+    """Index every post and page from scratch; returns how many.
+    ``progress(done, total)``."""
     backend = get_backend()
     post_ids = list(Post.objects.order_by("pk").values_list("pk", flat=True))
+    page_ids = list(Page.objects.order_by("pk").values_list("pk", flat=True))
+    total = len(post_ids) + len(page_ids)
     with transaction.atomic():
         backend.clear()
         for start in range(0, len(post_ids), BATCH_SIZE):
             chunk = post_ids[start : start + BATCH_SIZE]
             backend.replace((), [document_for(post) for post in _posts(chunk)])
             if progress:
-                progress(start + len(chunk), len(post_ids))
+                progress(start + len(chunk), total)
+        for start in range(0, len(page_ids), BATCH_SIZE):
+            chunk = page_ids[start : start + BATCH_SIZE]
+            backend.replace((), [page_document(page) for page in _pages(chunk)])
+            if progress:
+                progress(len(post_ids) + start + len(chunk), total)
         backend.optimize()
-    return len(post_ids)
+    return total
 
 
 def _posts_of_renamed(relation, names, changed_post_ids):
@@ -105,7 +152,14 @@ def _posts_of_renamed(relation, names, changed_post_ids):
 
 
 @receiver(content_changed, dispatch_uid="folio-search-index")
-def sync(sender, post_ids=frozenset(), author_ids=frozenset(), tag_ids=frozenset(), **kwargs):
+def sync(
+    sender,
+    post_ids=frozenset(),
+    author_ids=frozenset(),
+    tag_ids=frozenset(),
+    page_ids=frozenset(),
+    **kwargs,
+):
     stale = set(post_ids)
     if author_ids:
         names = {author.pk: author.name for author in Author.objects.filter(pk__in=author_ids)}
@@ -115,3 +169,5 @@ def sync(sender, post_ids=frozenset(), author_ids=frozenset(), tag_ids=frozenset
         stale |= _posts_of_renamed("tags", names, post_ids)
     if stale:
         index_posts(stale)
+    if page_ids:
+        index_pages(page_ids)

@@ -65,3 +65,35 @@ def post_form_data(post, **changes):
     }
     data.update(changes)
     return data
+
+
+def make_page(**fields):
+    from pages.models import Page
+
+    n = next(_sequence)
+    fields.setdefault("title", f"Page number {n}")
+    fields.setdefault("path", f"/page-{n}/")
+    fields.setdefault("body", f"Body of page {n}.\n\n## A heading\n\nMore text.")
+    fields.setdefault("status", Page.Status.PUBLISHED)
+    fields.setdefault("publish_at", timezone.now() - timedelta(days=1))
+    return Page.objects.create(**fields)
+
+
+def page_form_data(page, **changes):
+    """What the admin's page form sends back for `page` unchanged (plus `changes`)."""
+    publish_at = timezone.localtime(page.publish_at)
+    data = {
+        "title": page.title,
+        "subtitle": page.subtitle,
+        "path": page.path,
+        "status": page.status,
+        "publish_at_0": publish_at.strftime("%Y-%m-%d"),
+        "publish_at_1": publish_at.strftime("%H:%M:%S"),
+        "body": page.body,
+        "seo_title": page.seo_title,
+        "seo_description": page.seo_description,
+        "extra": "{}",
+        "version": page.updated.isoformat(),
+    }
+    data.update(changes)
+    return data

@@ -149,7 +149,7 @@ def test_results_paginate_and_keep_the_query_in_page_links(client):
 def test_no_match_says_so_and_shows_how_to_search(client):
     make_post(title="Something")
     html = client.get(URL, {"q": "zebra"}).content.decode()
-    assert "0 results for “zebra”" in html and "No published post matches" in html
+    assert "0 results for “zebra”" in html and "No published post or page matches" in html
     assert "How to search" in html
 
 
@@ -340,7 +340,7 @@ def test_rebuild_search_index_restores_a_lost_index(client):
     assert found(client, "kettle") == []
     out = StringIO()
     call_command("rebuild_search_index", stdout=out)
-    assert "Indexed 4 posts" in out.getvalue()
+    assert "Indexed 4 posts and pages" in out.getvalue()
     assert len(found(client, "kettle")) == 3
 
 

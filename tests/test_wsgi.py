@@ -23,7 +23,7 @@ from django.test import Client
 
 from blog.models import Redirect, Tag
 from folio import security
-from tests.factories import make_author, make_post, make_tag
+from tests.factories import make_author, make_page, make_post, make_tag
 from tests.test_caching import page_cache  # noqa: F401  (the fixture, with each backend)
 
 pytestmark = pytest.mark.django_db
@@ -107,14 +107,17 @@ def server():
 
 @pytest.fixture
 def unicode_site():
-    """A post, author, tag and category for each script, all with the slug of the script."""
+    """A post, author, tag, category and page (nested under a folder) for each script,
+    all with the slug of the script."""
     pages = {}
     for script, slug in SLUGS.items():
         author = make_author(first_name=f"Writer {script}", slug=slug)
         tag = make_tag(f"Tag {script}", slug=slug)
         category = make_tag(f"Category {script}", kind=Tag.Kind.CATEGORY, slug=f"{slug}-c")
         post = make_post(title=f"Post {script}", slug=slug, author=author, tags=[tag, category])
+        page = make_page(title=f"Page {script}", path=f"/{slug}/{slug}/")
         pages[script] = {
+            "page": (page.get_absolute_url(), f"Page {script}"),
             "post": (post.get_absolute_url(), f"Post {script}"),
             "author": (author.get_absolute_url(), f"Writer {script}"),
             "tag": (tag.get_absolute_url(), f"Tag {script}"),
@@ -181,6 +184,26 @@ def test_a_moved_non_ascii_post_redirects_from_its_old_address(server, unicode_s
     answer = server(old_url)
     assert answer["status"] == "301 Moved Permanently"
     assert answer["headers"]["Location"] == post.get_absolute_url()
+
+
+def test_a_moved_non_ascii_page_redirects_from_its_old_address(server, unicode_site):
+    from pages.models import Page
+
+    page = Page.objects.get(title="Page cyrillic")
+    old_url = page.get_absolute_url()
+    page.path = "/о-нас/"
+    page.save()
+    answer = server(old_url)
+    assert answer["status"] == "301 Moved Permanently"
+    assert answer["headers"]["Location"] == page.get_absolute_url() == "/%D0%BE-%D0%BD%D0%B0%D1%81/"
+    assert_served(server(answer["headers"]["Location"]), "Page cyrillic")
+
+
+def test_a_non_ascii_page_address_without_its_slash_redirects_to_it(server, unicode_site):
+    url, text = unicode_site["japanese"]["page"]
+    answer = server(url.rstrip("/"))
+    assert answer["status"] == "301 Moved Permanently"
+    assert answer["headers"]["Location"] == url
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,8 @@
 """Import a whole Azimuth-style site: plan per file, then apply per file atomically.
 
+Authors and tags first, then posts, then pages (every other markdown file under the
+pages folder, at the address the old site gave it).
+
 Each source file gets exactly one :class:`FileReport` saying what happened to it
 (created / updated / unchanged / conflict / skipped / error) and why. A dry run
 walks the same code path and stops short of every write, so it reports exactly what
@@ -22,12 +25,14 @@ import django
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, transaction
-from django.urls import Resolver404, resolve, reverse
+from django.urls import resolve, reverse
 
 from authors.models import Author
 from blog import changes, history
 from blog.models import ImportRun, Post, Redirect, Tag
 from folio.images import bulk_image_writes, make_missing_renditions
+from pages import addresses as page_addresses
+from pages.models import Page
 
 from . import addresses, frontmatter, images, records
 from .errors import ImportConflict, ImportFileError
@@ -60,7 +65,7 @@ class Action(StrEnum):
 @dataclass
 class FileReport:
     path: str
-    kind: str  # post, author, tag
+    kind: str  # post, page, author, tag, category
     action: Action
     detail: str = ""
     warnings: list[str] = field(default_factory=list)
@@ -107,6 +112,7 @@ class ImportOptions:
     posts_dir: str | None = None
     authors_dir: str | None = None
     static_dir: str | None = None
+    pages_dir: str | None = None
     #: Read files that have other hard links too (blog.importing.paths.Site.read_bytes).
     allow_hard_links: bool = False
     #: Processes that parse and render posts; None: one per core for large imports.
@@ -114,7 +120,7 @@ class ImportOptions:
 
 
 def import_site(root, options: ImportOptions | None = None, progress=None) -> ImportResult:
-    """Import every author, tag and post of the site at ``root``.
+    """Import every author, tag, post and page of the site at ``root``.
 
     ``progress(done, total)`` is called as posts are processed. Raises ImportFileError
     only when the site itself cannot be read (no such folder); every problem with a
@@ -127,6 +133,7 @@ def import_site(root, options: ImportOptions | None = None, progress=None) -> Im
         options.authors_dir,
         options.static_dir,
         allow_hard_links=options.allow_hard_links,
+        pages_dir=options.pages_dir,
     )
     return _Importer(site, options).run(progress)
 
@@ -147,6 +154,7 @@ class _Importer:
         self.image_paths = set()  # images whose old address this run has mapped
         self._bytes = {}  # source -> bytes of post files waiting to be prepared
         self.slugs_seen = {}  # slug -> source of the file that claimed it in this run
+        self.paths_seen = {}  # page address -> source of the file that claimed it
         # What identifies this site in the database: posts and authors remember it, so a
         # file of another site with the same name or slug is never taken for theirs.
         self.root = str(site.root)
@@ -160,14 +168,14 @@ class _Importer:
         if self.run_row is None:
             self.run_row = ImportRun.objects.create(root=self.root)
 
-    def _imported(self, model):
+    def _imported(self, model, address="slug"):
         """{source path: row} of what was imported from this site before.
 
         Rows without a root were imported before roots were recorded: the first site
         to import their file again adopts them.
         """
         rows = model.objects.exclude(source_path="").filter(source_root__in=[self.root, ""])
-        columns = ("pk", "slug", "source_path", "source_hash", "updated", "imported_at")
+        columns = ("pk", address, "source_path", "source_hash", "updated", "imported_at")
         return {row["source_path"]: row for row in rows.values(*columns)}
 
     def _run(self, progress):
@@ -191,6 +199,7 @@ class _Importer:
             self._isolated(source, kind, self._tag_file, kind, source)
         post_files = self._files(self.site.posts_dir, None, recursive=True)
         self._posts(post_files, progress)
+        self._pages()
         for name in addresses.REDIRECT_FILES:
             if (self.site.root / name).is_file():
                 self._isolated(name, "redirects", self._redirect_file, name)
@@ -592,8 +601,8 @@ class _Importer:
         a warning) where a page of Folio lives, which an old address never replaces."""
         if old == new:
             return None
-        if reason := _folio_address(old):
-            warnings.append(f"old address {old} ({origin}) is {reason}; it was not redirected")
+        if reason := page_addresses.reserved(old, fixed_routes_only=True):
+            warnings.append(f"old address {old} ({origin}) {reason}; it was not redirected")
             return None
         address = OldAddress(old, new, origin)
         self.result.addresses.append(address)
@@ -651,6 +660,103 @@ class _Importer:
                 "give the post another slug in the admin"
             )
 
+    # -- pages ---------------------------------------------------------------------
+
+    def _pages(self):
+        """Every markdown file of the pages folder outside the posts folder: a page,
+        unless it is the blog's listing or a post (reported as skipped, with why)."""
+        self.existing_pages = self._imported(Page, "path")
+        self.path_owners = {
+            path: (root or self.root, source, pk)
+            for path, root, source, pk in Page.objects.values_list(
+                "path", "source_root", "source_path", "pk"
+            )
+        }
+        for path in self._page_files():
+            source = self.site.relative(path)
+            self._isolated(source, "page", self._page, path, source)
+
+    def _page_files(self):
+        """The markdown files of the pages folder, outside the posts folder."""
+        found = self._files(self.site.pages_dir, MARKDOWN_SUFFIXES, recursive=True)
+        return [path for path in found if not path.is_relative_to(self.site.posts_dir)]
+
+    def _page(self, path: Path, source: str):
+        existing = self.existing_pages.get(source)
+        data = self._read(source)
+        digest = self._hash(data)
+        if existing and existing["source_hash"] == digest and not self.options.force:
+            self.paths_seen[existing["path"]] = source
+            self._report(source, "page", Action.UNCHANGED)
+            return
+        meta_text, body, first_line = frontmatter.split(frontmatter.decode(data))
+        meta = frontmatter.load_yaml(meta_text, first_line=first_line)
+        is_page, reason = records.page_kind(meta)
+        if not is_page:
+            self._report(source, "page", Action.SKIPPED, reason)
+            return
+        record = records.parse_page(self.site, path.relative_to(self.site.pages_dir), meta, body)
+        existing = self._claim_path(record.path, source, existing)
+        if existing and self._edited_since_import(existing) and not self.options.force:
+            self._report(source, "page", Action.CONFLICT, _CONFLICT_MESSAGE, record.warnings)
+            return
+        if why := page_addresses.reserved(record.path):
+            record.warnings.append(
+                f"{record.path} {why}, which answers there: the page is imported but not "
+                "served; give it another address in the admin"
+            )
+        used = set()
+        record.body = self.reader.rewrite_body(record.body, record.warnings, used)
+        hero = record.image and self.reader.image(record.image, "image", record.warnings)
+        action = Action.UPDATED if existing else Action.CREATED
+        self._report(source, "page", action, warnings=record.warnings)
+        if self.dry_run:
+            return
+        self._writing()
+        with transaction.atomic():
+            for checked in used | ({hero} if hero else set()):
+                self._store(checked)
+            page = Page.objects.get(pk=existing["pk"]) if existing else Page()
+            page.path = record.path
+            page.title = record.title
+            page.subtitle = record.subtitle
+            page.status = Page.Status.DRAFT if record.draft else Page.Status.PUBLISHED
+            page.body = record.body
+            page.image.name = hero.storage_name if hero else ""
+            page.seo_title = record.seo_title
+            page.seo_description = record.seo_description
+            page.extra = record.extra
+            page.source_root = self.root
+            page.source_path = source
+            page.source_hash = digest
+            page.save(imported=True)
+
+    def _claim_path(self, path, source, existing):
+        """The row this file writes (``existing``, or with --force another site's page
+        at its address), once the address is known to be this file's to take."""
+        other = self.paths_seen.get(path)
+        if other and other != source:
+            raise ImportFileError(f"address {path} is also the address of {other}")
+        self.paths_seen[path] = source
+        owner = self.path_owners.get(path)
+        if owner is None or owner[:2] == (self.root, source):
+            return existing
+        root, owner_source, pk = owner
+        if not owner_source:
+            raise ImportFileError(
+                f"address {path} already belongs to another page (written in the admin)"
+            )
+        if root == self.root:
+            raise ImportFileError(
+                f"address {path} already belongs to another page (imported from {owner_source})"
+            )
+        if not self.options.force:
+            raise ImportConflict(
+                f"address {path} belongs to a page imported from another site ({owner_source} "
+                f"in {root}); left as it is (use --force to replace it with this file)"
+            )
+        return Page.objects.filter(pk=pk).values(*_PAGE_COLUMNS).first()
+
     def _claim_slug(self, slug, source, existing):
         """The row this file writes (``existing``, or with --force another site's post
         at its slug), once the slug is known to be this file's to take."""
@@ -683,6 +789,9 @@ class _Importer:
         )
 
 
+_PAGE_COLUMNS = ("pk", "path", "source_path", "source_hash", "updated", "imported_at")
+
+
 _CONFLICT_MESSAGE = (
     "edited in the admin since the last import; left as it is (use --force to overwrite)"
 )
@@ -696,14 +805,17 @@ def _complete_interrupted_run(since):
     posts = Post.objects.filter(imported_at__gte=since)
     post_ids = list(posts.values_list("pk", flat=True))
     authors = Author.objects.filter(imported_at__gte=since)
+    pages = Page.objects.filter(imported_at__gte=since)
     tag_ids = Tag.objects.filter(posts__in=post_ids).values_list("pk", flat=True).distinct()
     changes.notify(
         post_ids=post_ids,
         author_ids=authors.values_list("pk", flat=True),
         tag_ids=list(tag_ids),
+        page_ids=pages.values_list("pk", flat=True),
     )
     make_missing_renditions(posts)
     make_missing_renditions(authors)
+    make_missing_renditions(pages)
 
 
 def _refresh_planner_statistics():
@@ -723,26 +835,6 @@ def _is_url(text):
         return bool(urlsplit(text).scheme)
     except ValueError:
         return False
-
-
-def _folio_address(path):
-    """Why Folio itself answers at ``path`` (None if it does not): the admin, static and
-    media files, and every route with a fixed address (the home page, /blog/, the
-    feeds, /search/ …). A route with a slug in it answers 404 for a slug that no post
-    has, and then the URL map does."""
-    for prefix, what in (
-        (f"/{settings.ADMIN_URL}", "the admin"),
-        (settings.STATIC_URL, "static files"),
-        (settings.MEDIA_URL, "media files"),
-        ("/markdownx/", "the editor's"),
-    ):
-        if prefix.startswith("/") and path.startswith(prefix):
-            return f"under {prefix}, {what}"
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return None
-    return None if match.kwargs else f"Folio's own {match.view_name or 'page'} address"
 
 
 def _worker_settings():

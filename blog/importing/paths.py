@@ -17,6 +17,8 @@ MARKDOWN_SUFFIXES = {".md", ".markdown"}
 DEFAULT_POSTS_DIR = "src/pages/blog"
 #: Where each Stackbit generation keeps its posts: the 2020 themes, then the 2019 ones.
 POSTS_DIRS = (DEFAULT_POSTS_DIR, "src/pages/posts")
+# Pages: every markdown file here that is not in the posts folder (records.page_kind).
+DEFAULT_PAGES_DIR = "src/pages"
 DEFAULT_AUTHORS_DIR = "src/data/authors"
 DEFAULT_STATIC_DIR = "static"
 TAGS_DIR = "src/data/tags"
@@ -29,6 +31,7 @@ class Site:
     posts_dir: Path
     authors_dir: Path
     static_dir: Path
+    pages_dir: Path = None
     #: Read files whose inode has other names too (see :meth:`read_bytes`).
     allow_hard_links: bool = False
 
@@ -40,6 +43,7 @@ class Site:
         authors_dir=None,
         static_dir=None,
         allow_hard_links=False,
+        pages_dir=None,
         *,
         require_posts=True,
     ) -> "Site":
@@ -47,7 +51,7 @@ class Site:
         posts in the first of :data:`POSTS_DIRS` the site has).
 
         Raises ImportFileError when the root is not a folder, a folder lies outside it,
-        or (``require_posts``) it has no posts folder.
+        or (``require_posts``) it has neither posts nor pages.
         """
         root = Path(root).resolve()
         if not root.is_dir():
@@ -56,10 +60,11 @@ class Site:
         flag = "--posts-dir"
         if posts_dir is None:
             posts_dir = next((d for d in POSTS_DIRS if (root / d).is_dir()), None)
-            if posts_dir is None and require_posts:
+            if posts_dir is None and require_posts and not (root / DEFAULT_PAGES_DIR).is_dir():
                 raise ImportFileError(
-                    f"no posts folder in {root}: neither {' nor '.join(POSTS_DIRS)} exists "
-                    "(give --posts-dir, or see what is there with --inspect)"
+                    f"nothing to import in {root}: no {', '.join(POSTS_DIRS)} or "
+                    f"{DEFAULT_PAGES_DIR} folder (give --posts-dir or --pages-dir, or see "
+                    "what is there with --inspect)"
                 )
             posts_dir, flag = posts_dir or DEFAULT_POSTS_DIR, None
         return cls(
@@ -67,6 +72,9 @@ class Site:
             posts_dir=probe.resolve_folder(posts_dir, flag),
             authors_dir=probe.resolve_folder(authors_dir or DEFAULT_AUTHORS_DIR, None),
             static_dir=probe.resolve_folder(static_dir or DEFAULT_STATIC_DIR, None),
+            pages_dir=probe.resolve_folder(
+                pages_dir or DEFAULT_PAGES_DIR, "--pages-dir" if pages_dir else None
+            ),
             allow_hard_links=allow_hard_links,
         )
 

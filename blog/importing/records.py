@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils.text import slugify
 
 from folio.slugs import slug_error, slug_warning
+from pages import addresses
 
 from . import frontmatter
 from .errors import ImportFileError
@@ -66,6 +67,12 @@ POST_KEY_MEANINGS = {
 }
 AUTHOR_KEYS = {"first_name", "last_name", "name", "bio", "photo", "url", "website"}
 POST_TEMPLATES = {None, "", "post", "posts"}
+# Listing pages of the blog (the theme renders posts there): neither a post nor a page.
+LISTING_TEMPLATES = {"blog"}
+# Front-matter keys of a page that map onto its fields; every other key (a landing
+# page's `sections`, `template`, `seo` whole) is kept in `extra`.
+PAGE_KEYS = {"title", "subtitle", "image", "published", "draft", "stackbit_url_path"}
+PAGE_KEYS |= {"meta_title", "meta_description", "description", "excerpt"}
 MAX_TITLE = 300
 # Publish dates a page can show and an archive can list (blog.urls.YearConverter).
 MIN_YEAR, MAX_YEAR = 2, 9998
@@ -102,6 +109,20 @@ class PostRecord:
 
 
 @dataclass
+class PageRecord:
+    path: str  # the address the old site gave it, in the stored form (/about/)
+    title: str
+    subtitle: str
+    draft: bool
+    body: str
+    image: str | None  # site-relative path of the hero image (may not exist)
+    seo_title: str
+    seo_description: str
+    extra: dict
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
 class AuthorRecord:
     slug: str
     first_name: str
@@ -124,6 +145,82 @@ def is_post(meta: dict) -> tuple[bool, str]:
     if template == "blog":
         return False, "the blog's listing page (template: blog), not a post"
     return False, f"template {template!r} is not a post"
+
+
+def template_of(meta: dict):
+    """The file's ``template`` (or ``layout``, as older themes call it), lower-cased;
+    None when it has neither, or one that is not text."""
+    template = meta.get("template", meta.get("layout"))
+    return template.strip().lower() if isinstance(template, str) else None
+
+
+def page_kind(meta: dict) -> tuple[bool, str]:
+    """Whether front matter outside the posts folder describes a page, and if not, why."""
+    template = template_of(meta)
+    if template in LISTING_TEMPLATES:
+        return False, f"the blog's listing page (template: {template}), not a page"
+    if template in POST_TEMPLATES - {None, ""}:
+        return False, (
+            f"a post (template: {template}) outside the posts folder; import it with "
+            "--posts-dir pointing at its folder"
+        )
+    return True, ""
+
+
+def parse_page(site: Site, relative, meta: dict, body: str) -> PageRecord:
+    """A page; ``relative`` is the file's path inside the pages folder (``legal/terms.md``)."""
+    warnings = []
+    written = meta.get("stackbit_url_path")
+    if written is not None and not isinstance(written, str):
+        raise ImportFileError(f"stackbit_url_path must be text, not {_describe(written)}")
+    if not written:
+        # The file's place: index.md is its folder's address, about.md is /about/.
+        parts = relative.with_suffix("").parts
+        written = "/".join(parts[:-1] if parts[-1].lower() == "index" else parts)
+    path = page_address(written)
+    if warning := addresses.path_warning(path):
+        warnings.append(f"in the address {path}, {warning}")
+    title = _text(meta, "title", required=True, one_line=True)
+    if len(title) > MAX_TITLE:
+        raise ImportFileError(f"title is {len(title)} characters long; the limit is {MAX_TITLE}")
+    seo = meta.get("seo") if isinstance(meta.get("seo"), dict) else {}
+    seo_title = _text(seo, "title", one_line=True) or _text(meta, "meta_title", one_line=True)
+    seo_description = next(
+        (
+            text
+            for text in (
+                _text(seo, "description"),
+                _text(meta, "meta_description"),
+                _text(meta, "description"),
+                _text(meta, "excerpt"),
+            )
+            if text
+        ),
+        "",
+    )
+    return PageRecord(
+        path=path,
+        title=title,
+        subtitle=_text(meta, "subtitle", one_line=True)[:MAX_TITLE],
+        draft=meta.get("draft") is True or meta.get("published") is False,
+        body=body,
+        image=_image_field(site, meta, "image", warnings),
+        seo_title=seo_title[:MAX_TITLE],
+        seo_description=normalise_excerpt(seo_description),
+        extra={key: value for key, value in meta.items() if key not in PAGE_KEYS},
+        warnings=warnings,
+    )
+
+
+def page_address(written: str) -> str:
+    """The stored form of a page's address as the old site wrote it (/about/), checked.
+
+    An address Folio answers itself is returned all the same: the importer reports it.
+    """
+    path = addresses.normalise(written)
+    if addresses.reserved(path) is None and (error := addresses.path_error(path)):
+        raise ImportFileError(f"address {path} {error}")
+    return path
 
 
 def parse_post(site: Site, path, meta: dict, body: str, site_host: str = "") -> PostRecord:

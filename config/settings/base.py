@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "folio",  # the shared building blocks (folio/__init__.py)
     "authors",
     "blog",
+    "pages",  # after blog: its catch-all route and models build on blog's
     "search",
 ]
 

@@ -1,4 +1,4 @@
-"""``manage.py import_posts SITE_ROOT``: bring a static site's posts, authors and images in.
+"""``manage.py import_posts SITE_ROOT``: bring a static site's posts, pages, authors and images in.
 
 Parses arguments, calls :func:`blog.importing.import_site`, prints what happened.
 """
@@ -27,8 +27,9 @@ _STYLES = {
 
 class Command(BaseCommand):
     help = (
-        "Import a static site (Stackbit Azimuth layout: src/pages/blog, src/data/authors, "
-        "static/) into Folio. Safe to re-run: unchanged files are left alone."
+        "Import a static site (Stackbit Azimuth layout: posts in src/pages/blog, pages in "
+        "src/pages, authors in src/data/authors, images in static/) into Folio. Safe to "
+        "re-run: unchanged files are left alone."
     )
 
     def add_arguments(self, parser):
@@ -54,6 +55,11 @@ class Command(BaseCommand):
             "are treated as the site's own files.",
         )
         parser.add_argument("--posts-dir", help="Posts folder (default: src/pages/blog).")
+        parser.add_argument(
+            "--pages-dir",
+            help="Pages folder (default: src/pages): every markdown file in it outside the "
+            "posts folder is a page, unless it is the blog's listing page.",
+        )
         parser.add_argument("--authors-dir", help="Authors folder (default: src/data/authors).")
         parser.add_argument("--static-dir", help="Static files folder (default: static).")
         parser.add_argument(
@@ -73,6 +79,7 @@ class Command(BaseCommand):
             force=options["force"],
             site_url=options["site_url"],
             posts_dir=options["posts_dir"],
+            pages_dir=options["pages_dir"],
             authors_dir=options["authors_dir"],
             static_dir=options["static_dir"],
             allow_hard_links=options["allow_hard_links"],

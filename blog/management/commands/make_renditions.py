@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from authors.models import Author
 from blog.models import Post
 from folio.images import bulk_image_writes, make_missing_renditions
+from pages.models import Page
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         with bulk_image_writes(workers) as bulk:
             make_missing_renditions(Post.objects.exclude(image="", thumb_image=""))
             make_missing_renditions(Author.objects.exclude(photo=""))
+            make_missing_renditions(Page.objects.exclude(image=""))
         if bulk.failed:
             raise CommandError(
                 f"{len(bulk.failed)} renditions could not be made (first: {bulk.failed[0]}; "

@@ -1,4 +1,4 @@
-"""Rebuild the search index from the posts: recovery after a restore or a bulk write
+"""Rebuild the search index from the posts and pages: recovery after a restore or a bulk write
 that reported nothing to blog.changes."""
 
 from django.core.management.base import BaseCommand
@@ -7,14 +7,17 @@ from search.indexing import rebuild
 
 
 class Command(BaseCommand):
-    help = "Index every post for search from scratch (drafts too; readers see published only)."
+    help = (
+        "Index every post and page for search from scratch (drafts too; readers see "
+        "published only)."
+    )
 
     def handle(self, *args, **options):
         verbosity = options["verbosity"]
 
         def progress(done, total):
             if verbosity >= 1:
-                self.stdout.write(f"  {done}/{total} posts indexed")
+                self.stdout.write(f"  {done}/{total} posts and pages indexed")
 
         count = rebuild(progress=progress)
-        self.stdout.write(self.style.SUCCESS(f"Indexed {count} posts."))
+        self.stdout.write(self.style.SUCCESS(f"Indexed {count} posts and pages."))

@@ -1,0 +1,193 @@
+"""Pages: content that lives at its own address (``/about/``, ``/legal/terms/``).
+
+A page is published exactly like a post (:class:`blog.models.Publishable`: the one
+``published()`` rule, the old address kept as a redirect when a live page moves), is
+rendered by the one pipeline on save, and keeps a revision of every save
+(:class:`PageRevision`, diffed and restored by blog/history.py).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from markdownx.models import MarkdownxField
+
+from blog.models import Publishable, PublishableQuerySet, Revision
+from folio import routing
+from folio.images import image_size, validate_image
+from folio.rendering import render_markdown
+from folio.renditions import Renditions
+
+from . import addresses
+
+#: The columns only editors and the importer read: a page view leaves them out.
+UNSHOWN = ("body", "extra", "source_root", "source_path", "source_hash", "imported_at")
+
+
+class PageQuerySet(PublishableQuerySet):
+    def pages(self):
+        """Pages as their own page shows them: the markdown and import records left out."""
+        return self.defer(*UNSHOWN)
+
+    def editable_by(self, user):
+        """The pages this user may change: every page for those who may publish pages
+        (editors), drafts only for the others (writers)."""
+        if not Page.may_edit_pages(user):
+            return self.none()
+        if user.has_perm("pages.can_publish"):
+            return self
+        return self.drafts()
+
+
+class Page(Publishable):
+    title = models.CharField(max_length=300)
+    subtitle = models.CharField(max_length=300, blank=True)
+    path = models.CharField(
+        max_length=addresses.MAX_LENGTH,
+        unique=True,
+        # Help texts are HTML in Django's forms (the admin does not escape them).
+        help_text="The page's address on this site, e.g. /about/ or /legal/terms/.",
+    )
+    publish_at = models.DateTimeField(
+        "publish date",
+        default=timezone.now,
+        help_text="A published page with a date in the future is scheduled until then.",
+    )
+    body = MarkdownxField(blank=True, help_text="Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+    image = models.ImageField(
+        "hero image", upload_to="pages/%Y/%m/", blank=True, validators=[validate_image]
+    )
+    # Filled on save; empty when the file is missing or not an image (then no image shows).
+    image_width = models.PositiveIntegerField(null=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, editable=False)
+    seo_title = models.CharField(
+        "SEO title",
+        max_length=300,
+        blank=True,
+        help_text="The title search engines and link previews show; the page's title if empty.",
+    )
+    seo_description = models.TextField(
+        "SEO description",
+        blank=True,
+        help_text="The sentence or two search engines and link previews show under the title.",
+    )
+    extra = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Front-matter keys Folio does not model (a landing page's sections among "
+        "them), kept so a later step or an export can give them back.",
+    )
+    source_root = models.CharField(
+        max_length=1000,
+        blank=True,
+        help_text="The site (its root folder) this page was imported from.",
+    )
+    source_path = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="The file this page was imported from; blank for pages written here.",
+    )
+    source_hash = models.CharField(max_length=64, blank=True, editable=False)
+    imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    # Stamped by save() (not auto_now), so an import can stamp imported_at identically.
+    updated = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = PageQuerySet.as_manager()
+
+    hero = Renditions("image", widths=(640, 1024, 1600), ratio=(16, 9))
+    address_field = "path"
+    #: The user making the current save, when known (the admin sets it). Not a field.
+    edited_by = None
+
+    class Meta:
+        ordering = ["path"]
+        permissions = [("can_publish", "Can publish pages")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_root", "source_path"],
+                condition=~Q(source_path=""),
+                name="pages_page_unique_source",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return self.address_of(self.path)
+
+    @classmethod
+    def address_of(cls, path):
+        # Reversed, so a non-ASCII path comes back percent-encoded like every other URL.
+        return routing.reverse(addresses.PAGE_ROUTE, path=path.lstrip("/"))
+
+    def clean(self):
+        super().clean()
+        self.path = addresses.normalise(self.path)
+        if error := addresses.path_error(self.path):
+            raise ValidationError({"path": f"{self.path} {error}; choose another address."})
+
+    def save(self, *args, imported=False, **kwargs):
+        """Save, rendering the markdown and stamping ``updated``; every save keeps a
+        revision, and a live page that moved leaves a redirect at its old address.
+
+        ``imported=True`` (the importer) stamps ``imported_at`` with the same instant,
+        so "updated after imported_at" means exactly "edited since the last import".
+        """
+        self.body_html = render_markdown(self.body)
+        self.updated = timezone.now()
+        derived = {"body_html", "updated", "image_width", "image_height"}
+        if imported:
+            self.imported_at = self.updated
+            derived.add("imported_at")
+        self.image_width, self.image_height = image_size(self.image)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            PageRevision.record(self, self.edited_by)
+            self._keep_address()
+
+    @staticmethod
+    def may_edit_pages(user):
+        """Whether this user may use the page editor at all (writers and editors)."""
+        return user.is_active and user.is_staff and user.has_perm("pages.change_page")
+
+    def is_editable_by(self, user):
+        """The per-object form of :meth:`PageQuerySet.editable_by`."""
+        if not self.may_edit_pages(user):
+            return False
+        return user.has_perm("pages.can_publish") or self.status == self.Status.DRAFT
+
+    @property
+    def is_served(self):
+        """Whether readers can reach the page at its path (no route of Folio's own
+        answers there first)."""
+        return addresses.reserved(self.path) is None
+
+    @property
+    def meta_title(self):
+        return self.seo_title or self.title
+
+    @property
+    def meta_description(self):
+        return self.seo_description or self.subtitle
+
+
+class PageRevision(Revision):
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="revisions")
+    subtitle = models.CharField(max_length=300, blank=True)
+    path = models.CharField(max_length=addresses.MAX_LENGTH, blank=True)
+    seo_title = models.CharField(max_length=300, blank=True)
+    seo_description = models.TextField(blank=True)
+
+    owner_field = "page"
+    COPIED = (
+        *("title", "subtitle", "path", "status", "publish_at"),
+        *("body", "seo_title", "seo_description", "extra"),
+    )
+
+    class Meta(Revision.Meta):
+        pass
