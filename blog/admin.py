@@ -14,11 +14,12 @@ from django.utils.translation import ngettext
 from authors.models import Author
 from folio.admin import CheckedSlugAdmin, MarkdownEditorAdmin
 
-from . import changes, history
-from .models import Post, Redirect, Tag
+from . import changes, history, review
+from .admin_review import ReviewAdminMixin, ReviewFilter
+from .models import Post, Redirect, Review, Tag
 
 STALE_FORM_MESSAGE = (
-    "{who} saved this post at {when}, after you opened it, so your changes were not saved "
+    "{who} {did} at {when}, after you opened it, so your changes were not saved "
     "(they are still in the form below). Compare with the post's revisions, then save again "
     "to replace that version with yours."
 )
@@ -39,26 +40,54 @@ class PostAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["version"].initial = self.instance.updated.isoformat()
+            self.fields["version"].initial = self.opened_on()
+        pending = getattr(self.instance, "_pending", None)
+        if pending is not None and "tags" in self.fields:
+            # A writer continuing their change awaiting review: its tags, not the post's.
+            self.initial["tags"] = [tag.pk for tag in review.tags_of(pending)]
+
+    def opened_on(self):
+        """What the form was opened on: the post's last save and, for a writer going on
+        with a change awaiting review, that change (another tab's save, or an editor's
+        approval or rejection, makes the form stale)."""
+        pending = getattr(self.instance, "_pending", None)
+        token = self.instance.updated.isoformat()
+        return f"{token} pending:{pending.pk}" if pending is not None else token
 
     def clean(self):
         cleaned_data = super().clean()
         if not self.instance.pk:
             return cleaned_data
-        current = self.instance.updated.isoformat()
+        current = self.opened_on()
         if cleaned_data.get("version") != current:
-            latest = self.instance.revisions.select_related("user").first()
-            who = (latest.user.get_username() if latest and latest.user else None) or "Someone"
+            who, did, when = self.last_change()
             # The next save is deliberate: the editor has been told, so carry the new token.
             self.data = self.data.copy()
             self.data[self.add_prefix("version")] = current
             raise forms.ValidationError(
                 STALE_FORM_MESSAGE.format(
-                    who=who, when=date_format(self.instance.updated, "DATETIME_FORMAT")
+                    who=who or "Someone", did=did, when=date_format(when, "DATETIME_FORMAT")
                 ),
                 code="stale",
             )
         return cleaned_data
+
+    def last_change(self):
+        """(who, what they did, when) of the latest save or review of the post."""
+        revisions = self.instance.revisions.select_related("user", "reviewed_by")
+        latest = revisions.first()
+        reviewed = revisions.filter(reviewed_by__isnull=False).order_by("-reviewed_at").first()
+        if reviewed and (latest is None or reviewed.reviewed_at > latest.created):
+            action = "approved" if reviewed.review == Review.APPROVED else "rejected"
+            return (
+                reviewed.reviewed_by.get_username(),
+                f"{action} the changes awaiting review",
+                reviewed.reviewed_at,
+            )
+        who = latest.user.get_username() if latest and latest.user else None
+        if latest is not None and latest.review:
+            return who, "saved changes to this post for review", latest.created
+        return who, "saved this post", self.instance.updated
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -98,7 +127,7 @@ class AuthorFilter(admin.RelatedOnlyFieldListFilter):
 
 
 @admin.register(Post)
-class PostAdmin(CheckedSlugAdmin, MarkdownEditorAdmin):
+class PostAdmin(ReviewAdminMixin, CheckedSlugAdmin, MarkdownEditorAdmin):
     """The post editor, for two roles (docs/editors.md).
 
     Editors (``change_any_post``, ``can_publish``) work on every post; writers see,
@@ -111,6 +140,7 @@ class PostAdmin(CheckedSlugAdmin, MarkdownEditorAdmin):
     # Authors of the posts the user may see: a writer's list offers only themselves.
     list_filter = [
         StateFilter,
+        ReviewFilter,
         "status",
         ("author", AuthorFilter),
         "publish_at",
@@ -143,14 +173,11 @@ class PostAdmin(CheckedSlugAdmin, MarkdownEditorAdmin):
         ),
     ]
 
-    @admin.display(description="state", ordering="status")
-    def state_label(self, post):
-        return post.state
-
     # Who may do what ------------------------------------------------------------------
 
     def get_queryset(self, request):
-        return super().get_queryset(request).editable_by(request.user)
+        posts = super().get_queryset(request).editable_by(request.user)
+        return posts.annotate(has_pending=review.with_pending())
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -260,6 +287,7 @@ class PostAdmin(CheckedSlugAdmin, MarkdownEditorAdmin):
                 view(self.restore_view),
                 name="blog_post_revision_restore",
             ),
+            *self.review_urls(),
             *super().get_urls(),
         ]
 
@@ -313,6 +341,8 @@ class PostAdmin(CheckedSlugAdmin, MarkdownEditorAdmin):
         may_publish = self.has_publish_permission(request)
         plan = history.restore_plan(post, revision, may_publish=may_publish)
         if request.method == "POST":
+            if review.needs_review(post, request.user):
+                return self.restore_for_review(request, post, revision)
             offered = {change.name for change in plan.publishing}
             chosen = [name for name in request.POST.getlist("publishing") if name in offered]
             history.restore(post, revision, publishing=chosen, user=request.user)

@@ -126,25 +126,39 @@ class HistoryRow:
     changed: list | None
     #: Whether readers could see the post as this revision holds it.
     public: bool
+    #: Whether this is the post as it is now (its latest save).
+    current: bool = False
 
 
 def history(revisions):
     """Rows for the history page, newest first: what each save changed, and whether
     the post was public as that revision holds it (published, with its publish date
-    reached before the next save)."""
+    reached before the next save).
+
+    A writer's change kept for review (blog/review.py) was never the post: it is
+    compared with the save it was made on, and the saves around it with each other.
+    """
     revisions = list(revisions)
+    saves = [revision for revision in revisions if not revision.review]
     rows = []
     until = timezone.now()
-    for index, revision in enumerate(revisions):
-        older = revisions[index + 1] if index + 1 < len(revisions) else None
+    for revision in revisions:
+        older = next((s for s in saves if _before(s, revision)), None)
         changed = None
         if older is not None:
             changed = [c.label for c in differences(state(older), state(revision))]
+        if revision.review:
+            rows.append(HistoryRow(revision, changed, public=False))
+            continue
         dated = revision.publish_at is None or revision.publish_at <= until
         public = revision.status == Post.Status.PUBLISHED and dated
-        rows.append(HistoryRow(revision, changed, public))
+        rows.append(HistoryRow(revision, changed, public, current=revision is saves[0]))
         until = revision.created
     return rows
+
+
+def _before(older, revision):
+    return (older.created, older.pk) < (revision.created, revision.pk)
 
 
 @dataclass
@@ -169,6 +183,16 @@ def restore_plan(post, revision, *, may_publish):
 def restore(post, revision, *, publishing=(), user=None):
     """Bring back the revision's content, and those of ``PUBLISHING`` named in
     ``publishing``; saved as a new revision (so a restore can be undone the same way)."""
+    tags = put_back(post, revision, publishing=publishing)
+    post.edited_by = user
+    post.save()
+    if tags is not None:
+        post.tags.set(tags)
+
+
+def put_back(post, revision, *, publishing=()):
+    """Set the revision's content (and ``publishing``) on the post instance, in memory.
+    Returns the tags to set, or None when the revision did not record them."""
     for name in ("title", "subtitle", "excerpt", "body"):
         if name in EARLY_FIELDS or revision.complete:
             setattr(post, name, getattr(revision, name))
@@ -178,10 +202,9 @@ def restore(post, revision, *, publishing=(), user=None):
         post.status = revision.status
     if "publish_at" in publishing and revision.publish_at:
         post.publish_at = revision.publish_at
-    post.edited_by = user
-    post.save()
     if revision.complete:
-        post.tags.set(Tag.objects.filter(pk__in=[t["id"] for t in revision.tags]))
+        return Tag.objects.filter(pk__in=[t["id"] for t in revision.tags])
+    return None
 
 
 @receiver(m2m_changed, sender=Post.tags.through, dispatch_uid="folio-revision-tags")

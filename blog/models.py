@@ -394,9 +394,23 @@ class ReadingLinks(NamedTuple):
     tags: list[Tag]
 
 
+class Review(models.TextChoices):
+    """Where a writer's change to a live post stands (blog/review.py)."""
+
+    PENDING = "pending", "Awaiting review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    REPLACED = "replaced", "Replaced by a later change"
+
+
 class PostRevision(models.Model):
     """The state of a post after one save: what the history pages diff and restore
-    (blog/history.py). Every field an editor can change is recorded."""
+    (blog/history.py). Every field an editor can change is recorded.
+
+    A revision with a ``review`` is not a save of the post but a writer's change to a
+    live post, kept here until an editor approves it (then the post is saved with it)
+    or rejects it (then it stays here, in the history, and the post never held it).
+    """
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
     title = models.CharField(max_length=300)
@@ -425,17 +439,41 @@ class PostRevision(models.Model):
         related_name="+",
     )
     created = models.DateTimeField(default=timezone.now)
+    #: Blank for a save of the post itself. Otherwise a change a writer made to a live
+    #: or scheduled post, kept here instead of on the post until an editor reviews it
+    #: (blog/review.py).
+    review = models.CharField(max_length=10, choices=Review.choices, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    #: What the editor told the writer when turning the change down.
+    review_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created", "-pk"]
         get_latest_by = ["created", "pk"]
+        constraints = [
+            # A post has at most one change awaiting review: a writer's next save
+            # replaces it (the one before is kept as "replaced").
+            models.UniqueConstraint(
+                fields=["post"],
+                condition=Q(review="pending"),
+                name="blog_postrevision_one_pending_per_post",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.created:%Y-%m-%d %H:%M:%S})"
 
     @classmethod
-    def record(cls, post, user=None, *, tags=None):
-        """Keep the post as it is now; ``tags`` (as stored) when the caller knows them."""
+    def record(cls, post, user=None, *, tags=None, review=""):
+        """Keep the post as it is now (in memory: a change awaiting review is never
+        saved on the post); ``tags`` (as stored) when the caller knows them."""
         if tags is None:
             tags = [{"id": tag.pk, "name": str(tag)} for tag in post.tags.all()]
         return cls.objects.create(
@@ -446,7 +484,12 @@ class PostRevision(models.Model):
             tags=tags,
             complete=True,
             user=user if getattr(user, "pk", None) else None,
+            review=review,
         )
+
+    @property
+    def is_pending(self):
+        return self.review == Review.PENDING
 
     #: The fields kept as the post holds them (images and tags are kept by name).
     COPIED = (
