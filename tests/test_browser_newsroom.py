@@ -285,6 +285,7 @@ def test_item3_a_writers_change_to_a_live_post_waits_for_an_editor(
         "You are editing your changes awaiting review"
     )
     expect(page.locator("#id_title")).to_have_value("Night trains are back, and busy")
+    screenshots(page, "review-writer", tmp_path)
     reader = browser.new_page()
     reader.goto(public_url)
     expect(reader.locator("h1")).to_have_text("Night trains are back")

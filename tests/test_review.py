@@ -76,12 +76,12 @@ def test_a_writers_save_of_a_live_post_leaves_the_public_page_as_it_was(
     updated = Post.objects.get(pk=live.pk).updated
     client.force_login(writer)
     response = submit(client, live, title="Night trains, revised", body="Rewritten *entirely*.")
-
-    assert "await an editor&#x27;s review" in response.content.decode()
-    assert "Readers still see the post as it was" in response.content.decode()
     client.logout()
     page = public(client, live).content.decode()
     assert "Sleeper trains are back." in page and "Rewritten" not in page
+
+    assert "await an editor&#x27;s review" in response.content.decode()
+    assert "Readers still see the post as it was" in response.content.decode()
     post = Post.objects.get(pk=live.pk)
     assert (post.title, post.body, post.updated) == ("Night trains", live.body, updated)
     # Nothing readers see changed, so nothing that derives from it is told.
@@ -400,3 +400,30 @@ def test_editors_are_emailed_when_the_setting_is_on(
     assert message.to == ["eddie@example.com"]
     assert message.subject == "Changes awaiting review: Night trains"
     assert f"http://testserver{pending_url(live)}" in message.body
+
+
+def test_an_editor_opening_the_post_is_pointed_to_the_waiting_change(
+    client, editor, live, waiting
+):
+    client.force_login(editor)
+    response = client.get(change_url(live))
+    html = response.content.decode()
+    assert "Changes awaiting review." in html and "wanda changed this live post" in html
+    assert f'href="{pending_url(live)}"' in html
+    assert response.context["adminform"].form["title"].value() == "Night trains"  # live
+
+
+def test_the_history_compares_saves_with_saves_and_changes_with_their_post(
+    client, editor, live, waiting
+):
+    client.force_login(editor)
+    submit(client, live, body="The editor's own fix.")
+    response = client.get(reverse("admin:blog_post_revisions", args=[live.pk]))
+    rows = response.context["rows"]
+    assert [(row.revision.review, row.changed, row.current) for row in rows] == [
+        ("", ["Body"], True),  # not "Title, Body": the change awaiting review never was the post
+        ("pending", ["Title", "Body"], False),
+        ("", None, False),
+    ]
+    html = response.content.decode()
+    assert 'class="state-badge state-badge--review">Awaiting review</span>' in html
