@@ -402,9 +402,7 @@ def test_editors_are_emailed_when_the_setting_is_on(
     assert f"http://testserver{pending_url(live)}" in message.body
 
 
-def test_an_editor_opening_the_post_is_pointed_to_the_waiting_change(
-    client, editor, live, waiting
-):
+def test_an_editor_opening_the_post_is_pointed_to_the_waiting_change(client, editor, live, waiting):
     client.force_login(editor)
     response = client.get(change_url(live))
     html = response.content.decode()
