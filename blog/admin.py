@@ -263,7 +263,8 @@ class PostAdmin(ReviewAdminMixin, CheckedSlugAdmin, MarkdownEditorAdmin):
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
-        if "_preview" in request.POST:
+        # (Changes kept for review have a preview of their own: ReviewAdminMixin.)
+        if "_preview" in request.POST and getattr(obj, "_submitted", None) is None:
             return HttpResponseRedirect(obj.get_absolute_url())
         return super().response_change(request, obj)
 

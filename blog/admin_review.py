@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from . import history, review
+from .views import PendingChangesPreview
 
 SUBMITTED_MESSAGE = (
     "Your changes to “{title}” are saved and await an editor's review. Readers still "
@@ -83,8 +84,8 @@ class ReviewAdminMixin:
         if "_continue" in request.POST:
             return HttpResponseRedirect(request.path)
         if "_preview" in request.POST:
-            # The public page shows the live post: the changes are shown here instead.
-            return HttpResponseRedirect(reverse("admin:blog_post_pending", args=[obj.pk]))
+            # The public address shows the live post: the changes have their own preview.
+            return HttpResponseRedirect(reverse("admin:blog_post_pending_preview", args=[obj.pk]))
         if "_addanother" in request.POST:
             return HttpResponseRedirect(reverse("admin:blog_post_add"))
         return HttpResponseRedirect(reverse("admin:blog_post_changelist"))
@@ -157,6 +158,11 @@ class ReviewAdminMixin:
                 "<int:post_id>/pending/",
                 self.admin_site.admin_view(self.pending_view),
                 name="blog_post_pending",
+            ),
+            path(
+                "<int:pk>/pending/preview/",
+                self.admin_site.admin_view(PendingChangesPreview.as_view()),
+                name="blog_post_pending_preview",
             ),
         ]
 

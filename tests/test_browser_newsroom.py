@@ -290,6 +290,12 @@ def test_item3_a_writers_change_to_a_live_post_waits_for_an_editor(
     reader.goto(public_url)
     expect(reader.locator("h1")).to_have_text("Night trains are back")
     expect(reader.locator("article")).not_to_contain_text("Bookings doubled")
+    # The writer's own preview shows the changes, marked as such.
+    page.get_by_role("link", name="Preview them").click()
+    expect(page.locator(".preview-banner")).to_contain_text("Preview: changes awaiting review")
+    expect(page.locator("h1")).to_have_text("Night trains are back, and busy")
+    expect(page.locator("article")).to_contain_text("Bookings doubled this winter.")
+    screenshots(page, "review-preview", tmp_path)
     page.close()
 
     # The editor sees the count on the dashboard and the post list, and opens the diff.

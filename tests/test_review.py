@@ -425,3 +425,26 @@ def test_the_history_compares_saves_with_saves_and_changes_with_their_post(
     ]
     html = response.content.decode()
     assert 'class="state-badge state-badge--review">Awaiting review</span>' in html
+
+
+def test_save_and_preview_shows_the_post_with_the_changes_never_cached(
+    client, writer, editor, other_writer, live
+):
+    client.force_login(writer)
+    data = post_form_data(live, title="Night trains return", body="## New\n\nCafé carriages.")
+    response = client.post(change_url(live), {**data, "_preview": "1"})
+    preview = reverse("admin:blog_post_pending_preview", args=[live.pk])
+    assert response["Location"] == preview
+    for user in (writer, editor):
+        client.force_login(user)
+        response = client.get(preview)
+        html = response.content.decode()
+        assert "Preview: changes awaiting review" in html
+        assert "Night trains return" in html and "Café carriages." in html
+        assert "Sleeper trains are back." not in html
+        assert '<meta name="robots" content="noindex">' in html
+        assert "no-store" in response["Cache-Control"]
+    client.force_login(other_writer)
+    assert client.get(preview).status_code == 404
+    client.logout()
+    assert "Night trains return" not in public(client, live).content.decode()
