@@ -23,6 +23,8 @@ SUBMITTED_MESSAGE = (
     "see the post as it was; you can go on editing your changes until then."
 )
 
+UNCHANGED_MESSAGE = "Nothing was changed, so nothing new awaits review."
+
 
 class ReviewFilter(admin.SimpleListFilter):
     title = "review"
@@ -52,6 +54,10 @@ class ReviewAdminMixin:
 
     def save_model(self, request, obj, form, change):
         if change and review.needs_review(obj, request.user):
+            if not form.has_changed():
+                # Saved as opened: nothing new for an editor to read.
+                obj._submitted = False
+                return
             obj._submitted = review.submit(
                 obj,
                 request.user,
@@ -69,23 +75,33 @@ class ReviewAdminMixin:
             review.retire(obj)
 
     def save_related(self, request, form, formsets, change):
+        # ``_submitted``: None when the post itself was saved; the change awaiting review
+        # that the save made; False when the writer saved nothing new.
         if getattr(form.instance, "_submitted", None) is None:
             super().save_related(request, form, formsets, change)
 
     def log_change(self, request, obj, message):
-        if getattr(obj, "_submitted", None) is not None:
+        if getattr(obj, "_submitted", None):
             message = "Submitted changes for review."
         return super().log_change(request, obj, message)
 
     def response_change(self, request, obj):
-        if getattr(obj, "_submitted", None) is None:
+        submitted = getattr(obj, "_submitted", None)
+        if submitted is None:
             return super().response_change(request, obj)
-        self.message_user(request, SUBMITTED_MESSAGE.format(title=obj.title), messages.SUCCESS)
+        if submitted:
+            message, level = SUBMITTED_MESSAGE.format(title=obj.title), messages.SUCCESS
+        else:
+            message, level = UNCHANGED_MESSAGE, messages.INFO
+        self.message_user(request, message, level)
         if "_continue" in request.POST:
             return HttpResponseRedirect(request.path)
         if "_preview" in request.POST:
             # The public address shows the live post: the changes have their own preview.
-            return HttpResponseRedirect(reverse("admin:blog_post_pending_preview", args=[obj.pk]))
+            if submitted or getattr(obj, "_pending", None) is not None:
+                preview = reverse("admin:blog_post_pending_preview", args=[obj.pk])
+                return HttpResponseRedirect(preview)
+            return HttpResponseRedirect(obj.get_absolute_url())
         if "_addanother" in request.POST:
             return HttpResponseRedirect(reverse("admin:blog_post_add"))
         return HttpResponseRedirect(reverse("admin:blog_post_changelist"))

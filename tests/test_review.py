@@ -61,6 +61,7 @@ def submit(client, post, **fields):
     data = post_form_data(Post.objects.get(pk=post.pk))
     for name in ("title", "subtitle", "slug", "excerpt", "body", "tags", "version"):
         data[name] = form[name].value()
+    data["initial-extra"] = data["extra"]  # as the browser sends it (a callable default)
     data.update(fields)
     return client.post(change_url(post), data, follow=True)
 
@@ -448,3 +449,24 @@ def test_save_and_preview_shows_the_post_with_the_changes_never_cached(
     assert client.get(preview).status_code == 404
     client.logout()
     assert "Night trains return" not in public(client, live).content.decode()
+
+
+def test_saving_a_live_post_unchanged_sends_nothing_for_review(client, writer, live):
+    client.force_login(writer)
+    response = submit(client, live)
+    assert "Nothing was changed, so nothing new awaits review." in response.content.decode()
+    assert not live.revisions.exclude(review="").exists()
+
+
+def test_a_post_made_a_draft_since_is_saved_directly_with_the_writers_change(
+    client, writer, editor, live, waiting
+):
+    Post.objects.filter(pk=live.pk).update(status=Post.Status.DRAFT)
+    client.force_login(writer)
+    form = client.get(change_url(live)).context["adminform"].form
+    assert form["title"].value() == "Night trains return"  # the change, to go on with
+    submit(client, live, body="Finished as a draft.")
+    post = Post.objects.get(pk=live.pk)
+    assert (post.title, post.body) == ("Night trains return", "Finished as a draft.")
+    assert live.revisions.get(pk=waiting.pk).review == "replaced"
+    assert not live.revisions.filter(review="pending").exists()
