@@ -354,6 +354,7 @@ class PostAdmin(ReviewAdminMixin, CheckedSlugAdmin, MarkdownEditorAdmin):
             post,
             revision=revision,
             plan=plan,
+            for_review=review.needs_review(post, request.user),
             title=f"Restore a revision of “{post.title}”?",
         )
         return TemplateResponse(request, "admin/blog/post/revision_restore.html", context)

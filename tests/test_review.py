@@ -470,3 +470,48 @@ def test_a_post_made_a_draft_since_is_saved_directly_with_the_writers_change(
     assert (post.title, post.body) == ("Night trains return", "Finished as a draft.")
     assert live.revisions.get(pk=waiting.pk).review == "replaced"
     assert not live.revisions.filter(review="pending").exists()
+
+
+def test_a_writers_restore_of_a_live_post_says_it_will_wait_for_review(client, writer, live):
+    first = live.revisions.get()
+    live.title = "Retitled"
+    live.save()
+    client.force_login(writer)
+    url = reverse("admin:blog_post_revision_restore", args=[live.pk, first.pk])
+    assert "the restore becomes your changes awaiting an editor" in client.get(url).content.decode()
+    response = client.post(url)
+    assert response["Location"] == pending_url(live)
+    assert Post.objects.get(pk=live.pk).title == "Retitled"
+    assert live.revisions.get(review="pending").title == "Night trains"
+
+
+def test_the_editor_is_warned_when_the_post_was_saved_after_the_change(
+    client, editor, live, waiting
+):
+    client.force_login(editor)
+    submit(client, live, subtitle="Added by the editor")
+    html = client.get(pending_url(live)).content.decode()
+    assert "The post was saved after these changes were made" in html
+    assert "(by eddie," in html
+    assert "what that save changed in them is replaced" in html
+
+
+def test_a_mail_server_that_fails_leaves_the_writers_save_standing(
+    client, writer, editor, live, settings, django_capture_on_commit_callbacks, caplog
+):
+    settings.FOLIO_REVIEW_EMAILS = True
+    settings.EMAIL_BACKEND = "tests.test_review.BrokenMailBackend"
+    client.force_login(writer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit(client, live, body="Please look.")
+    assert "await an editor&#x27;s review" in response.content.decode()
+    assert live.revisions.get(review="pending").body == "Please look."
+    assert "Could not e-mail the editors" in caplog.text
+
+
+class BrokenMailBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("no mail server")
