@@ -13,11 +13,12 @@ from django.utils.formats import date_format
 from authors.models import Author
 from folio.admin import CheckedSlugAdmin, MarkdownEditorAdmin, UploadsStoredFirstForm
 
-from . import changes, history
-from .models import Post, Redirect, Status, Tag
+from . import changes, history, review
+from .admin_review import ReviewAdminMixin, ReviewFilter
+from .models import Post, Redirect, Review, Status, Tag
 
 STALE_FORM_MESSAGE = (
-    "{who} saved this {what} at {when}, after you opened it, so your changes were not saved "
+    "{who} {did} at {when}, after you opened it, so your changes were not saved "
     "(they are still in the form below). Compare with the {what}'s revisions, then save "
     "again to replace that version with yours."
 )
@@ -29,9 +30,9 @@ SLUG_TAKEN_MESSAGE = "This slug is not available; choose another."
 class StaleEditRefusingForm(UploadsStoredFirstForm):
     """The form of a post or page (a model with ``updated`` and ``revisions``).
 
-    It carries the object's ``updated`` time from when the form was opened: a save from
-    a form opened before someone else's save is refused instead of silently overwriting
-    it. (The admin supplies Meta: model and fields.)
+    It carries what the form was opened on (:meth:`opened_on`: the object's ``updated``
+    time): a save from a form opened before someone else's save is refused instead of
+    silently overwriting it. (The admin supplies Meta: model and fields.)
     """
 
     version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -39,24 +40,34 @@ class StaleEditRefusingForm(UploadsStoredFirstForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["version"].initial = self.instance.updated.isoformat()
+            self.fields["version"].initial = self.opened_on()
+
+    def opened_on(self):
+        """The token of the state the form was opened on."""
+        return self.instance.updated.isoformat()
+
+    def last_change(self):
+        """(who, what they did, when) of the latest save."""
+        latest = self.instance.revisions.select_related("user").first()
+        who = latest.user.get_username() if latest and latest.user else None
+        return who, f"saved this {self.instance._meta.verbose_name}", self.instance.updated
 
     def clean(self):
         cleaned_data = super().clean()
         if not self.instance.pk:
             return cleaned_data
-        current = self.instance.updated.isoformat()
+        current = self.opened_on()
         if cleaned_data.get("version") != current:
-            latest = self.instance.revisions.select_related("user").first()
-            who = (latest.user.get_username() if latest and latest.user else None) or "Someone"
+            who, did, when = self.last_change()
             # The next save is deliberate: the editor has been told, so carry the new token.
             self.data = self.data.copy()
             self.data[self.add_prefix("version")] = current
             raise forms.ValidationError(
                 STALE_FORM_MESSAGE.format(
-                    who=who,
+                    who=who or "Someone",
+                    did=did,
                     what=self.instance._meta.verbose_name,
-                    when=date_format(self.instance.updated, "DATETIME_FORMAT"),
+                    when=date_format(when, "DATETIME_FORMAT"),
                 ),
                 code="stale",
             )
@@ -66,6 +77,38 @@ class StaleEditRefusingForm(UploadsStoredFirstForm):
 class PostAdminForm(StaleEditRefusingForm):
     class Meta:
         error_messages = {"slug": {"unique": SLUG_TAKEN_MESSAGE}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pending = getattr(self.instance, "_pending", None)
+        if pending is not None and "tags" in self.fields:
+            # A writer continuing their change awaiting review: its tags, not the post's.
+            self.initial["tags"] = [tag.pk for tag in review.tags_of(pending)]
+
+    def opened_on(self):
+        """What the form was opened on: the post's last save and, for a writer going on
+        with a change awaiting review, that change (another tab's save, or an editor's
+        approval or rejection, makes the form stale)."""
+        pending = getattr(self.instance, "_pending", None)
+        token = super().opened_on()
+        return f"{token} pending:{pending.pk}" if pending is not None else token
+
+    def last_change(self):
+        """(who, what they did, when) of the latest save or review of the post."""
+        revisions = self.instance.revisions.select_related("user", "reviewed_by")
+        latest = revisions.first()
+        reviewed = revisions.filter(reviewed_by__isnull=False).order_by("-reviewed_at").first()
+        if reviewed and (latest is None or reviewed.reviewed_at > latest.created):
+            action = "approved" if reviewed.review == Review.APPROVED else "rejected"
+            return (
+                reviewed.reviewed_by.get_username(),
+                f"{action} the changes awaiting review",
+                reviewed.reviewed_at,
+            )
+        who = latest.user.get_username() if latest and latest.user else None
+        if latest is not None and latest.review:
+            return who, "saved changes to this post for review", latest.created
+        return who, "saved this post", self.instance.updated
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -158,9 +201,14 @@ class RevisionsAdmin:
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
-        if "_preview" in request.POST:
+        # (A post's changes kept for review have a preview of their own: ReviewAdminMixin.)
+        if "_preview" in request.POST and getattr(obj, "_submitted", None) is None:
             return HttpResponseRedirect(obj.get_absolute_url())
         return super().response_change(request, obj)
+
+    def needs_review(self, request, obj):
+        """Whether this user's changes to ``obj`` wait for an editor (ReviewAdminMixin)."""
+        return False
 
     # Revisions ------------------------------------------------------------------------
 
@@ -236,6 +284,8 @@ class RevisionsAdmin:
         may_publish = self.has_publish_permission(request)
         plan = history.restore_plan(obj, revision, may_publish=may_publish)
         if request.method == "POST":
+            if self.needs_review(request, obj):
+                return self.restore_for_review(request, obj, revision)
             offered = {change.name for change in plan.publishing}
             chosen = [name for name in request.POST.getlist("publishing") if name in offered]
             history.restore(obj, revision, publishing=chosen, user=request.user)
@@ -249,6 +299,7 @@ class RevisionsAdmin:
             obj,
             revision=revision,
             plan=plan,
+            for_review=self.needs_review(request, obj),
             title=f"Restore a revision of “{obj.title}”?",
         )
         return TemplateResponse(request, "admin/blog/post/revision_restore.html", context)
@@ -258,7 +309,9 @@ class RevisionsAdmin:
 
 
 @admin.register(Post)
-class PostAdmin(PublishActionsAdmin, RevisionsAdmin, CheckedSlugAdmin, MarkdownEditorAdmin):
+class PostAdmin(
+    ReviewAdminMixin, PublishActionsAdmin, RevisionsAdmin, CheckedSlugAdmin, MarkdownEditorAdmin
+):
     """The post editor, for two roles (docs/editors.md).
 
     Editors (``change_any_post``, ``can_publish``) work on every post; writers see,
@@ -271,6 +324,7 @@ class PostAdmin(PublishActionsAdmin, RevisionsAdmin, CheckedSlugAdmin, MarkdownE
     # Authors of the posts the user may see: a writer's list offers only themselves.
     list_filter = [
         StateFilter,
+        ReviewFilter,
         "status",
         ("author", AuthorFilter),
         "publish_at",
@@ -303,14 +357,11 @@ class PostAdmin(PublishActionsAdmin, RevisionsAdmin, CheckedSlugAdmin, MarkdownE
         ),
     ]
 
-    @admin.display(description="state", ordering="status")
-    def state_label(self, post):
-        return post.state
-
     # Who may do what ------------------------------------------------------------------
 
     def get_queryset(self, request):
-        return super().get_queryset(request).editable_by(request.user)
+        posts = super().get_queryset(request).editable_by(request.user)
+        return posts.annotate(has_pending=review.with_pending())
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

@@ -157,25 +157,39 @@ class HistoryRow:
     changed: list | None
     #: Whether readers could see the post as this revision holds it.
     public: bool
+    #: Whether this is the post as it is now (its latest save).
+    current: bool = False
 
 
 def history(revisions):
     """Rows for the history page, newest first: what each save changed, and whether
-    the post (or page) was public as that revision holds it (published, with its publish date
-    reached before the next save)."""
+    the post (or page) was public as that revision holds it (published, with its publish
+    date reached before the next save).
+
+    A writer's change kept for review (blog/review.py) was never the post: it is
+    compared with the save it was made on, and the saves around it with each other.
+    """
     revisions = list(revisions)
+    saves = [revision for revision in revisions if not getattr(revision, "review", "")]
     rows = []
     until = timezone.now()
-    for index, revision in enumerate(revisions):
-        older = revisions[index + 1] if index + 1 < len(revisions) else None
+    for revision in revisions:
+        older = next((s for s in saves if _before(s, revision)), None)
         changed = None
         if older is not None:
             changed = [c.label for c in differences(state(older), state(revision))]
+        if getattr(revision, "review", ""):  # (post revisions only)
+            rows.append(HistoryRow(revision, changed, public=False))
+            continue
         dated = revision.publish_at is None or revision.publish_at <= until
         public = revision.status == Status.PUBLISHED and dated
-        rows.append(HistoryRow(revision, changed, public))
+        rows.append(HistoryRow(revision, changed, public, current=revision is saves[0]))
         until = revision.created
     return rows
+
+
+def _before(older, revision):
+    return (older.created, older.pk) < (revision.created, revision.pk)
 
 
 @dataclass
@@ -199,6 +213,17 @@ def restore_plan(obj, revision, *, may_publish):
 def restore(obj, revision, *, publishing=(), user=None):
     """Bring back the revision's content, and those of ``PUBLISHING`` named in
     ``publishing``; saved as a new revision (so a restore can be undone the same way)."""
+    tags = put_back(obj, revision, publishing=publishing)
+    obj.edited_by = user
+    obj.save()
+    if tags is not None:
+        obj.tags.set(tags)
+
+
+def put_back(obj, revision, *, publishing=()):
+    """Set the revision's content (and ``publishing``) on the post or page instance, in
+    memory. Returns the tags to set, or None when the revision did not record them (or
+    the object has none)."""
     content = CONTENT[kind(obj)]
     for name in content:
         if name == "tags" or not (name in EARLY_FIELDS or revision.complete):
@@ -211,10 +236,9 @@ def restore(obj, revision, *, publishing=(), user=None):
         obj.status = revision.status
     if "publish_at" in publishing and revision.publish_at:
         obj.publish_at = revision.publish_at
-    obj.edited_by = user
-    obj.save()
     if "tags" in content and revision.complete:
-        obj.tags.set(Tag.objects.filter(pk__in=[t["id"] for t in revision.tags]))
+        return Tag.objects.filter(pk__in=[t["id"] for t in revision.tags])
+    return None
 
 
 @receiver(m2m_changed, sender=Post.tags.through, dispatch_uid="folio-revision-tags")

@@ -433,6 +433,15 @@ class ReadingLinks(NamedTuple):
     tags: list[Tag]
 
 
+class Review(models.TextChoices):
+    """Where a writer's change to a live post stands (blog/review.py)."""
+
+    PENDING = "pending", "Awaiting review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    REPLACED = "replaced", "Replaced by a later change"
+
+
 class Revision(models.Model):
     """The state of a post or a page after one save: what the history pages diff and
     restore (blog/history.py). Every field an editor can change is recorded; a concrete
@@ -475,9 +484,15 @@ class Revision(models.Model):
     def owner(self):
         return getattr(self, self.owner_field)
 
+    @property
+    def is_pending(self):
+        """A change awaiting review (posts only: see PostRevision)."""
+        return getattr(self, "review", "") == Review.PENDING
+
     @classmethod
     def record(cls, owner, user=None, **values):
-        """Keep ``owner`` as it is now (``values``: fields the caller provides)."""
+        """Keep ``owner`` as it is now, in memory (a change awaiting review is never
+        saved on the post); ``values``: fields the caller provides."""
         return cls.objects.create(
             **{cls.owner_field: owner},
             **{name: getattr(owner, name) for name in cls.COPIED},
@@ -489,6 +504,13 @@ class Revision(models.Model):
 
 
 class PostRevision(Revision):
+    """A revision of a post.
+
+    A revision with a ``review`` is not a save of the post but a writer's change to a
+    live post, kept here until an editor approves it (then the post is saved with it)
+    or rejects it (then it stays here, in the history, and the post never held it).
+    """
+
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
     subtitle = models.CharField(max_length=300, blank=True)
     slug = models.CharField(max_length=200, blank=True)
@@ -500,6 +522,20 @@ class PostRevision(Revision):
     tags = models.JSONField(default=list, blank=True)
     image_alt = models.CharField(max_length=300, blank=True)
     thumb_image = models.CharField(max_length=255, blank=True)
+    #: Blank for a save of the post itself. Otherwise a change a writer made to a live
+    #: or scheduled post, kept here instead of on the post until an editor reviews it
+    #: (blog/review.py).
+    review = models.CharField(max_length=10, choices=Review.choices, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    #: What the editor told the writer when turning the change down.
+    review_note = models.TextField(blank=True)
 
     owner_field = "post"
     COPIED = (
@@ -509,14 +545,22 @@ class PostRevision(Revision):
     IMAGES = ("image", "thumb_image")
 
     class Meta(Revision.Meta):
-        pass
+        constraints = [
+            # A post has at most one change awaiting review: a writer's next save
+            # replaces it (the one before is kept as "replaced").
+            models.UniqueConstraint(
+                fields=["post"],
+                condition=Q(review="pending"),
+                name="blog_postrevision_one_pending_per_post",
+            ),
+        ]
 
     @classmethod
-    def record(cls, post, user=None, *, tags=None):
+    def record(cls, post, user=None, *, tags=None, review=""):
         """Keep the post as it is now; ``tags`` (as stored) when the caller knows them."""
         if tags is None:
             tags = [{"id": tag.pk, "name": str(tag)} for tag in post.tags.all()]
-        return super().record(post, user, tags=tags)
+        return super().record(post, user, tags=tags, review=review)
 
 
 class RedirectQuerySet(models.QuerySet):

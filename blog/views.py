@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
 from folio import pagecache
+from folio.images import image_size
 from folio.pagecache import PublicPageMixin
 from folio.rendering import headings, html_to_text, render_markdown
 from folio.throttle import rate_limited
 
-from . import caching
+from . import caching, review
 from .models import Post, Tag
 from .uploads import ImageRejected, store_image
 
@@ -167,6 +168,39 @@ class PostDetailView(PublicPageMixin, DetailView):
         if post.hero:
             data["image"] = absolute(post.hero.largest_url)
         return data
+
+
+class PendingChangesPreview(PostDetailView):
+    """A post as it will read once the writer's changes awaiting review are approved
+    (blog/review.py): the post page, rendered from the change on an unsaved copy.
+    Only for those who may edit the post; never cached, never indexed."""
+
+    def get_object(self, queryset=None):
+        user = self.request.user
+        posts = Post.objects.editable_by(user).select_related("author")
+        post = get_object_or_404(posts, pk=self.kwargs["pk"])
+        change = review.pending(post)
+        if change is None:
+            raise Http404("No changes await review on this post.")
+        review.show(post, change)
+        post.render()
+        for name in ("image", "thumb_image"):
+            width, height = image_size(getattr(post, name))
+            setattr(post, f"{name}_width", width)
+            setattr(post, f"{name}_height", height)
+        self.pending_tags = list(review.tags_of(change))
+        return post
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        add_never_cache_headers(response)
+        patch_cache_control(response, no_store=True)
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(tags=self.pending_tags, preview_state="pending")
+        return context
 
 
 def _too_many_uploads(request, retry_after):

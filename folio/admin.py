@@ -34,6 +34,17 @@ class AdminSite(admin.AdminSite):
         )
         return [view_on_site, *urls]
 
+    def index(self, request, extra_context=None):
+        """The dashboard, with a notice from each model admin that has something for
+        this user to act on (its ``dashboard_notices(request)``: a list of dicts with
+        ``title``, ``count``, ``text``, ``url`` and ``link``), such as changes awaiting
+        review."""
+        notices = []
+        for model_admin in self._registry.values():
+            if hasattr(model_admin, "dashboard_notices"):
+                notices += model_admin.dashboard_notices(request)
+        return super().index(request, {"dashboard_notices": notices, **(extra_context or {})})
+
     def view_on_site(self, request, content_type_id, object_id):
         """The admin's "View on site" link: the object's public address, for the objects
         the user's admin shows them and no others.
@@ -65,6 +76,9 @@ class CheckedSlugAdmin:
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        self.warn_about_slug(request, obj)
+
+    def warn_about_slug(self, request, obj):
         if warning := slugs.slug_warning(obj.slug):
             self.message_user(
                 request,

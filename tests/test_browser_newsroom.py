@@ -259,3 +259,108 @@ def test_item6_the_smaller_things_as_an_editor(browser, live_server, eddie):
     expect(preview.locator("em")).to_have_text("trains")
     assert "Charter" in preview.evaluate("node => getComputedStyle(node).fontFamily")
     page.close()
+
+
+def test_item3_a_writers_change_to_a_live_post_waits_for_an_editor(
+    browser, live_server, live_post_with_history, tmp_path
+):
+    post = live_post_with_history
+    public_url = f"{live_server.url}/blog/night-trains-are-back/"
+
+    # The writer edits the live post: saved for review, the public page unchanged.
+    page = log_in(browser, live_server, "wanda")
+    page.goto(f"{live_server.url}/admin/blog/post/{post.pk}/change/")
+    expect(page.locator(".review-notice")).to_contain_text("Your changes will go to an editor")
+    page.fill("#id_title", "Night trains are back, and busy")
+    page.fill(
+        "#id_body",
+        "Sleeper trains are back across Europe.\n\nBookings doubled this winter.\n\n"
+        "A finished paragraph.",
+    )
+    page.click("input[name=_continue]")
+    expect(page.locator(".messagelist")).to_contain_text(
+        "are saved and await an editor's review. Readers still see the post as it was"
+    )
+    expect(page.locator(".review-notice")).to_contain_text(
+        "You are editing your changes awaiting review"
+    )
+    expect(page.locator("#id_title")).to_have_value("Night trains are back, and busy")
+    screenshots(page, "review-writer", tmp_path)
+    reader = browser.new_page()
+    reader.goto(public_url)
+    expect(reader.locator("h1")).to_have_text("Night trains are back")
+    expect(reader.locator("article")).not_to_contain_text("Bookings doubled")
+    # The writer's own preview shows the changes, marked as such.
+    page.get_by_role("link", name="Preview them").click()
+    expect(page.locator(".preview-banner")).to_contain_text("Preview: changes awaiting review")
+    expect(page.locator("h1")).to_have_text("Night trains are back, and busy")
+    expect(page.locator("article")).to_contain_text("Bookings doubled this winter.")
+    screenshots(page, "review-preview", tmp_path)
+    page.close()
+
+    # The editor sees the count on the dashboard and the post list, and opens the diff.
+    page = log_in(browser, live_server, "eddie")
+    notice = page.locator(".dashboard-notice")
+    expect(notice).to_contain_text("Awaiting review")
+    expect(notice.locator(".review-count")).to_have_text("1")
+    screenshots(page, "review-dashboard", tmp_path)
+    notice.locator("a").click()
+    expect(page.locator(".review-queue")).to_contain_text("1 post has changes awaiting your review")
+    badge = page.locator("#result_list a.state-badge--review")
+    expect(badge).to_have_text("changes awaiting review")
+    screenshots(page, "review-post-list", tmp_path)
+    badge.click()
+
+    expect(page.locator("h1")).to_contain_text("Changes awaiting review")
+    title = page.locator('.revision-change[data-field="title"]')
+    expect(title.locator(".revision-old dd")).to_have_text("Night trains are back")
+    expect(title.locator(".revision-new dd")).to_have_text("Night trains are back, and busy")
+    expect(page.locator('.revision-change[data-field="body"] .diff-add')).to_have_text(
+        ["+Bookings doubled this winter.", "+"]
+    )
+    screenshots(page, "review-pending", tmp_path)
+
+    page.click("input[value='Approve the changes']")
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Approved wanda's changes. “Night trains are back, and busy” is live with them."
+    )
+    reader.goto(public_url)
+    expect(reader.locator("h1")).to_have_text("Night trains are back, and busy")
+    expect(reader.locator("article")).to_contain_text("Bookings doubled this winter.")
+    page.close()
+
+    # Another change, which the editor rejects: the post stays, the text stays in history.
+    page = log_in(browser, live_server, "wanda")
+    page.goto(f"{live_server.url}/admin/blog/post/{post.pk}/change/")
+    page.fill("#id_title", "Night trains: a rant")
+    page.click("input[name=_save]")
+    expect(page.locator(".messagelist")).to_contain_text("await an editor's review")
+    page.close()
+
+    page = log_in(browser, live_server, "eddie")
+    page.goto(f"{live_server.url}/admin/blog/post/{post.pk}/pending/")
+    page.fill("#review-note", "Keep the calmer title.")
+    page.click("input[value='Reject the changes']")
+    expect(page.locator(".messagelist")).to_contain_text("The post has not changed")
+    page.locator(".object-tools").get_by_role("link", name="Revisions").click()
+    rejected = page.locator("#revision-list tr.revision-review--rejected")
+    expect(rejected.locator(".revision-who")).to_have_text("wanda")
+    expect(rejected.locator(".revision-status")).to_contain_text(
+        "Rejected by eddie: “Keep the calmer title.”"
+    )
+    screenshots(page, "review-history", tmp_path)
+    rejected.locator("a").click()
+    expect(page.locator('.revision-change[data-field="title"] .revision-old dd')).to_have_text(
+        "Night trains: a rant"
+    )
+    page.close()
+    reader.goto(public_url)
+    expect(reader.locator("h1")).to_have_text("Night trains are back, and busy")
+    reader.close()
+
+    # The writer is told, on the post's page.
+    page = log_in(browser, live_server, "wanda")
+    page.goto(f"{live_server.url}/admin/blog/post/{post.pk}/change/")
+    expect(page.locator(".review-notice--rejected")).to_contain_text("eddie rejected your changes")
+    expect(page.locator(".review-notice--rejected")).to_contain_text("Keep the calmer title.")
+    page.close()

@@ -155,7 +155,11 @@ def test_a_writer_is_offered_no_status_and_cannot_sneak_one_in(client, writer):
     assert client.get(restore_url(post, draft)).context["plan"].publishing == []
     client.post(restore_url(post, draft), {"publishing": ["status", "publish_at"]})
     post.refresh_from_db()
-    assert (post.title, post.status) == ("Old", "published")
+    # The post is live: the restore is the writer's change awaiting review (docs/editors.md),
+    # with the post's status, not the revision's.
+    assert (post.title, post.status) == ("New", "published")
+    change = post.revisions.get(review="pending")
+    assert (change.title, change.status, change.user) == ("Old", "published", writer)
 
 
 def test_restoring_brings_back_tags_and_images(client, editor):

@@ -234,6 +234,11 @@ FOLIO_IMAGE_MAX_PIXELS = 40_000_000
 # Source files larger than this are refused by the importer with a size message.
 FOLIO_IMPORT_MAX_FILE_BYTES = 8 * 1024 * 1024
 
+# E-mail the editors when a writer's change to a live post awaits review (blog/review.py).
+# Off by default: the admin's counts tell editors anyway. Sent through Django's e-mail
+# backend (EMAIL_BACKEND; the console in local settings, SMTP from EMAIL_* in production).
+FOLIO_REVIEW_EMAILS = os.environ.get("FOLIO_REVIEW_EMAILS", "false").lower() == "true"
+
 # Security (docs/security.md) --------------------------------------------------------
 # Content-Security-Policy on every response. No inline script anywhere (public pages
 # have none; the admin's and markdownx's scripts are files), and content can never
