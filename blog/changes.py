@@ -30,10 +30,12 @@ from django.db.models.signals import (
 from django.dispatch import Signal, receiver
 
 from authors.models import Author
+from sitesettings.models import MenuItem, SiteSettings
 
 from .models import Post, Tag
 
-#: Sent with ``post_ids``, ``author_ids`` and ``tag_ids`` (frozensets of primary keys).
+#: Sent with ``post_ids``, ``author_ids`` and ``tag_ids`` (frozensets of primary keys),
+#: and ``site_settings`` (True when the site's settings or menus changed).
 content_changed = Signal()
 
 
@@ -67,19 +69,22 @@ def _writing(sender, **kwargs):
     serialize()
 
 
-def notify(*, post_ids=(), author_ids=(), tag_ids=()):
-    """Tell every listener that these objects were created, changed or deleted."""
+def notify(*, post_ids=(), author_ids=(), tag_ids=(), site_settings=False):
+    """Tell every listener that these objects were created, changed or deleted
+    (``site_settings``: the site's settings or menus)."""
     held = _held.get()
     if held is not None:
         held["post_ids"].update(post_ids)
         held["author_ids"].update(author_ids)
         held["tag_ids"].update(tag_ids)
+        held["site_settings"] = held["site_settings"] or site_settings
         return
     content_changed.send(
         sender=None,
         post_ids=frozenset(post_ids),
         author_ids=frozenset(author_ids),
         tag_ids=frozenset(tag_ids),
+        site_settings=site_settings,
     )
 
 
@@ -95,7 +100,7 @@ def batch():
     if _held.get() is not None:  # nested: the outermost block sends
         yield
         return
-    held = {"post_ids": set(), "author_ids": set(), "tag_ids": set()}
+    held = {"post_ids": set(), "author_ids": set(), "tag_ids": set(), "site_settings": False}
     token = _held.set(held)
     try:
         yield
@@ -137,6 +142,13 @@ def _author_or_tag_changed(sender, instance, raw=False, **kwargs):
         notify(author_ids=[instance.pk], post_ids=posts)
     else:
         notify(tag_ids=[instance.pk], post_ids=posts)
+
+
+@receiver([post_save, post_delete], sender=SiteSettings, dispatch_uid="folio-site-changed")
+@receiver([post_save, post_delete], sender=MenuItem, dispatch_uid="folio-menu-changed")
+def _site_settings_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        notify(site_settings=True)
 
 
 @receiver(pre_delete, sender=Author, dispatch_uid="folio-author-deleting")

@@ -14,6 +14,7 @@ from folio import pagecache
 from folio.pagecache import PublicPageMixin
 from folio.rendering import headings, html_to_text, render_markdown
 from folio.throttle import rate_limited
+from sitesettings.snapshot import current
 
 from . import caching
 from .models import Post, Tag
@@ -144,7 +145,11 @@ class PostDetailView(PublicPageMixin, DetailView):
 
     def structured_data(self, post):
         """schema.org BlogPosting, for search engines (rendered with the json_ld filter)."""
-        absolute = self.request.build_absolute_uri
+        site = current(self.request)
+
+        def absolute(path):
+            return site.absolute(path, self.request)
+
         data = {
             "@context": "https://schema.org",
             "@type": "BlogPosting",
@@ -163,6 +168,9 @@ class PostDetailView(PublicPageMixin, DetailView):
             }
         if post.hero:
             data["image"] = absolute(post.hero.largest_url)
+        data["publisher"] = {"@type": "Organization", "name": site.title}
+        if site.logo_image:
+            data["publisher"]["logo"] = absolute(site.logo_image.largest_url)
         return data
 
 
