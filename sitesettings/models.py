@@ -88,6 +88,20 @@ class SiteSettings(models.Model):
     def __str__(self):
         return self.title or "Site settings"
 
+    def save(self, *args, imported=False, **kwargs):
+        """Save the one row, rendering the footer and stamping ``updated``;
+        ``imported=True`` (the importer) stamps ``imported_at`` with the same instant."""
+        self.pk = SITE_PK
+        self.base_url = self.base_url.rstrip("/")
+        self.footer_html = render_markdown(self.footer_text)
+        self.logo_width, self.logo_height = image_size(self.logo)
+        self.favicon_width, self.favicon_height = image_size(self.favicon)
+        self.updated = timezone.now()
+        if imported:
+            self.imported_at = self.updated
+        kwargs.pop("update_fields", None)  # derived fields always go with the row
+        super().save(*args, **kwargs)
+
     @classmethod
     def defaults(cls):
         """The settings of a brand-new site, from the environment (unsaved)."""
@@ -102,20 +116,6 @@ class SiteSettings(models.Model):
     def load(cls):
         """The row, or the defaults (unsaved) when there is none yet."""
         return cls.objects.filter(pk=SITE_PK).first() or cls.defaults()
-
-    def save(self, *args, imported=False, **kwargs):
-        """Save the one row, rendering the footer and stamping ``updated``;
-        ``imported=True`` (the importer) stamps ``imported_at`` with the same instant."""
-        self.pk = SITE_PK
-        self.base_url = self.base_url.rstrip("/")
-        self.footer_html = render_markdown(self.footer_text)
-        self.logo_width, self.logo_height = image_size(self.logo)
-        self.favicon_width, self.favicon_height = image_size(self.favicon)
-        self.updated = timezone.now()
-        if imported:
-            self.imported_at = self.updated
-        kwargs.pop("update_fields", None)  # derived fields always go with the row
-        super().save(*args, **kwargs)
 
     @property
     def edited_since_import(self):
