@@ -43,6 +43,11 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         ),
     ]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "base_url":
+            kwargs["assume_scheme"] = "https"  # "example.com" means https://example.com
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def changelist_view(self, request, extra_context=None):
         if SiteSettings.objects.filter(pk=SITE_PK).exists():
             target = reverse("admin:sitesettings_sitesettings_change", args=[SITE_PK])

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.encoding import iri_to_uri
 
 from folio import breaker, pagecache, routing
 
@@ -86,7 +87,7 @@ class Site:
         if path.startswith(("http://", "https://", "//")):
             return path  # already absolute (media on object storage)
         if self.base_url:
-            return self.base_url + path
+            return self.base_url + iri_to_uri(path)
         return request.build_absolute_uri(path) if request else path
 
     def _visible(self, menu):

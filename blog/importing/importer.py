@@ -27,8 +27,9 @@ from authors.models import Author
 from blog import changes, history
 from blog.models import ImportRun, Post, Redirect, Tag
 from folio.images import bulk_image_writes, make_missing_renditions
+from sitesettings.models import SiteSettings
 
-from . import frontmatter, images, records
+from . import frontmatter, images, records, siteconfig
 from .errors import ImportConflict, ImportFileError
 from .paths import Site
 from .prepare import ContentReader, PreparedPost, Skipped, prepare_batch_in_worker, run_batch
@@ -179,6 +180,8 @@ class _Importer:
             self._isolated(source, kind, self._tag_file, kind, source)
         post_files = self._files(self.site.posts_dir, None, recursive=True)
         self._posts(post_files, progress)
+        # After the posts: a menu link to a post names it, to follow its address.
+        siteconfig.import_settings(self)
         return self.result
 
     def run(self, progress=None) -> ImportResult:
@@ -606,9 +609,11 @@ def _complete_interrupted_run(since):
         post_ids=post_ids,
         author_ids=authors.values_list("pk", flat=True),
         tag_ids=list(tag_ids),
+        site_settings=SiteSettings.objects.filter(imported_at__gte=since).exists(),
     )
     make_missing_renditions(posts)
     make_missing_renditions(authors)
+    make_missing_renditions(SiteSettings.objects.filter(imported_at__gte=since))
 
 
 def _refresh_planner_statistics():
