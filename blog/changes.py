@@ -30,7 +30,7 @@ from django.db.models.signals import (
 from django.dispatch import Signal, receiver
 
 from authors.models import Author
-from sitesettings.models import MenuItem, SiteSettings
+from sitesettings.models import MENU_MODELS, SiteSettings
 
 from .models import Post, Tag
 
@@ -144,11 +144,17 @@ def _author_or_tag_changed(sender, instance, raw=False, **kwargs):
         notify(tag_ids=[instance.pk], post_ids=posts)
 
 
-@receiver([post_save, post_delete], sender=SiteSettings, dispatch_uid="folio-site-changed")
-@receiver([post_save, post_delete], sender=MenuItem, dispatch_uid="folio-menu-changed")
 def _site_settings_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         notify(site_settings=True)
+
+
+# (Signals name the class saved: each proxy of the menu links is connected too.)
+for _model in (SiteSettings, *MENU_MODELS):
+    for _signal in (post_save, post_delete):
+        _signal.connect(
+            _site_settings_changed, sender=_model, dispatch_uid=f"folio-site-{_model.__name__}"
+        )
 
 
 @receiver(pre_delete, sender=Author, dispatch_uid="folio-author-deleting")

@@ -10,23 +10,69 @@ from django.urls import reverse
 
 from blog import changes
 
-from .models import SITE_PK, MenuItem, SiteSettings
+from .models import SITE_PK, FooterLink, HeaderLink, SiteSettings, SocialLink
 
 
-class MenuItemInline(admin.TabularInline):
-    model = MenuItem
+class _MenuInline(admin.TabularInline):
+    """The links of one menu, in their order."""
+
     extra = 1
-    fields = ["menu", "column", "label", "post", "url", "style", "icon", "new_window", "order"]
     autocomplete_fields = ["post"]
-    verbose_name = "menu link"
-    verbose_name_plural = (
-        "Menus: header, footer (columns by title) and social links, each in its order"
-    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(menu=self.model.MENU)
+
+    # The permissions are those of menu links (sitesettings.*_menuitem, which the
+    # Editors group holds), whichever menu.
+    def _may(self, request, action):
+        return request.user.has_perm(f"sitesettings.{action}_menuitem")
+
+    def has_add_permission(self, request, obj=None):
+        return self._may(request, "add")
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request, "delete")
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request, "view") or self._may(request, "change")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "post":
+            # A link names a post or a URL: no "add a post" or "change it" from here.
+            for name in ("can_add_related", "can_change_related", "can_view_related"):
+                setattr(field.widget, name, False)
+        return field
+
+
+class HeaderLinkInline(_MenuInline):
+    model = HeaderLink
+    fields = ["label", "post", "url", "style", "new_window", "order"]
+    verbose_name_plural = "Header menu"
+
+
+class FooterLinkInline(_MenuInline):
+    model = FooterLink
+    fields = ["column", "label", "post", "url", "new_window", "order"]
+    verbose_name_plural = "Footer links (under a column title, or in the bottom row)"
+
+
+class SocialLinkInline(_MenuInline):
+    model = SocialLink
+    fields = ["label", "url", "icon", "order"]
+    verbose_name_plural = "Social links"
 
 
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
-    inlines = [MenuItemInline]
+    inlines = [HeaderLinkInline, FooterLinkInline, SocialLinkInline]
+
+    class Media:
+        css = {"all": ["css/admin-site-settings.css"]}
+
     readonly_fields = ["source_path", "imported_at", "updated"]
     fieldsets = [
         (None, {"fields": ["title", "tagline", "base_url"]}),

@@ -194,3 +194,44 @@ def is_safe_url(url: str) -> bool:
     if not colon or "/" in scheme or "?" in scheme or "#" in scheme:
         return True  # a path, a fragment or a query: on this site
     return scheme.lower() in {"http", "https", "mailto", "tel"}
+
+
+class MenuLinks(MenuItem):
+    """The links of one menu (the admin edits each menu in an inline of its own)."""
+
+    MENU = None
+
+    class Meta:
+        proxy = True
+
+    def save(self, *args, **kwargs):
+        self.menu = self.MENU
+        super().save(*args, **kwargs)
+
+
+class HeaderLink(MenuLinks):
+    MENU = MenuItem.Menu.HEADER
+
+    class Meta:
+        proxy = True
+        verbose_name = "header menu link"
+
+
+class FooterLink(MenuLinks):
+    MENU = MenuItem.Menu.FOOTER
+
+    class Meta:
+        proxy = True
+        verbose_name = "footer link"
+
+
+class SocialLink(MenuLinks):
+    MENU = MenuItem.Menu.SOCIAL
+
+    class Meta:
+        proxy = True
+        verbose_name = "social link"
+
+
+#: Every model whose rows are menu links (for the write hook, blog/changes.py).
+MENU_MODELS = (MenuItem, MenuLinks, HeaderLink, FooterLink, SocialLink)
