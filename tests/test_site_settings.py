@@ -508,3 +508,17 @@ def test_the_favicon_answers_with_the_sites_icon(azimuth, client):
     run(azimuth)
     location = client.get("/favicon.ico")["Location"]
     assert location.startswith("/media/renditions/imported/") and location.endswith(".png")
+
+
+def test_a_key_the_site_no_longer_gives_keeps_its_setting_and_an_empty_one_clears_it(azimuth):
+    run(azimuth)
+    favicon = SiteSettings.objects.get().favicon.name
+    metadata = {key: value for key, value in AZIMUTH_METADATA.items() if key != "favicon"}
+    metadata["header"] = {**AZIMUTH_METADATA["header"], "logo_img": ""}
+    azimuth.write("site-metadata.json", json.dumps(metadata))
+
+    assert report(run(azimuth), "site-metadata.json").action == Action.UPDATED
+
+    settings = SiteSettings.objects.get()
+    assert settings.favicon.name == favicon  # not given: kept
+    assert not settings.logo  # given empty: cleared

@@ -266,26 +266,25 @@ def _read_config(record: SiteRecord, config: dict):
             record.warnings.append(
                 f"{where('domain')}: {base_url[:80]!r} is not an http(s) address; ignored"
             )
+    # A key the site gives empty clears the image; a key it does not give keeps it.
     logo = header.get("logo_img", header.get("logo", config.get("logo")))
     if isinstance(logo, dict):  # {url, altText} (the 2021 themes)
         record.logo_alt = _text(record, logo, "altText", where("header.logo.altText"))
-        logo = logo.get("url")
-    if logo not in (None, ""):
-        if isinstance(logo, str):
-            record.logo = logo.strip()
-        else:
-            record.warnings.append(
-                f"{where('header.logo_img')}: expected an image path, got "
-                f"{records._describe(logo)}; ignored"
-            )
-    else:
-        record.logo = ""
+        logo = logo.get("url") or ""
+    if isinstance(logo, str):
+        record.logo = logo.strip()
+    elif logo is not None:
+        record.warnings.append(
+            f"{where('header.logo_img')}: expected an image path, got "
+            f"{records._describe(logo)}; ignored"
+        )
     alt = _text(record, header, "logo_img_alt", where("header.logo_img_alt"))
-    record.logo_alt = (alt or record.logo_alt or "")[:200]
+    if alt is not None or record.logo is not None:
+        record.logo_alt = (alt or record.logo_alt or "")[:200]
     favicon = config.get("favicon")
-    if isinstance(favicon, str) or favicon is None:
-        record.favicon = (favicon or "").strip()
-    else:
+    if isinstance(favicon, str):
+        record.favicon = favicon.strip()
+    elif favicon is not None:
         record.warnings.append(
             f"{where('favicon')}: expected an image path, got {records._describe(favicon)}; ignored"
         )
