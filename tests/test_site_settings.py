@@ -261,12 +261,12 @@ def test_keys_of_the_wrong_type_are_warnings_naming_the_key_and_the_rest_applies
     done = report(result, "site-metadata.json")
     assert done.action == Action.CREATED
     warnings = "\n".join(done.warnings)
-    assert "site-metadata.json: title: expected text, got a list of 2 items" in warnings
-    assert "site-metadata.json: header.nav_links: expected a list of links" in warnings
+    assert "\ntitle: expected text, got a list of 2 items" in "\n" + warnings
+    assert "\nheader.nav_links: expected a list of links" in "\n" + warnings
     assert "footer.links[0]: 'Made with 💖 in Kenya.' has no url; skipped" in warnings
     assert "footer.links[1]: url 'javascript:alert(1)' is not a web address" in warnings
-    assert "site-metadata.json: footer.sections: expected a list" in warnings
-    assert "site-metadata.json: favicon: expected an image path" in warnings
+    assert "\nfooter.sections: expected a list" in "\n" + warnings
+    assert "\nfavicon: expected an image path" in "\n" + warnings
     settings = SiteSettings.objects.get()
     assert settings.title == "Folio" and settings.tagline == "Still here"
     assert links(MenuItem.Menu.FOOTER) == [("DEV", "https://dev.to/x", "")]
@@ -298,6 +298,7 @@ def test_the_2019_layout_reads_menus_and_social_links_from_src_data(site, client
                 "main": [
                     {"identifier": "b", "title": "Blog", "url": "/blog/", "weight": 2},
                     {"identifier": "a", "title": "About", "url": "/about/", "weight": 1},
+                    {"identifier": "c", "title": "Nowhere"},
                 ]
             }
         ),
@@ -314,6 +315,7 @@ def test_the_2019_layout_reads_menus_and_social_links_from_src_data(site, client
     done = report(result, "site-metadata.json")
     assert done.action == Action.CREATED, result.reports
     assert "src/data/menus.json" in done.detail and "src/data/social.json" in done.detail
+    assert "src/data/menus.json: main[2]: 'Nowhere' has no url; skipped" in done.warnings
     settings = SiteSettings.objects.get()
     assert (settings.title, settings.tagline) == ("Marie Hogan", "Minimal")
     assert links(MenuItem.Menu.HEADER) == [("About", "/about/", ""), ("Blog", "/blog/", "")]

@@ -545,7 +545,8 @@ def _plan_and_apply(importer, record: SiteRecord, sources):
         if existing.imported_at is None or existing.edited_since_import:
             importer._report(primary, SETTINGS_KIND, Action.CONFLICT, _CONFLICT_MESSAGE)
             return
-    warnings = list(record.warnings)
+    # (The report names the primary file: its own warnings need not say it again.)
+    warnings = [warning.removeprefix(f"{primary}: ") for warning in record.warnings]
     logo = _image(importer, record.logo, "header.logo_img", warnings)
     favicon = _image(importer, record.favicon, "favicon", warnings)
     action = Action.UPDATED if existing else Action.CREATED
