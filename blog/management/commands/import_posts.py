@@ -1,4 +1,5 @@
-"""``manage.py import_posts SITE_ROOT``: bring a static site's posts, authors and images in.
+"""``manage.py import_posts SITE_ROOT``: bring a static site's posts, authors, images and
+site settings (name, logo, menus: blog/importing/siteconfig.py) in.
 
 Parses arguments, calls :func:`blog.importing.import_site`, prints what happened.
 """
@@ -26,7 +27,8 @@ _STYLES = {
 class Command(BaseCommand):
     help = (
         "Import a static site (Stackbit Azimuth layout: src/pages/blog, src/data/authors, "
-        "static/) into Folio. Safe to re-run: unchanged files are left alone."
+        "static/; the site's name, logo and menus from site-metadata.json, stackbit.yaml and "
+        "src/data/) into Folio. Safe to re-run: unchanged files are left alone."
     )
 
     def add_arguments(self, parser):
@@ -37,7 +39,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Re-import every file, overwriting posts edited in the admin since.",
+            help="Re-import every file, overwriting posts and site settings edited in the "
+            "admin since.",
         )
         parser.add_argument(
             "--site-url",
