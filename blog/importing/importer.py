@@ -29,7 +29,7 @@ from blog.models import ImportRun, Post, Redirect, Tag
 from folio.images import bulk_image_writes, make_missing_renditions
 from sitesettings.models import SiteSettings
 
-from . import frontmatter, images, records, siteconfig
+from . import frontmatter, images, records, site_settings
 from .errors import ImportConflict, ImportFileError
 from .paths import Site
 from .prepare import ContentReader, PreparedPost, Skipped, prepare_batch_in_worker, run_batch
@@ -181,7 +181,7 @@ class _Importer:
         post_files = self._files(self.site.posts_dir, None, recursive=True)
         self._posts(post_files, progress)
         # After the posts: a menu link to a post names it, to follow its address.
-        siteconfig.import_settings(self)
+        site_settings.import_settings(self)
         return self.result
 
     def run(self, progress=None) -> ImportResult:
