@@ -9,6 +9,8 @@ from django.dispatch import receiver
 
 from authors.models import Author
 from folio import pagecache
+from sitesettings import snapshot
+from sitesettings.models import MenuItem
 
 from .changes import content_changed
 from .models import Post, Tag
@@ -33,7 +35,15 @@ def links_of(post_pk):
 
 
 @receiver(content_changed, dispatch_uid="folio-page-cache")
-def invalidate_pages(sender, post_ids, author_ids, tag_ids, page_ids=frozenset(), **kwargs):
+def invalidate_pages(
+    sender, post_ids, author_ids, tag_ids, page_ids=frozenset(), site_settings=False, **kwargs
+):
+    # Every page shows the settings and menus; a menu shows the address of the posts
+    # it links to (a slug change moves it) and only while they are published.
+    if site_settings or (post_ids and _in_a_menu(post_ids)):
+        snapshot.forget()
+        pagecache.invalidate_everything()
+        return
     if len(post_ids) > BULK_CHANGE:
         pagecache.invalidate_everything()
         return
@@ -43,3 +53,9 @@ def invalidate_pages(sender, post_ids, author_ids, tag_ids, page_ids=frozenset()
     names += [pagecache.model_key(apps.get_model("pages", "Page"), pk) for pk in page_ids]
     # (Pages whose links to other posts change are invalidated by blog.links.)
     pagecache.invalidate(*names)
+
+
+def _in_a_menu(post_ids):
+    if len(post_ids) > BULK_CHANGE:
+        return True  # cheaper to read the menus again than to look
+    return MenuItem.objects.filter(post_id__in=post_ids).exists()

@@ -30,11 +30,12 @@ from django.db.models.signals import (
 from django.dispatch import Signal, receiver
 
 from authors.models import Author
+from sitesettings.models import MENU_MODELS, SiteSettings
 
 from .models import Post, Tag
 
 #: Sent with ``post_ids``, ``author_ids``, ``tag_ids`` and ``page_ids`` (frozensets of
-#: primary keys).
+#: primary keys), and ``site_settings`` (True when the site's settings or menus changed).
 content_changed = Signal()
 
 
@@ -68,14 +69,16 @@ def _writing(sender, **kwargs):
     serialize()
 
 
-def notify(*, post_ids=(), author_ids=(), tag_ids=(), page_ids=()):
-    """Tell every listener that these objects were created, changed or deleted."""
+def notify(*, post_ids=(), author_ids=(), tag_ids=(), page_ids=(), site_settings=False):
+    """Tell every listener that these objects were created, changed or deleted
+    (``site_settings``: the site's settings or menus)."""
     held = _held.get()
     if held is not None:
         held["post_ids"].update(post_ids)
         held["author_ids"].update(author_ids)
         held["tag_ids"].update(tag_ids)
         held["page_ids"].update(page_ids)
+        held["site_settings"] = held["site_settings"] or site_settings
         return
     content_changed.send(
         sender=None,
@@ -83,6 +86,7 @@ def notify(*, post_ids=(), author_ids=(), tag_ids=(), page_ids=()):
         author_ids=frozenset(author_ids),
         tag_ids=frozenset(tag_ids),
         page_ids=frozenset(page_ids),
+        site_settings=site_settings,
     )
 
 
@@ -98,7 +102,13 @@ def batch():
     if _held.get() is not None:  # nested: the outermost block sends
         yield
         return
-    held = {"post_ids": set(), "author_ids": set(), "tag_ids": set(), "page_ids": set()}
+    held = {
+        "post_ids": set(),
+        "author_ids": set(),
+        "tag_ids": set(),
+        "page_ids": set(),
+        "site_settings": False,
+    }
     token = _held.set(held)
     try:
         yield
@@ -147,6 +157,19 @@ def _author_or_tag_changed(sender, instance, raw=False, **kwargs):
         notify(author_ids=[instance.pk], post_ids=posts)
     else:
         notify(tag_ids=[instance.pk], post_ids=posts)
+
+
+def _site_settings_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        notify(site_settings=True)
+
+
+# (Signals name the class saved: each proxy of the menu links is connected too.)
+for _model in (SiteSettings, *MENU_MODELS):
+    for _signal in (post_save, post_delete):
+        _signal.connect(
+            _site_settings_changed, sender=_model, dispatch_uid=f"folio-site-{_model.__name__}"
+        )
 
 
 @receiver(pre_delete, sender=Author, dispatch_uid="folio-author-deleting")

@@ -7,7 +7,6 @@ every link and image made absolute, since feed readers show it away from this si
 import copy
 import re
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.html import escape, format_html
 
 from authors.models import Author
 from folio.rendering import absolutize_urls
+from sitesettings.snapshot import current
 
 from .models import Post, Tag
 
@@ -75,14 +75,25 @@ class LatestPostsFeed(Feed):
         feed.request = request
         return super(LatestPostsFeed, feed).get_feed(obj, request)
 
+    @property
+    def site(self):
+        """The site's settings (title, tagline, canonical base URL)."""
+        return current(self.request)
+
     def title(self):
-        return settings.SITE_TITLE
+        return self.site.title
 
     def description(self):
-        return settings.SITE_DESCRIPTION
+        return self.site.tagline
 
     def link(self):
-        return reverse("blog:post-list")
+        return self.site.absolute(reverse("blog:post-list"), self.request)
+
+    def feed_url(self):
+        return self.site.absolute(self.request.path, self.request)
+
+    def item_link(self, post):
+        return self.site.absolute(post.get_absolute_url(), self.request)
 
     def posts(self, obj):
         return Post.objects.published()
@@ -115,14 +126,14 @@ class LatestPostsFeed(Feed):
         return [tag.name for tag in post.tags.all()]
 
     def _absolute(self, fragment, post):
-        return absolutize_urls(fragment, self.request.build_absolute_uri(post.get_absolute_url()))
+        return absolutize_urls(fragment, self.item_link(post))
 
 
 class LatestPostsAtomFeed(LatestPostsFeed):
     feed_type = ContentAtomFeed
 
     def subtitle(self):
-        return settings.SITE_DESCRIPTION
+        return self.site.tagline
 
 
 class TagFeed(LatestPostsFeed):
@@ -134,14 +145,14 @@ class TagFeed(LatestPostsFeed):
         return get_object_or_404(Tag, kind=self.kind, slug=slug)
 
     def title(self, tag):
-        return f"{tag.name} · {settings.SITE_TITLE}"
+        return f"{tag.name} · {self.site.title}"
 
     def description(self, tag):
         # Escaped: some feed readers render a channel description as HTML.
         return f"Posts in the {tag.get_kind_display().lower()} {escape(tag.name)}."
 
     def link(self, tag):
-        return tag.get_absolute_url()
+        return self.site.absolute(tag.get_absolute_url(), self.request)
 
     def posts(self, tag):
         return Post.objects.published().filter(tags=tag)
@@ -158,13 +169,13 @@ class AuthorFeed(LatestPostsFeed):
         return get_object_or_404(Author, slug=slug)
 
     def title(self, author):
-        return f"{author.name} · {settings.SITE_TITLE}"
+        return f"{author.name} · {self.site.title}"
 
     def description(self, author):
         return f"Posts by {escape(author.name)}."
 
     def link(self, author):
-        return author.get_absolute_url()
+        return self.site.absolute(author.get_absolute_url(), self.request)
 
     def posts(self, author):
         return author.posts.published()

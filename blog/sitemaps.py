@@ -1,13 +1,29 @@
 """The sitemap: list pages, published posts, and the authors and tags that have them."""
 
-from django.contrib.sitemaps import Sitemap
+from urllib.parse import urlsplit
+
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.db.models import Max
 from django.urls import reverse
 
 from authors.models import Author
 from pages.sitemaps import PageSitemap
+from sitesettings.snapshot import current
 
 from .models import Post, Tag
+
+
+class Sitemap(DjangoSitemap):
+    """Locations under the site's canonical base URL when its settings give one (else
+    on the host the request came to)."""
+
+    def get_protocol(self, protocol=None):
+        base = urlsplit(current().base_url)
+        return base.scheme if base.hostname else super().get_protocol(protocol)
+
+    def get_domain(self, site=None):
+        base = urlsplit(current().base_url)
+        return base.netloc + base.path if base.hostname else super().get_domain(site)
 
 
 class PostSitemap(Sitemap):

@@ -16,6 +16,7 @@ from folio.images import image_size
 from folio.pagecache import PublicPageMixin
 from folio.rendering import headings, html_to_text, render_markdown
 from folio.throttle import rate_limited
+from sitesettings.snapshot import current
 
 from . import caching, review
 from .models import Post, Tag
@@ -148,7 +149,11 @@ class PostDetailView(PublicPageMixin, DetailView):
 
     def structured_data(self, post):
         """schema.org BlogPosting, for search engines (rendered with the json_ld filter)."""
-        absolute = self.request.build_absolute_uri
+        site = current(self.request)
+
+        def absolute(path):
+            return site.absolute(path, self.request)
+
         data = {
             "@context": "https://schema.org",
             "@type": "BlogPosting",
@@ -167,6 +172,9 @@ class PostDetailView(PublicPageMixin, DetailView):
             }
         if post.hero:
             data["image"] = absolute(post.hero.largest_url)
+        data["publisher"] = {"@type": "Organization", "name": site.title}
+        if site.logo_image:
+            data["publisher"]["logo"] = absolute(site.logo_image.largest_url)
         return data
 
 

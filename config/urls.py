@@ -8,10 +8,11 @@ from blog.feeds import AuthorFeed
 from blog.sitemaps import sitemaps
 from blog.views import PostListView, editor_image_upload, editor_markdownify
 from folio.pagecache import public_page
-from folio.views import favicon, robots_txt, serve_media
+from folio.views import robots_txt, serve_media
+from sitesettings.views import favicon
 
 handler403 = "folio.views.permission_denied"
-handler500 = "folio.views.server_error"
+handler500 = "sitesettings.views.server_error"
 
 urlpatterns = [
     path("", PostListView.as_view(), name="home"),

@@ -1,5 +1,3 @@
-from django.conf import settings
-
 from folio import routing
 
 # What the header and footer of every page link to: name in templates -> route.
@@ -13,17 +11,7 @@ NAVIGATION = {
 }
 
 
-def site(request):
-    """Site-wide names and links the base layout needs on every page, and the page's
-    canonical URL (absolute, without a query string: list pages add ``?page=N``)."""
-    return {
-        "site_title": settings.SITE_TITLE,
-        "site_description": settings.SITE_DESCRIPTION,
-        "canonical_url": request.build_absolute_uri(request.path),
-        "nav": navigation(),
-    }
-
-
 def navigation():
-    """The header's and footer's links (``NAVIGATION``), as URLs."""
+    """Folio's own links for the header and footer (``NAVIGATION``), as URLs. The
+    site's menus and identity come from sitesettings.context_processors.site."""
     return {name: routing.reverse(route) for name, route in NAVIGATION.items()}

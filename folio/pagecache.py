@@ -100,6 +100,10 @@ def _generation_key(name):
     return f"{_PREFIX}:gen:{name}"
 
 
+#: The cache key of a dependency's generation token (sitesettings reads ``SITE``'s).
+generation_key = _generation_key
+
+
 # -- Marking pages ---------------------------------------------------------------
 
 
@@ -182,6 +186,9 @@ def invalidate_now(*names):
 def _new_token():
     # An int: Redis stores it as digits, read back without unpickling.
     return secrets.randbits(62)
+
+
+new_token = _new_token
 
 
 def _replace_generations(names, written=None, *, caught_up=False):

@@ -49,6 +49,16 @@ def empty_cache():
 
 
 @pytest.fixture
+def site_settings_cached(db):
+    """The site's settings already read, as every page after the first one after a
+    change finds them (sitesettings.snapshot): query counts pinned with this fixture
+    are those of a warm cache. The cold read is pinned in tests/test_site_settings.py."""
+    from sitesettings.snapshot import current
+
+    current()
+
+
+@pytest.fixture
 def site(tmp_path):
     from tests.sites import SiteBuilder
 

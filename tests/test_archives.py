@@ -61,7 +61,7 @@ def test_slugs_still_resolve_next_to_archives(client, frozen):
 
 
 def test_archive_index_counts_posts_per_month_in_one_query(
-    client, frozen, django_assert_num_queries
+    client, frozen, django_assert_num_queries, site_settings_cached
 ):
     for day in (1, 2, 3):
         make_post(publish_at=at(2021, 3, day))

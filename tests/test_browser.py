@@ -156,3 +156,74 @@ def test_pages_render_cleanly_in_a_real_browser(live_server, pages, browser, wid
             page.screenshot(path=screenshots / f"{name}-{width}.png", full_page=True)
     finally:
         page.close()
+
+
+@pytest.fixture
+def site_menus(pages):
+    """Site settings as an import leaves them: a logo, a long header menu with a button,
+    footer columns, a bottom row and social links, in several scripts."""
+    from sitesettings.models import MenuItem, SiteSettings
+
+    logo = Image.new("RGB", (480, 120), (51, 72, 196))
+    ImageDraw.Draw(logo).ellipse([10, 10, 110, 110], "#fbfaf8")
+    buffer = io.BytesIO()
+    logo.save(buffer, "PNG")
+    settings = SiteSettings(title="Café Кофе", tagline="Essais, notes et récits", logo_alt="Café")
+    settings.logo = SimpleUploadedFile("logo.png", buffer.getvalue(), content_type="image/png")
+    settings.footer_text = "&copy; Café Кофе. Made with [Folio](https://example.org)."
+    settings.save()
+    post = pages["post"]
+    links = [
+        ("header", "", "Accueil", "/"),
+        ("header", "", "Журнал", "/blog/"),
+        ("header", "", "A loaf a week", post),
+        ("header", "", "Fonctionnalités", "/features/"),
+        ("header", "", "Archive", "/blog/archive/"),
+        ("header", "", "S’inscrire", "https://app.example.org/"),
+        ("footer", "Entreprise", "À propos", "/about/"),
+        ("footer", "Entreprise", "Contact", "/contact/"),
+        ("footer", "Elsewhere", "Newsletter", "https://newsletter.example.org/"),
+        ("footer", "", "Privacy", "/privacy/"),
+        ("social", "", "Mastodon", "https://mastodon.social/@cafe"),
+        ("social", "", "GitHub", "https://github.com/cafe"),
+    ]
+    for order, (menu, column, label, url) in enumerate(links):
+        MenuItem.objects.create(
+            settings=settings,
+            menu=menu,
+            column=column,
+            label=label,
+            url=url,
+            order=order,
+            style="button" if label == "S’inscrire" else "link",
+        )
+    return pages
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_sites_header_and_footer_menus_fit_desktop_and_phone(
+    live_server, site_menus, browser, width, tmp_path
+):
+    screenshots = SCREENSHOTS if os.environ.get("FOLIO_SCREENSHOTS") else tmp_path
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(live_server.url + "/blog/archive/", wait_until="networkidle")
+        assert page.evaluate("[...document.images].every(img => img.naturalWidth > 0)")
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= width, scroll_width
+        # Every menu link is on the screen, none cut off at its right edge.
+        for selector in (".site-nav a", ".site-footer a"):
+            boxes = [
+                page.locator(selector).nth(n).bounding_box()
+                for n in range(page.locator(selector).count())
+            ]
+            assert boxes and all(
+                box["x"] >= 0 and box["x"] + box["width"] <= width for box in boxes
+            )
+        header = page.locator(".site-header").bounding_box()
+        assert header["height"] < (120 if width > 600 else 260), header
+        logo = page.locator(".site-title img").bounding_box()
+        assert 30 <= logo["height"] <= 48, logo
+        page.screenshot(path=screenshots / f"site-menus-{width}.png", full_page=True)
+    finally:
+        page.close()

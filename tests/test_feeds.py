@@ -96,7 +96,9 @@ def test_feed_without_posts_is_valid(client):
 
 
 @pytest.mark.parametrize("n", [1, 30])
-def test_feed_queries_do_not_grow_with_posts(client, django_assert_max_num_queries, n):
+def test_feed_queries_do_not_grow_with_posts(
+    client, django_assert_max_num_queries, n, site_settings_cached
+):
     author = make_author(slug="maya")
     tags = [make_tag(f"Tag {i}") for i in range(3)]
     for _ in range(n):

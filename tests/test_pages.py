@@ -94,7 +94,7 @@ def test_a_page_never_shadows_folios_own_routes(client):
     assert client.get("/admin/").status_code == 302  # the admin's login, not the page
 
 
-def test_the_page_view_costs_one_query(client, django_assert_num_queries):
+def test_the_page_view_costs_one_query(client, django_assert_num_queries, site_settings_cached):
     make_page(path="/about/", body="A body. " * 200)
     with django_assert_num_queries(1):
         assert client.get("/about/").status_code == 200

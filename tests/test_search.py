@@ -155,7 +155,7 @@ def test_no_match_says_so_and_shows_how_to_search(client):
 
 @pytest.mark.parametrize("q", ["", "   ", "\t\n"])
 def test_an_empty_query_shows_a_helpful_page_without_touching_the_database(
-    client, django_assert_num_queries, q
+    client, django_assert_num_queries, q, site_settings_cached
 ):
     with django_assert_num_queries(0):
         response = client.get(URL, {"q": q})
@@ -224,7 +224,9 @@ def test_unicode_words_are_found(client):
     assert found(client, "zürich") == ["Café culture"]
 
 
-def test_search_page_query_count_is_pinned(client, django_assert_max_num_queries):
+def test_search_page_query_count_is_pinned(
+    client, django_assert_max_num_queries, site_settings_cached
+):
     author, tag = make_author(), make_tag()
     for n in range(30):
         make_post(title=f"Teapot {n}", author=author, tags=[tag])

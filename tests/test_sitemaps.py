@@ -45,7 +45,9 @@ def test_sitemap_leaves_out_drafts_scheduled_posts_and_whoever_has_only_those(cl
     assert not [loc for loc in locs if "draft" in loc or "later" in loc or "someday" in loc]
 
 
-def test_sitemap_query_count_does_not_grow(client, django_assert_max_num_queries):
+def test_sitemap_query_count_does_not_grow(
+    client, django_assert_max_num_queries, site_settings_cached
+):
     tags = [make_tag(f"Tag {i}") for i in range(10)]
     for i in range(30):
         make_post(author=make_author(), tags=tags[: i % 10 + 1])

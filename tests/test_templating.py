@@ -3,6 +3,7 @@
 import datetime
 import zoneinfo
 
+import pytest
 from django.http import HttpResponse
 from django.template import engines
 from django.test import RequestFactory, override_settings
@@ -40,6 +41,7 @@ def test_remembered_dates_follow_the_active_time_zone_and_language():
         assert render("{{ when|date }}", when=evening_utc) == "1. January 2026"
 
 
+@pytest.mark.django_db  # a page rendered for a request shows the site's settings
 def test_querystring_replaces_one_parameter_and_keeps_the_others():
     request = RequestFactory().get("/search/", {"q": "bread & butter", "page": "2"})
     html = render("{{ querystring(page=3) }}", request)

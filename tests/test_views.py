@@ -163,7 +163,9 @@ def _make_posts(n, author, tag):
 
 @pytest.mark.parametrize("n", [1, 30])
 @pytest.mark.parametrize("page", ["list", "detail", "author", "tag"])
-def test_query_counts_do_not_grow_with_posts(client, django_assert_max_num_queries, n, page):
+def test_query_counts_do_not_grow_with_posts(
+    client, django_assert_max_num_queries, n, page, site_settings_cached
+):
     author = make_author()
     tag = make_tag()
     _make_posts(n, author, tag)
@@ -184,9 +186,9 @@ def test_server_error_page_uses_the_site_design_and_links():
     from django.test import RequestFactory
 
     from config import urls
-    from folio.views import server_error
+    from sitesettings.views import server_error
 
-    assert urls.handler500 == "folio.views.server_error"
+    assert urls.handler500 == "sitesettings.views.server_error"
     response = server_error(RequestFactory().get("/blog/broken/"))
     html = response.content.decode()
     assert response.status_code == 500

@@ -95,7 +95,7 @@ MAX_QUERIES = 7
 
 
 def test_query_counts_of_every_page_do_not_grow_with_posts_or_tags(
-    client, frozen, django_assert_max_num_queries
+    client, frozen, django_assert_max_num_queries, site_settings_cached
 ):
     picture = default_storage.save("posts/shared.jpg", image_file("shared.jpg"))
     author = make_author(slug="maya", photo=picture)

@@ -33,8 +33,9 @@ from blog.models import ImportRun, Post, Redirect, Tag
 from folio.images import bulk_image_writes, make_missing_renditions
 from pages import addresses as page_addresses
 from pages.models import Page
+from sitesettings.models import SiteSettings
 
-from . import addresses, frontmatter, images, records
+from . import addresses, frontmatter, images, records, site_settings
 from .errors import ImportConflict, ImportFileError
 from .paths import MARKDOWN_SUFFIXES, Site
 from .prepare import ContentReader, PreparedPost, Skipped, prepare_batch_in_worker, run_batch
@@ -204,6 +205,8 @@ class _Importer:
             if (self.site.root / name).is_file():
                 self._isolated(name, "redirects", self._redirect_file, name)
         self._feed_aliases()
+        # After the posts and pages: a menu link to a post names it, to follow its address.
+        site_settings.import_settings(self)
         return self.result
 
     def run(self, progress=None) -> ImportResult:
@@ -812,10 +815,12 @@ def _complete_interrupted_run(since):
         author_ids=authors.values_list("pk", flat=True),
         tag_ids=list(tag_ids),
         page_ids=pages.values_list("pk", flat=True),
+        site_settings=SiteSettings.objects.filter(imported_at__gte=since).exists(),
     )
     make_missing_renditions(posts)
     make_missing_renditions(authors)
     make_missing_renditions(pages)
+    make_missing_renditions(SiteSettings.objects.filter(imported_at__gte=since))
 
 
 def _refresh_planner_statistics():

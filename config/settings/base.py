@@ -21,10 +21,13 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+# The site's identity lives in the database (sitesettings.SiteSettings, edited in the
+# admin, filled by import_posts); these are only the defaults of a brand-new site.
 SITE_TITLE = os.environ.get("FOLIO_SITE_TITLE", "Folio")
 SITE_DESCRIPTION = os.environ.get(
     "FOLIO_SITE_DESCRIPTION", "Essays, notes and stories, freshly published."
 )
+SITE_URL = os.environ.get("FOLIO_SITE_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
     # Django's admin with Folio's site: "View on site" only for what the user may see.
@@ -45,6 +48,7 @@ INSTALLED_APPS = [
     "blog",
     "pages",  # after blog: its catch-all route and models build on blog's
     "search",
+    "sitesettings",
 ]
 
 MIDDLEWARE = [
@@ -79,7 +83,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "OPTIONS": {
             "environment": "folio.templating.environment",
-            "context_processors": ["folio.context_processors.site"],
+            "context_processors": ["sitesettings.context_processors.site"],
         },
     },
     {

@@ -1,4 +1,5 @@
-"""``manage.py import_posts SITE_ROOT``: bring a static site's posts, pages, authors and images in.
+"""``manage.py import_posts SITE_ROOT``: bring a static site's posts, pages, authors, images
+and site settings (name, logo, menus: blog/importing/siteconfig.py) in.
 
 Parses arguments, calls :func:`blog.importing.import_site`, prints what happened.
 """
@@ -27,9 +28,10 @@ _STYLES = {
 
 class Command(BaseCommand):
     help = (
-        "Import a static site (Stackbit Azimuth layout: posts in src/pages/blog, pages in "
-        "src/pages, authors in src/data/authors, images in static/) into Folio. Safe to "
-        "re-run: unchanged files are left alone."
+        "Import a static site (Stackbit layouts: posts in src/pages/blog or src/pages/posts, "
+        "pages in src/pages, authors in src/data/authors, images in static/; the site's name, "
+        "logo and menus from site-metadata.json, stackbit.yaml and src/data/) into Folio. "
+        "Safe to re-run: unchanged files are left alone."
     )
 
     def add_arguments(self, parser):
@@ -46,7 +48,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Re-import every file, overwriting posts edited in the admin since.",
+            help="Re-import every file, overwriting posts and site settings edited in the "
+            "admin since.",
         )
         parser.add_argument(
             "--site-url",
