@@ -5,6 +5,7 @@ ids into the page-cache dependencies they affect.
 """
 
 from django.apps import apps
+from django.db.models import Q
 from django.dispatch import receiver
 
 from authors.models import Author
@@ -40,7 +41,7 @@ def invalidate_pages(
 ):
     # Every page shows the settings and menus; a menu shows the address of the posts
     # it links to (a slug change moves it) and only while they are published.
-    if site_settings or (post_ids and _in_a_menu(post_ids)):
+    if site_settings or _in_a_menu(post_ids, page_ids):
         snapshot.forget()
         pagecache.invalidate_everything()
         return
@@ -55,7 +56,10 @@ def invalidate_pages(
     pagecache.invalidate(*names)
 
 
-def _in_a_menu(post_ids):
-    if len(post_ids) > BULK_CHANGE:
+def _in_a_menu(post_ids, page_ids):
+    """Whether a menu links to one of these posts or pages."""
+    if not post_ids and not page_ids:
+        return False
+    if len(post_ids) + len(page_ids) > BULK_CHANGE:
         return True  # cheaper to read the menus again than to look
-    return MenuItem.objects.filter(post_id__in=post_ids).exists()
+    return MenuItem.objects.filter(Q(post_id__in=post_ids) | Q(page_id__in=page_ids)).exists()

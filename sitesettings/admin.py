@@ -17,7 +17,7 @@ class _MenuInline(admin.TabularInline):
     """The links of one menu, in their order."""
 
     extra = 1
-    autocomplete_fields = ["post"]
+    autocomplete_fields = ["post", "page"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(menu=self.model.MENU)
@@ -41,8 +41,8 @@ class _MenuInline(admin.TabularInline):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "post":
-            # A link names a post or a URL: no "add a post" or "change it" from here.
+        if db_field.name in ("post", "page"):
+            # A link names a post, a page or a URL: no "add" or "change it" from here.
             for name in ("can_add_related", "can_change_related", "can_view_related"):
                 setattr(field.widget, name, False)
         return field
@@ -50,13 +50,13 @@ class _MenuInline(admin.TabularInline):
 
 class HeaderLinkInline(_MenuInline):
     model = HeaderLink
-    fields = ["label", "post", "url", "style", "new_window", "order"]
+    fields = ["label", "post", "page", "url", "style", "new_window", "order"]
     verbose_name_plural = "Header menu"
 
 
 class FooterLinkInline(_MenuInline):
     model = FooterLink
-    fields = ["column", "label", "post", "url", "new_window", "order"]
+    fields = ["column", "label", "post", "page", "url", "new_window", "order"]
     verbose_name_plural = "Footer links (under a column title, or in the bottom row)"
 
 

@@ -125,8 +125,9 @@ class SiteSettings(models.Model):
 class MenuItem(models.Model):
     """One link of the header menu, the footer menus or the social links.
 
-    A link to a post names the post, so it follows the post when its slug changes;
-    any other link is a URL (a path on this site, or a full address).
+    A link to a post or a page names it, so it follows the post when its slug changes
+    and the page when its address does; any other link is a URL (a path on this site,
+    or a full address).
     """
 
     class Menu(models.TextChoices):
@@ -156,6 +157,14 @@ class MenuItem(models.Model):
         related_name="menu_items",
         help_text="Link to this post (follows it when its address changes) …",
     )
+    page = models.ForeignKey(
+        "pages.Page",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="menu_items",
+        help_text="… or to this page (follows it too) …",
+    )
     url = models.CharField(
         "URL",
         max_length=500,
@@ -173,14 +182,17 @@ class MenuItem(models.Model):
 
     class Meta:
         ordering = ["menu", "order", "pk"]
-        indexes = [models.Index(fields=["post"], name="sitesettings_menuitem_post_idx")]
+        indexes = [
+            models.Index(fields=["post"], name="sitesettings_menuitem_post_idx"),
+            models.Index(fields=["page"], name="sitesettings_menuitem_page_idx"),
+        ]
 
     def __str__(self):
         return self.label
 
     def clean(self):
-        if bool(self.post_id) == bool(self.url.strip()):
-            raise ValidationError("Give either a post or a URL (one of the two).")
+        if [bool(self.post_id), bool(self.page_id), bool(self.url.strip())].count(True) != 1:
+            raise ValidationError("Give one of a post, a page or a URL.")
         if self.url and not is_safe_url(self.url):
             raise ValidationError({"url": "Only http(s) and mailto: links, or paths on this site."})
 

@@ -39,6 +39,7 @@ _REQUEST_ATTRIBUTE = "_folio_site"
 
 _ITEM_COLUMNS = ("pk", "menu", "column", "label", "url", "style", "icon", "new_window")
 _POST_COLUMNS = ("post_id", "post__slug", "post__status", "post__publish_at")
+_PAGE_COLUMNS = ("page_id", "page__path", "page__status", "page__publish_at")
 
 
 @dataclass(frozen=True)
@@ -49,12 +50,12 @@ class Link:
     icon: str = ""
     new_window: bool = False
     column: str = ""
-    #: The post linked to (only its address and visibility), or None for a URL.
+    #: The post or page linked to (only its address and visibility), or None for a URL.
     post: object = None
 
     @property
     def visible(self):
-        """A link to a post shows while readers may see the post (a scheduled post's
+        """A link to a post or page shows while readers may see it (a scheduled one's
         link appears at its time; the page cache expires pages then)."""
         return self.post is None or self.post.is_published
 
@@ -173,7 +174,7 @@ def _cached() -> Site:
 def load() -> Site:
     """The settings and menus from the database, in one query."""
     columns = [f.attname for f in SiteSettings._meta.concrete_fields]
-    related = [f"menu_items__{name}" for name in (*_ITEM_COLUMNS, *_POST_COLUMNS)]
+    related = [f"menu_items__{name}" for name in (*_ITEM_COLUMNS, *_POST_COLUMNS, *_PAGE_COLUMNS)]
     rows = list(
         SiteSettings.objects.filter(pk=SITE_PK)
         .values(*columns, *related)
@@ -195,6 +196,7 @@ def load() -> Site:
 
 def _link(row):
     from blog.models import Post  # (blog's models import nothing of this app)
+    from pages.models import Page
 
     post = None
     if row["menu_items__post_id"] is not None:
@@ -206,6 +208,14 @@ def _link(row):
             publish_at=row["menu_items__post__publish_at"],
         )
         url = routing.reverse("blog:post-detail", slug=slug)
+    elif row["menu_items__page_id"] is not None:
+        post = Page(
+            pk=row["menu_items__page_id"],
+            path=row["menu_items__page__path"],
+            status=row["menu_items__page__status"],
+            publish_at=row["menu_items__page__publish_at"],
+        )
+        url = post.get_absolute_url()
     else:
         url = row["menu_items__url"].strip()
         if not url:

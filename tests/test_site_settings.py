@@ -365,6 +365,36 @@ def test_a_menu_link_follows_its_post_when_the_slug_changes(azimuth, client):
     assert "/blog/premier-billet/" not in html
 
 
+def test_a_menu_link_follows_its_page_when_the_address_changes(site, client):
+    from pages.models import Page
+
+    site.post("p")
+    site.write("src/pages/über-uns.md", "---\ntitle: Über uns\ntemplate: page\n---\nHallo.\n")
+    site.write(
+        "site-metadata.json",
+        json.dumps({"header": {"nav_links": [{"label": "Über uns", "url": "/über-uns"}]}}),
+    )
+    run(site)
+    page = Page.objects.get()
+    assert MenuItem.objects.get().page == page
+    page.path = "/team/"
+    page.save()
+    html = client.get("/").content.decode()
+    assert 'href="/team/">Über uns</a>' in html and "%C3%BCber-uns" not in html
+
+
+def test_a_menu_link_names_one_target():
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import make_page
+
+    settings = SiteSettings.defaults()
+    settings.save()
+    item = MenuItem(settings=settings, label="Two", post=make_post(), page=make_page())
+    with pytest.raises(ValidationError, match="one of a post, a page or a URL"):
+        item.clean()
+
+
 def test_a_menu_link_to_a_draft_shows_only_once_it_is_published(client):
     draft = make_post(title="Coming", slug="coming", status=Post.Status.DRAFT)
     settings = SiteSettings.defaults()

@@ -8,12 +8,14 @@ in the admin since the last import is a conflict, left alone without ``--force``
 """
 
 import hashlib
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.db import transaction
 from django.urls import Resolver404, resolve
 
 from blog.models import Post, Redirect
+from pages.addresses import PAGE_ROUTE
+from pages.models import Page
 from sitesettings.models import SITE_PK, MenuItem, SiteSettings
 
 from .errors import ImportConflict
@@ -116,7 +118,7 @@ def _write_menus(importer, settings, record, warnings):
         settings.menu_items.filter(menu=menu).delete()
         items = []
         for order, link in enumerate(links):
-            post = _post_linked(importer, link.url)
+            post, page = _linked(importer, link.url)
             items.append(
                 MenuItem(
                     settings=settings,
@@ -124,7 +126,8 @@ def _write_menus(importer, settings, record, warnings):
                     column=link.column,
                     label=link.label,
                     post=post,
-                    url="" if post else link.url,
+                    page=page,
+                    url="" if post or page else link.url,
                     style=link.style,
                     icon=link.icon,
                     new_window=link.new_window,
@@ -135,20 +138,20 @@ def _write_menus(importer, settings, record, warnings):
         MenuItem.objects.bulk_create(items)
 
 
-def _post_linked(importer, url):
-    """The post a menu URL points at (by its address here, or by an old address of the
-    site's that now redirects to it), or None for any other link."""
+def _linked(importer, url):
+    """(post, page): what a menu URL points at (by its address here, or by an old
+    address of the site's that now redirects to it); (None, None) for any other link."""
     try:
         parts = urlsplit(url)
     except ValueError:
-        return None
+        return None, None
     if parts.scheme or parts.netloc:
         own_hosts = {importer.site_host, urlsplit(importer.options.site_url).hostname}
         if parts.scheme not in {"http", "https"} or parts.hostname not in own_hosts - {None, ""}:
-            return None
+            return None, None
     path = parts.path
     if not path.startswith("/") or parts.query:
-        return None
+        return None, None
     for candidate in dict.fromkeys([path, path if path.endswith("/") else path + "/"]):
         moved = Redirect.objects.filter(old_path=candidate).values_list("new_path", flat=True)
         for target in [candidate, *moved]:
@@ -157,7 +160,9 @@ def _post_linked(importer, url):
             except Resolver404:
                 continue
             if match.view_name == "blog:post-detail":
-                post = Post.objects.filter(slug=match.kwargs["slug"]).first()
-                if post:
-                    return post
-    return None
+                if post := Post.objects.filter(slug=match.kwargs["slug"]).first():
+                    return post, None
+            elif match.view_name == PAGE_ROUTE:
+                if page := Page.objects.filter(path=unquote("/" + match.kwargs["path"])).first():
+                    return None, page
+    return None, None
