@@ -7,6 +7,7 @@ INSTALLED_APPS), so ``admin.site`` and ``@admin.register`` are this site.
 import logging
 
 from django import forms
+from django.apps import apps as django_apps
 from django.contrib import admin, messages
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
@@ -25,6 +26,17 @@ logger = logging.getLogger("folio.admin")
 
 
 class AdminSite(admin.AdminSite):
+    def each_context(self, request):
+        """The site's own name heads its admin (the site settings' title, when the
+        sitesettings app is installed) instead of "Django administration"."""
+        context = super().each_context(request)
+        if django_apps.is_installed("sitesettings"):
+            from sitesettings.snapshot import current
+
+            name = current(request).title
+            context.update(site_header=f"{name} · Admin", site_title=f"{name} admin")
+        return context
+
     def get_urls(self):
         urls = [url for url in super().get_urls() if getattr(url, "name", "") != "view_on_site"]
         view_on_site = path(

@@ -114,3 +114,14 @@ def test_no_help_text_holds_markup_a_browser_would_swallow():
         for field in model._meta.get_fields():
             text = str(getattr(field, "help_text", ""))
             assert not re.search(r"<[a-z]", text), f"{model.__name__}.{field.name}: {text}"
+
+
+def test_the_admin_is_headed_by_the_sites_own_name(staff_client):
+    from sitesettings.models import SiteSettings
+
+    settings = SiteSettings.defaults()
+    settings.title = "Café Écrit"
+    settings.save()
+    html = staff_client.get(reverse("admin:index")).content.decode()
+    assert "Café Écrit · Admin</a>" in html and "Django administration" not in html
+    assert "<title>Site administration | Café Écrit admin</title>" in html
