@@ -572,13 +572,24 @@ class _Importer:
             new = onward.first() or rule.new
             mapped.append(self._old_address(rule.old, new, rule.origin, warnings))
         mapped = [address for address in mapped if address]
+        in_place = dict(
+            Redirect.objects.filter(old_path__in=[a.old for a in mapped]).values_list(
+                "old_path", "new_path"
+            )
+        )
+        changed = [address for address in mapped if in_place.get(address.old) != address.new]
         detail = f"{len(mapped)} of {total} rules kept as redirects"
-        action = Action.CREATED if mapped else Action.SKIPPED
+        if not mapped:
+            action = Action.SKIPPED
+        elif not changed:
+            action = Action.UNCHANGED
+        else:
+            action = Action.UPDATED if len(changed) < len(mapped) else Action.CREATED
         self._report(name, "redirects", action, detail, warnings)
-        if not self.dry_run:
+        if changed and not self.dry_run:
             self._writing()
             with transaction.atomic():
-                self._write_addresses(mapped)
+                self._write_addresses(changed)
 
     def _feed_aliases(self):
         """The generators' feed addresses answer with Folio's feeds (never replacing a
