@@ -111,11 +111,20 @@ def _field(entry):
     attrs = {"placeholder": placeholder} if placeholder else {}
     length = MAX_LENGTH.get(input_type, DEFAULT_MAX_LENGTH)
     if input_type == "email":
-        return forms.EmailField(label=label, required=required, max_length=254, widget=_w(
-            forms.EmailInput, attrs, autocomplete="email"))
+        return forms.EmailField(
+            label=label,
+            required=required,
+            max_length=254,
+            widget=_w(forms.EmailInput, attrs, autocomplete="email"),
+        )
     if input_type == "url":
-        return forms.URLField(label=label, required=required, max_length=length, assume_scheme="https",
-                              widget=_w(forms.URLInput, attrs))
+        return forms.URLField(
+            label=label,
+            required=required,
+            max_length=length,
+            assume_scheme="https",
+            widget=_w(forms.URLInput, attrs),
+        )
     if input_type == "checkbox":
         return forms.BooleanField(label=label, required=required)
     if input_type == "select":
@@ -123,14 +132,19 @@ def _field(entry):
         choices = [("", "—")] + [(option, option) for option in options if option]
         return forms.ChoiceField(label=label, required=required, choices=choices)
     if input_type == "textarea":
-        return forms.CharField(label=label, required=required, max_length=length,
-                               widget=_w(forms.Textarea, {"rows": 5, **attrs}))
+        return forms.CharField(
+            label=label,
+            required=required,
+            max_length=length,
+            widget=_w(forms.Textarea, {"rows": 5, **attrs}),
+        )
     widget = {"tel": forms.TextInput, "number": forms.TextInput}.get(input_type, forms.TextInput)
     extra = {"inputmode": "tel", "autocomplete": "tel"} if input_type == "tel" else {}
     if input_type == "number":
         extra = {"inputmode": "decimal"}
-    return forms.CharField(label=label, required=required, max_length=length,
-                           widget=_w(widget, {**attrs, **extra}))
+    return forms.CharField(
+        label=label, required=required, max_length=length, widget=_w(widget, {**attrs, **extra})
+    )
 
 
 def _w(widget, attrs, **more):
@@ -228,7 +242,11 @@ def _notify(submission, form):
         f"{submission.labels.get(name, name)}: {value}" for name, value in submission.fields.items()
     ]
     body = "\n".join(
-        [f"A visitor sent the form on {submission.page_title} ({submission.page_path}):", "", *lines]
+        [
+            f"A visitor sent the form on {submission.page_title} ({submission.page_path}):",
+            "",
+            *lines,
+        ]
     )
     reply_to = [
         value

@@ -18,6 +18,7 @@ from markdownx.models import MarkdownxField
 from blog import changes
 from blog.models import Publishable, PublishableQuerySet, Revision
 from folio import routing
+from folio.fields import OrderedJSONField
 from folio.images import image_size, validate_image
 from folio.rendering import render_markdown
 from folio.renditions import Renditions
@@ -218,12 +219,10 @@ class Section(models.Model):
         help_text="What the section is; a type Folio does not know shows title, subtitle, "
         "content, image and buttons.",
     )
-    data = models.JSONField(default=dict, blank=True)
+    data = OrderedJSONField(blank=True)
     items_key = models.CharField(max_length=100, blank=True, editable=False)
     items_at = models.PositiveSmallIntegerField(default=0, editable=False)
-    image = models.ImageField(
-        upload_to="sections/%Y/%m/", blank=True, validators=[validate_image]
-    )
+    image = models.ImageField(upload_to="sections/%Y/%m/", blank=True, validators=[validate_image])
     image_width = models.PositiveIntegerField(null=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, editable=False)
     rendered = models.JSONField(default=dict, editable=False)
@@ -237,6 +236,11 @@ class Section(models.Model):
     def __str__(self):
         title = sections.text(self.data.get("title")) or self.kind.label
         return f"{title} ({self.type or 'no type'})"
+
+    def save(self, *args, **kwargs):
+        self.rendered = render_entry(self.data)
+        self.image_width, self.image_height = image_size(self.image)
+        super().save(*args, **kwargs)
 
     @property
     def kind(self):
@@ -258,11 +262,6 @@ class Section(models.Model):
             self.data, self.items_key, self.items_at, [item.as_dict() for item in items]
         )
 
-    def save(self, *args, **kwargs):
-        self.rendered = render_entry(self.data)
-        self.image_width, self.image_height = image_size(self.image)
-        super().save(*args, **kwargs)
-
 
 class SectionItem(models.Model):
     """One repeated entry of a section: a grid item, a pricing plan, a question, a
@@ -270,10 +269,8 @@ class SectionItem(models.Model):
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items")
     order = models.PositiveIntegerField(default=0)
-    data = models.JSONField(default=dict, blank=True)
-    image = models.ImageField(
-        upload_to="sections/%Y/%m/", blank=True, validators=[validate_image]
-    )
+    data = OrderedJSONField(blank=True)
+    image = models.ImageField(upload_to="sections/%Y/%m/", blank=True, validators=[validate_image])
     image_width = models.PositiveIntegerField(null=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, editable=False)
     rendered = models.JSONField(default=dict, editable=False)
@@ -290,15 +287,15 @@ class SectionItem(models.Model):
                 return label
         return f"{self.section.kind.item_label} {self.order + 1}"
 
-    def as_dict(self):
-        if isinstance(self.data, dict) and set(self.data) == {RAW_VALUE}:
-            return self.data[RAW_VALUE]  # an entry that was not a mapping, kept as it was
-        return dict(self.data)
-
     def save(self, *args, **kwargs):
         self.rendered = render_entry(self.data if isinstance(self.data, dict) else {})
         self.image_width, self.image_height = image_size(self.image)
         super().save(*args, **kwargs)
+
+    def as_dict(self):
+        if isinstance(self.data, dict) and set(self.data) == {RAW_VALUE}:
+            return self.data[RAW_VALUE]  # an entry that was not a mapping, kept as it was
+        return dict(self.data)
 
 
 #: An item written as something other than a mapping is kept under this one key.
@@ -354,8 +351,8 @@ class FormSubmission(models.Model):
     form_id = models.CharField("form", max_length=100, blank=True)
     page_title = models.CharField(max_length=300, blank=True)
     page_path = models.CharField(max_length=addresses.MAX_LENGTH, blank=True)
-    fields = models.JSONField(default=dict, help_text="What was sent, by field name.")
-    labels = models.JSONField(default=dict, help_text="Each field's label when it was sent.")
+    fields = OrderedJSONField(help_text="What was sent, by field name, in the form's order.")
+    labels = OrderedJSONField(help_text="Each field's label when it was sent.")
     created = models.DateTimeField("received", default=timezone.now, db_index=True)
     notified = models.BooleanField(
         "e-mail sent", default=False, help_text="Whether the notification e-mail went out."

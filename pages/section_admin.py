@@ -155,7 +155,9 @@ class SectionAdmin(_PageEditorPermissions, admin.ModelAdmin):
         if not kept:
             return "None: the form above edits every key of this section."
         return format_html_join(
-            "", "<div><code>{}</code>: {}</div>", ((key, repr(value)[:200]) for key, value in kept.items())
+            "",
+            "<div><code>{}</code>: {}</div>",
+            ((key, repr(value)[:200]) for key, value in kept.items()),
         )
 
     def changeform_view(self, request, *args, **kwargs):
@@ -205,7 +207,8 @@ class FormSubmissionAdmin(admin.ModelAdmin):
             "<dl class='submission'>{}</dl>",
             format_html_join(
                 "",
-                "<dt><strong>{}</strong></dt><dd style='margin:0 0 .8em;white-space:pre-wrap'>{}</dd>",
+                "<dt><strong>{}</strong></dt>"
+                "<dd style='margin:0 0 .8em;white-space:pre-wrap'>{}</dd>",
                 (
                     (submission.labels.get(name, name), "" if value is None else value)
                     for name, value in submission.fields.items()

@@ -1,3 +1,4 @@
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.generic import DetailView
@@ -26,11 +27,25 @@ class PageView(PublicPageMixin, DetailView):
             raise Http404("No page at this address")
         if addresses.reserved(path):
             raise Http404("Folio's own address")
-        page = Page.objects.published().pages().filter(path=path).first()
+        # Whether it has sections, in the same query: a plain page costs one query.
+        has_sections = Exists(Section.objects.filter(page=OuterRef("pk")))
+        page = (
+            Page.objects.published()
+            .pages()
+            .annotate(has_sections=has_sections)
+            .filter(path=path)
+            .first()
+        )
         user = self.request.user
         if page is None and user.is_authenticated:
             # Staff preview: drafts and scheduled pages, only to those who may change them.
-            page = Page.objects.editable_by(user).pages().filter(path=path).first()
+            page = (
+                Page.objects.editable_by(user)
+                .pages()
+                .annotate(has_sections=has_sections)
+                .filter(path=path)
+                .first()
+            )
         if page is None:
             raise Http404("No page at this address")
         return page
@@ -45,7 +60,9 @@ class PageView(PublicPageMixin, DetailView):
 
     def get_context_data(self, bound_forms=None, **kwargs):
         page = self.object
-        page_sections = list(Section.objects.filter(page=page).prefetch_related("items"))
+        page_sections = []
+        if getattr(page, "has_sections", True):
+            page_sections = list(Section.objects.filter(page=page).prefetch_related("items"))
         listing = any(section.kind.name == "posts" for section in page_sections)
         if not listing:
             # This page shows the page and nothing else: other writes leave it cached.
@@ -53,9 +70,7 @@ class PageView(PublicPageMixin, DetailView):
             pagecache.depends_on(self.request, page)
         return super().get_context_data(
             preview_state=None if page.is_published else page.state,
-            sections=[
-                self._shown(section, bound_forms or {}) for section in page_sections
-            ],
+            sections=[self._shown(section, bound_forms or {}) for section in page_sections],
             # A form sent back with its errors carries its token; a cached page none.
             with_token=bool(bound_forms),
             has_form=any(section.kind.name == "form" for section in page_sections),

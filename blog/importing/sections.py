@@ -161,9 +161,7 @@ def write(page, found: ReadSections, store) -> None:
         section.image.name = store(record.image) if record.image else ""
         section.save()
         SectionItem.objects.filter(section=section).delete()
-        for index, (item, image) in enumerate(
-            zip(split.items, record.item_images, strict=True)
-        ):
+        for index, (item, image) in enumerate(zip(split.items, record.item_images, strict=True)):
             row = SectionItem(
                 section=section,
                 order=index,
