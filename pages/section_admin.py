@@ -58,6 +58,12 @@ class SectionInline(_PageEditorPermissions, admin.TabularInline):
     verbose_name = "section"
     verbose_name_plural = "Sections (a landing page; open one to edit its content)"
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # Narrower than on the section's own page: the row fits a laptop's width.
+        formset.form.base_fields[data_name(kinds.TITLE)].widget.attrs["size"] = 32
+        return formset
+
     @admin.display(description="content")
     def contents(self, section):
         if section.pk is None:
@@ -197,7 +203,11 @@ class FormSubmissionAdmin(admin.ModelAdmin):
 
     @admin.display(description="sent")
     def summary(self, submission):
-        values = [str(value) for value in submission.fields.values() if value not in ("", None)]
+        values = [
+            str(value)
+            for value in submission.fields.values()
+            if value not in ("", None) and not isinstance(value, bool)  # a box ticked or not
+        ]
         text = " · ".join(values)
         return text[:120] + ("…" if len(text) > 120 else "")
 
@@ -210,7 +220,7 @@ class FormSubmissionAdmin(admin.ModelAdmin):
                 "<dt><strong>{}</strong></dt>"
                 "<dd style='margin:0 0 .8em;white-space:pre-wrap'>{}</dd>",
                 (
-                    (submission.labels.get(name, name), "" if value is None else value)
+                    (submission.labels.get(name, name), _answer(value))
                     for name, value in submission.fields.items()
                 ),
             ),
@@ -221,3 +231,9 @@ class FormSubmissionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+def _answer(value):
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return "" if value is None else value
