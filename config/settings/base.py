@@ -205,6 +205,13 @@ FOLIO_FORM_NOTIFY_EMAIL = [
     if address.strip()
 ]
 DEFAULT_FROM_EMAIL = os.environ.get("FOLIO_FROM_EMAIL", "folio@localhost")
+# The SMTP server notifications go through (Django's SMTP backend).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "false").lower() == "true"
+EMAIL_TIMEOUT = 10  # a mail server that hangs must not hold a visitor's request for long
 
 LOGGING = {
     "version": 1,

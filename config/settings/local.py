@@ -11,3 +11,5 @@ DEBUG = os.environ.get("DJANGO_DEBUG", "true").lower() == "true"
 SECRET_KEY = "django-insecure-local-development-key-not-for-production"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 INTERNAL_IPS = ["127.0.0.1"]
+# Notification e-mails (contact forms) are printed, not sent.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
