@@ -131,6 +131,30 @@ def test_an_unknown_type_is_imported_rendered_generically_and_reported(landing_s
     assert "<picture>" in html  # its image, through the image pipeline
 
 
+def test_a_dry_run_reports_the_sections_and_writes_nothing(landing_site):
+    result = run(landing_site, dry_run=True)
+    report = page_report(result)
+    assert report.action == Action.CREATED
+    assert any("section_video" in warning for warning in report.warnings)
+    assert not Section.objects.exists() and not Page.objects.exists()
+
+
+def test_a_full_url_of_the_sites_own_image_is_stored_like_a_path(site):
+    site.image("team.jpg", size=(300, 200))
+    write_landing(
+        site,
+        front_matter=(
+            "title: Team\ntemplate: landing\nsections:\n  - type: team_section\n"
+            "    team:\n      - name: Ann\n"
+            "        photo: https://www.example-site.com/images/team.jpg\n"
+        ),
+    )
+    run(site, site_url="https://www.example-site.com")
+    item = SectionItem.objects.get()
+    assert item.image.name.startswith("imported/") and item.picture
+    assert item.data["photo"] == "https://www.example-site.com/images/team.jpg"  # as written
+
+
 def test_reimporting_is_idempotent_and_keeps_the_sections_ids(landing_site):
     run(landing_site)
     ids = list(Section.objects.values_list("pk", flat=True))
@@ -321,6 +345,13 @@ def test_the_landing_page_costs_a_fixed_number_of_queries(
     Section.objects.create(page=landing, type="section_faq", order=99)
     with django_assert_num_queries(4):
         html_of(client)
+
+
+def test_a_landing_page_is_found_by_what_its_sections_say(landing, client):
+    html = client.get("/search/", {"q": "cheap"}).content.decode()
+    assert landing.get_absolute_url() in html
+    html = client.get("/search/", {"q": "Lovely product"}).content.decode()
+    assert landing.get_absolute_url() in html
 
 
 def test_a_page_without_sections_still_costs_one_query(client, django_assert_num_queries):
