@@ -170,6 +170,18 @@ class SectionAdmin(_PageEditorPermissions, admin.ModelAdmin):
         with transaction.atomic(using=router.db_for_write(Section)), changes.batch():
             return super().changeform_view(request, *args, **kwargs)
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "image" in form.changed_data:
+            keep_image_in_data(obj)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for each in formset.forms:
+            item = each.instance
+            if item.pk and "image" in each.changed_data and not _deleted(each):
+                keep_image_in_data(item)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         section = form.instance
@@ -231,6 +243,23 @@ class FormSubmissionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+def keep_image_in_data(entry):
+    """After an image was uploaded or cleared in the admin: the entry's data names the
+    stored file (or no longer names one), so what it says matches what it shows."""
+    data = dict(entry.data)
+    key = kinds.image_key(data) or "image"
+    if entry.image:
+        data[key] = entry.image.name
+    else:
+        data.pop(key, None)
+    entry.data = data
+    entry.save()
+
+
+def _deleted(form):
+    return form.cleaned_data.get("DELETE", False) if hasattr(form, "cleaned_data") else False
 
 
 def _answer(value):

@@ -232,3 +232,28 @@ def test_submissions_are_listed_read_only_with_filters(client, editor, pricing):
     assert "Hello there" in detail.content.decode()
     assert 'name="_save"' not in detail.content.decode()
     assert client.get(reverse("admin:pages_formsubmission_add")).status_code == 403
+
+
+def test_an_uploaded_image_replaces_the_written_one_in_the_sections_data(client, editor):
+    from tests.factories import image_file
+
+    page = make_page(path="/hero/", body="")
+    hero = Section.objects.create(
+        page=page, type="section_hero", data={"title": "Hi", "image": "images/old.jpg"}
+    )
+    client.force_login(editor)
+    form = {
+        "page": str(page.pk),
+        "type": "section_hero",
+        "order": "0",
+        "data_title": "Hi",
+        "image": image_file("new.jpg"),
+    }
+    response = client.post(change_url(hero), form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    hero.refresh_from_db()
+    assert hero.image.name.startswith("sections/") and hero.data["image"] == hero.image.name
+    assert "<picture>" in client.get("/hero/").content.decode()
+    response = client.post(change_url(hero), {**form, "image": "", "image-clear": "on"})
+    hero.refresh_from_db()
+    assert not hero.image and "image" not in hero.data and hero.data["title"] == "Hi"
