@@ -83,7 +83,9 @@ class PageView(PublicPageMixin, DetailView):
 
     def _shown(self, section, bound_forms):
         """What a section's template needs beyond the section itself."""
-        shown = {"section": section, "data": section.data, "items": list(section.items.all())}
+        # An item kept as written but not a mapping (a stray string) has nothing to show.
+        items = [item for item in section.items.all() if isinstance(item.as_dict(), dict)]
+        shown = {"section": section, "data": section.data, "items": items}
         kind = section.kind.name
         if kind == "posts":
             count = section.data.get("posts_number")
