@@ -69,6 +69,8 @@ def field_problems(entry, index) -> list[str]:
     input_type = entry.get("input_type", "text")
     if input_type not in sections.INPUT_TYPES:
         problems.append(f"{where}.input_type {input_type!r:.40} is unknown; shown as text")
+    elif input_type == "select" and not isinstance(entry.get("options"), list):
+        problems.append(f"{where}.options: a select needs a list of options; it has none")
     return problems
 
 
@@ -128,8 +130,9 @@ def _field(entry):
     if input_type == "checkbox":
         return forms.BooleanField(label=label, required=required)
     if input_type == "select":
-        options = [sections.text(option) for option in entry.get("options") or []]
-        choices = [("", "—")] + [(option, option) for option in options if option]
+        written = entry.get("options")
+        options = [sections.text(option) for option in written] if isinstance(written, list) else []
+        choices = [("", "—")] + [(option, option) for option in dict.fromkeys(options) if option]
         return forms.ChoiceField(label=label, required=required, choices=choices)
     if input_type == "textarea":
         return forms.CharField(

@@ -257,3 +257,43 @@ def test_an_uploaded_image_replaces_the_written_one_in_the_sections_data(client,
     response = client.post(change_url(hero), {**form, "image": "", "image-clear": "on"})
     hero.refresh_from_db()
     assert not hero.image and "image" not in hero.data and hero.data["title"] == "Hi"
+
+
+def test_a_section_with_odd_values_opens_and_saves_unchanged(client, editor):
+    page = make_page(path="/odd/", body="")
+    odd = {
+        "type": "section_faq",
+        "title": ["not", "text"],
+        "subtitle": 42,
+        "actions": {"label": "a mapping"},
+        "background": True,
+        "faq_items_note": None,
+    }
+    section = Section.objects.create(page=page, type="section_faq", data=odd, items_key="faq_items")
+    SectionItem.objects.create(section=section, data={"question": {"q": 1}, "answer": 3})
+    client.force_login(editor)
+    html = client.get(change_url(section)).content.decode()
+    assert "faq_items_note" in html
+    item = section.items.get()
+    form = {
+        "page": str(page.pk),
+        "type": "section_faq",
+        "order": "0",
+        "data_title": "",
+        "data_subtitle": "42",
+        "data_background": "",
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "1",
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "1000",
+        "items-0-id": str(item.pk),
+        "items-0-section": str(section.pk),
+        "items-0-order": "0",
+        "items-0-data_question": "",
+        "items-0-data_answer": "3",
+    }
+    response = client.post(change_url(section), form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    section.refresh_from_db()
+    assert section.data == odd  # nothing the editor did not change is rewritten
+    assert section.items.get().data == {"question": {"q": 1}, "answer": 3}

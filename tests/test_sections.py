@@ -392,3 +392,49 @@ def test_a_landing_page_listing_posts_changes_with_the_posts(page_cache, client,
     with commit():
         make_post(title="A brand new post", slug="brand-new")
     assert "A brand new post" in html_of(client, "/home/")
+
+
+ODD_VALUES = [None, 0, 7.5, True, [], {}, ["a", 1], {"nested": [1, {"x": None}]}, "", "ü 中"]
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["hero", "content", "features", "cta", "posts", "pricing", "faq", "reviews", "form", "generic"],
+)
+def test_any_value_under_any_key_renders(kind, client):
+    """Front matter is written by hand: a list where text belongs, a number for a
+    title, a mapping for buttons. Every kind still renders, and shows what it can."""
+    from pages.sections import KINDS, MARKDOWN_KEYS
+
+    spec = KINDS[kind]
+    keys = {field.key for field in (*spec.fields, *spec.item_fields)}
+    keys |= {*MARKDOWN_KEYS, "image", "avatar", "options", "posts_number", "background"}
+    page = make_page(path=f"/odd-{kind}/", body="")
+    for n, value in enumerate(ODD_VALUES):
+        section = Section.objects.create(
+            page=page, order=n, type=spec.types[0], data={key: value for key in keys}
+        )
+        SectionItem.objects.create(section=section, data={key: value for key in keys})
+        SectionItem.objects.create(section=section, data={"__value__": value})
+    response = client.get(f"/odd-{kind}/")
+    assert response.status_code == 200
+    assert "ü 中" in response.content.decode() or kind in {"posts", "form"}
+
+
+@pytest.mark.parametrize("value", ODD_VALUES)
+def test_a_form_field_with_odd_values_still_makes_an_input(value, client):
+    page = make_page(path="/odd-form/", body="")
+    section = Section.objects.create(page=page, type="section_form")
+    keys = ("label", "input_type", "is_required", "options", "default_value", "placeholder")
+    for input_type in ("text", "select", "checkbox", "email"):
+        SectionItem.objects.create(
+            section=section,
+            data={
+                "name": f"f_{input_type}",
+                **{key: value for key in keys},
+                "input_type": input_type,
+            },
+        )
+    SectionItem.objects.create(section=section, data={"name": "odd", "input_type": value})
+    html = client.get("/odd-form/").content.decode()
+    assert 'name="f_select"' in html and 'name="odd"' in html
