@@ -7,6 +7,7 @@ from folio.admin import MarkdownEditorAdmin
 
 from . import addresses
 from .models import Page
+from .section_admin import SectionInline
 
 PATH_TAKEN_MESSAGE = "Another page already has this address; choose another."
 
@@ -27,6 +28,7 @@ class PageAdmin(PublishActionsAdmin, RevisionsAdmin, MarkdownEditorAdmin):
     """
 
     form = PageAdminForm
+    inlines = [SectionInline]
     list_display = ["title", "path", "state_label", "updated"]
     list_filter = [StateFilter, "status"]
     search_fields = ["title", "subtitle", "path", "body"]

@@ -5,12 +5,15 @@ Only paths ending in a slash reach it: ``/about`` is left unmatched, so Django's
 APPEND_SLASH still answers it (and ``/blog``) with a redirect to the slashed address.
 """
 
-from django.urls import re_path
+from django.urls import path, re_path
 
-from . import views
+from . import contact, views
 
 app_name = "pages"
 
 urlpatterns = [
+    # Contact-form sections post here (never cached), and take their token from here.
+    path("forms/token/", contact.token, name="form-token"),
+    path("forms/<int:pk>/", contact.send, name="form-send"),
     re_path(r"^(?P<path>.+/)$", views.PageView.as_view(), name="page"),
 ]

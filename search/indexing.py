@@ -19,6 +19,7 @@ from blog.changes import content_changed
 from blog.models import Post, Tag
 from folio.rendering import html_to_text
 from pages.models import Page
+from pages.sections import MARKDOWN_KEYS, text
 
 from .backends import Document, get_backend
 
@@ -56,15 +57,38 @@ def page_document(page) -> Document:
         title=_clean(page.title),
         subtitle=_clean(page.subtitle),
         excerpt=_clean(page.seo_description),
-        body=_clean(html_to_text(page.body_html)),
+        body=_clean(
+            " ".join([html_to_text(page.body_html), *map(_section_text, page.sections.all())])
+        ),
         tags="",
         author="",
     )
 
 
+#: The keys of a section (or item) that readers see as plain text.
+SECTION_TEXT_KEYS = ("title", "subtitle", "question", "author", "price", "name")
+
+
+def _section_text(section) -> str:
+    """What a reader sees of a landing page's section: its text, its rendered markdown,
+    and its items' (a contact form's field labels are not content)."""
+    entries = [(section.data, section.rendered)]
+    if section.kind.name != "form":
+        entries += [(item.data, item.rendered) for item in section.items.all()]
+    parts = []
+    for data, rendered in entries:
+        if not isinstance(data, dict):
+            continue
+        parts += [text(data.get(key)) for key in SECTION_TEXT_KEYS]
+        parts += [html_to_text(rendered[key]) for key in MARKDOWN_KEYS if key in rendered]
+    return " ".join(part for part in parts if part)
+
+
 def _pages(page_ids):
-    return Page.objects.filter(pk__in=page_ids).only(
-        "title", "subtitle", "seo_description", "body_html"
+    return (
+        Page.objects.filter(pk__in=page_ids)
+        .only("title", "subtitle", "seo_description", "body_html")
+        .prefetch_related("sections__items")
     )
 
 

@@ -95,5 +95,26 @@ def page_form_data(page, **changes):
         "extra": "{}",
         "version": page.updated.isoformat(),
     }
+    data.update(section_rows(page))
     data.update(changes)
+    return data
+
+
+def section_rows(page):
+    """The page form's inline of sections, as the admin sends it back unchanged."""
+    sections = list(page.sections.all()) if page.pk else []
+    data = {
+        "sections-TOTAL_FORMS": str(len(sections)),
+        "sections-INITIAL_FORMS": str(len(sections)),
+        "sections-MIN_NUM_FORMS": "0",
+        "sections-MAX_NUM_FORMS": "1000",
+    }
+    for index, section in enumerate(sections):
+        prefix = f"sections-{index}-"
+        data[prefix + "id"] = str(section.pk)
+        data[prefix + "page"] = str(page.pk)
+        data[prefix + "order"] = str(section.order)
+        data[prefix + "type"] = section.type
+        title = section.data.get("title")
+        data[prefix + "data_title"] = title if isinstance(title, str) else ""
     return data

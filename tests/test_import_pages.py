@@ -114,14 +114,13 @@ def test_what_a_page_says_is_kept(pages_site, client):
     assert "About us" in html and "We make things." in html and "<picture" in html
 
 
-def test_a_landing_page_keeps_its_sections_whole_and_is_served_with_its_title(pages_site, client):
+def test_a_landing_page_gets_its_sections_whole_and_is_served_with_its_title(pages_site, client):
     run(pages_site)
     landing = Page.objects.get(path="/features/")
-    assert landing.extra["template"] == "landing"
-    assert landing.extra["sections"][0]["actions"] == [
-        {"label": "Try it", "url": "/signup", "style": "primary"}
-    ]
-    assert landing.extra["sections"][1] == {
+    assert landing.extra["template"] == "landing" and "sections" not in landing.extra
+    hero, grid = landing.sections.all()
+    assert hero.as_dict()["actions"] == [{"label": "Try it", "url": "/signup", "style": "primary"}]
+    assert grid.as_dict() == {
         "type": "section_grid",
         "grid_items": [{"title": "Fast", "content": "Markdown."}],
     }

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from blog.models import Redirect
 from pages.models import Page, PageRevision
-from tests.factories import make_page, make_post, page_form_data
+from tests.factories import make_page, make_post, page_form_data, section_rows
 from tests.test_caching import commit, is_cached, page_cache  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -216,6 +216,7 @@ def test_an_editor_creates_and_publishes_a_page(client, editor):
             "seo_description": "",
             "extra": "{}",
             "version": "",
+            **section_rows(Page()),
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

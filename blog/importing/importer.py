@@ -36,6 +36,7 @@ from pages.models import Page
 from sitesettings.models import SiteSettings
 
 from . import addresses, frontmatter, images, records, site_settings
+from . import sections as landing
 from .errors import ImportConflict, ImportFileError
 from .paths import MARKDOWN_SUFFIXES, Site
 from .prepare import ContentReader, PreparedPost, Skipped, prepare_batch_in_worker, run_batch
@@ -722,6 +723,13 @@ class _Importer:
         used = set()
         record.body = self.reader.rewrite_body(record.body, record.warnings, used)
         hero = record.image and self.reader.image(record.image, "image", record.warnings)
+        # A landing page's sections become its sections (kept whole in extra otherwise).
+        found = landing.read(self.reader, record.extra.get("sections"), record.warnings)
+        if found is not None:
+            del record.extra["sections"]
+            if found.unreadable:
+                record.extra["sections_not_imported"] = found.unreadable
+            used |= found.images
         action = Action.UPDATED if existing else Action.CREATED
         self._report(source, "page", action, warnings=record.warnings)
         if self.dry_run:
@@ -744,6 +752,8 @@ class _Importer:
             page.source_path = source
             page.source_hash = digest
             page.save(imported=True)
+            if found is not None or existing:
+                landing.write(page, found or landing.ReadSections(), self._store)
 
     def _claim_path(self, path, source, existing):
         """The row this file writes (``existing``, or with --force another site's page

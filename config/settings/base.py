@@ -197,6 +197,26 @@ FOLIO_UPLOAD_RATE = (int(os.environ.get("FOLIO_UPLOADS_PER_MINUTE", 30)), 60)
 
 FOLIO_POSTS_PER_PAGE = 10
 
+# Contact-form sections of landing pages (pages/contact.py; docs/editors.md). Each
+# client address may send this many forms per window (calls, seconds): enough for a
+# person who mistypes, too few for a script. Every submission is stored; when
+# FOLIO_FORM_NOTIFY_EMAIL names addresses (comma-separated), each one is also
+# e-mailed to them through Django's e-mail backend (EMAIL_* settings).
+FOLIO_FORM_RATE = (int(os.environ.get("FOLIO_FORMS_PER_HOUR", 10)), 60 * 60)
+FOLIO_FORM_NOTIFY_EMAIL = [
+    address.strip()
+    for address in os.environ.get("FOLIO_FORM_NOTIFY_EMAIL", "").split(",")
+    if address.strip()
+]
+DEFAULT_FROM_EMAIL = os.environ.get("FOLIO_FROM_EMAIL", "folio@localhost")
+# The SMTP server notifications go through (Django's SMTP backend).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "false").lower() == "true"
+EMAIL_TIMEOUT = 10  # a mail server that hangs must not hold a visitor's request for long
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -11,5 +11,5 @@ DEBUG = os.environ.get("DJANGO_DEBUG", "true").lower() == "true"
 SECRET_KEY = "django-insecure-local-development-key-not-for-production"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 INTERNAL_IPS = ["127.0.0.1"]
-# E-mails (FOLIO_REVIEW_EMAILS) are printed, never sent, from a developer's machine.
+# E-mails (review notices, contact forms) are printed, never sent, from a developer's machine.
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
