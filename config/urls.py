@@ -6,16 +6,17 @@ from django.urls import include, path
 import folio.converters  # noqa: F401  (registers <segment:>)
 from blog.feeds import AuthorFeed
 from blog.sitemaps import sitemaps
-from blog.views import PostListView, editor_image_upload, editor_markdownify
+from blog.views import editor_image_upload, editor_markdownify
 from folio.pagecache import public_page
 from folio.views import robots_txt, serve_media
+from pages.views import HomeView
 from sitesettings.views import favicon
 
 handler403 = "folio.views.permission_denied"
 handler500 = "sitesettings.views.server_error"
 
 urlpatterns = [
-    path("", PostListView.as_view(), name="home"),
+    path("", HomeView.as_view(), name="home"),
     path("blog/", include("blog.urls")),
     # Here rather than in authors.urls: the authors app never imports blog.
     path("authors/<segment:slug>/feed/", public_page(AuthorFeed()), name="author-feed"),

@@ -18,6 +18,8 @@ from folio.slugs import slug_error, slug_warning
 
 #: The route that serves pages (pages/urls.py).
 PAGE_ROUTE = "pages:page"
+#: The home page's address: a page there is the site's home (pages.views.HomeView).
+HOME = "/"
 MAX_LENGTH = 300
 # A segment is one step of the path: no separators, queries, fragments or escapes.
 _UNSAFE = re.compile(r"[\\?#%<>\"\s]")
@@ -67,12 +69,17 @@ def reserved(path: str, *, fixed_routes_only=False) -> str | None:
     Folio's own routes are found by resolving the path; the admin, static files and
     uploads by their prefixes (whitenoise and the media route answer them first).
 
+    The home page ``/`` may be a page (a landing page: the home view shows it when it
+    is published, and the newest posts otherwise).
+
     ``fixed_routes_only`` asks the question for an old address kept as a redirect
     (blog.importing): a route with a slug in it (``/blog/<slug>/``) answers 404 for a
     slug nothing has, and then the URL map does, so only fixed addresses (the home
     page, ``/blog/``, ``/search/``, the feeds) and the prefixes are reserved, and an
     address no route answers is free.
     """
+    if path == HOME and not fixed_routes_only:
+        return None
     prefixes = (
         (settings.STATIC_URL, "static files"),
         (settings.MEDIA_URL, "uploads"),

@@ -125,6 +125,8 @@ class Page(Publishable):
 
     @classmethod
     def address_of(cls, path):
+        if path == addresses.HOME:
+            return routing.reverse("home")
         # Reversed, so a non-ASCII path comes back percent-encoded like every other URL.
         return routing.reverse(addresses.PAGE_ROUTE, path=path.lstrip("/"))
 

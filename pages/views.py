@@ -1,9 +1,10 @@
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.views.generic import DetailView
+from django.views.generic import DetailView, View
 
 from blog.models import Post
+from blog.views import PostListView
 from folio import pagecache
 from folio.pagecache import PublicPageMixin
 
@@ -96,3 +97,20 @@ class PageView(PublicPageMixin, DetailView):
             shown["form"] = bound_forms.get(section.pk) or contact.form_for(section)
             shown["sent"] = self.request.GET.get("sent") == str(section.pk)
         return shown
+
+
+class HomeView(View):
+    """The site's home page: the page at ``/`` when there is one to show (a landing
+    page, imported from the old site's ``src/pages/index.md`` or written here), else
+    the newest posts, which are also always at ``/blog/``."""
+
+    page_view = staticmethod(PageView.as_view())
+    list_view = staticmethod(PostListView.as_view())
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return self.page_view(request, path="")
+        except Http404:
+            return self.list_view(request)
+
+    head = get

@@ -229,7 +229,7 @@ def test_an_editor_creates_and_publishes_a_page(client, editor):
 def test_an_address_folio_answers_itself_is_refused_in_the_admin(client, editor):
     page = make_page(path="/about/")
     client.force_login(editor)
-    for taken in ("/search/", "/blog/", "/", "/static/css/", "/admin/x/"):
+    for taken in ("/search/", "/blog/", "/static/css/", "/admin/x/"):
         response = client.post(change_url(page), page_form_data(page, path=taken))
         assert response.status_code == 200, taken
         assert "choose another address" in response.content.decode(), taken
@@ -343,3 +343,17 @@ def test_editors_publish_pages_in_bulk(client, editor):
 def test_a_non_ascii_address_is_kept_readable_and_encoded_in_links(client):
     page = make_page(path="/о-нас/")
     assert page.get_absolute_url() == "/" + quote("о-нас") + "/"
+
+
+def test_a_page_at_the_root_is_the_home_page_and_the_posts_stay_at_blog(client):
+    # A Stackbit site's home is its landing page (src/pages/index.md): it stays the home.
+    post = make_post(title="Newest post")
+    assert "Newest post" in client.get("/").content.decode()  # no home page: the posts
+    home = make_page(path="/", title="Welcome to the workshop", body="Hello.")
+    assert home.get_absolute_url() == "/" and home.is_served
+    html = client.get("/").content.decode()
+    assert "Welcome to the workshop" in html and "Newest post" not in html
+    assert post.get_absolute_url() in client.get("/blog/").content.decode()
+    home.status = Page.Status.DRAFT
+    home.save()
+    assert "Newest post" in client.get("/").content.decode()
