@@ -132,9 +132,12 @@ def render_markdown(text: str) -> str:
     and math kept as TeX in ``<span class="math math-inline|math-display">``."""
     if not text:
         return ""
-    protected = texmath.protect(text, _MARKDOWN_OPTIONS)
-    rendered = pyromark.html(protected.text, options=_MARKDOWN_OPTIONS)
-    rendered = limit_nesting(protected.restore(texmath.unmath_prices(rendered)))
+    rendered = pyromark.html(text, options=_MARKDOWN_OPTIONS)
+    if texmath.needs_protection(text, rendered):
+        protected = texmath.protect(text, _MARKDOWN_OPTIONS)
+        rendered = pyromark.html(protected.text, options=_MARKDOWN_OPTIONS)
+        rendered = protected.restore(texmath.unmath_prices(rendered))
+    rendered = limit_nesting(rendered)
     if "<pre><code class=" in rendered:
         rendered = _CODE_BLOCK.sub(_highlight, rendered)
     sanitized = _cleaner.clean(rendered)

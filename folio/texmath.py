@@ -33,6 +33,8 @@ _MARKER = '<span class="math math-'
 
 # A closing "$" followed by a digit closes no math: "$5-$10" is two prices.
 _PRICE = re.compile(r'<span class="math math-inline">([^<]*)</span>(?=[0-9])')
+# Inline "math" that holds a backtick: a code span it swallowed.
+_SWALLOWED_CODE = re.compile(r'<span class="math math-inline">[^<`]*`')
 
 # \( \) \[ \] written with one backslash or two (markdown sources for MathJax double it).
 _DELIMITER = re.compile(rb"(?<!\\)(\\?)\\([()\[\]])")
@@ -44,6 +46,17 @@ _TEX_LIKE = re.compile(rb"\\[A-Za-z]|[\^_{}=<>+|]|\A\s*[A-Za-z]\s*\Z")
 def has_math(rendered_html: str) -> bool:
     """Whether HTML from the renderer holds math (so its page loads KaTeX)."""
     return _MARKER in rendered_html
+
+
+def needs_protection(text: str, rendered_html: str) -> bool:
+    """Whether markdown, as pulldown-cmark rendered it, needs :func:`protect`: it holds
+    ``\\(`` or ``\\[``, or "math" that is a price or swallowed code. Most text does
+    not, and is parsed once."""
+    if "\\(" in text or "\\[" in text:
+        return True
+    if INLINE not in rendered_html:
+        return False
+    return bool(_PRICE.search(rendered_html) or _SWALLOWED_CODE.search(rendered_html))
 
 
 def unmath_prices(rendered_html: str) -> str:
