@@ -37,7 +37,10 @@ Written for MathJax, Euler's identity \\(e^{i\pi} + 1 = 0\\) and, on its own lin
 A wide one scrolls in its own box on a phone, never the page:
 
 $$
-\mathbf{A}\mathbf{x} = \begin{pmatrix} a_{11} & a_{12} & a_{13} & a_{14} & a_{15} \\ a_{21} & a_{22} & a_{23} & a_{24} & a_{25} \end{pmatrix} \begin{pmatrix} x_1 \\ x_2 \\ x_3 \\ x_4 \\ x_5 \end{pmatrix} = \lambda_1 x_1 + \lambda_2 x_2 + \lambda_3 x_3 + \lambda_4 x_4
+\mathbf{A}\mathbf{x} = \begin{pmatrix}
+  a_{11} & a_{12} & a_{13} & a_{14} & a_{15} \\ a_{21} & a_{22} & a_{23} & a_{24} & a_{25}
+\end{pmatrix} \begin{pmatrix} x_1 \\ x_2 \\ x_3 \\ x_4 \\ x_5 \end{pmatrix}
+= \lambda_1 x_1 + \lambda_2 x_2 + \lambda_3 x_3 + \lambda_4 x_4
 $$
 
 Text in math, in any script: $\text{скорость} = v_0 + at$, $\text{Größe}_{\text{café}}^2$.
