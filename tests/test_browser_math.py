@@ -66,14 +66,14 @@ def open_page(browser, url, **options):
 
 def screenshots(page, name, tmp_path):
     """Full-page screenshots at desktop and phone widths: into docs/screenshots/ with
-    FOLIO_SCREENSHOTS=1, else the test's own folder. Fails if the phone page scrolls
-    sideways."""
+    FOLIO_SCREENSHOTS=1 (math-post-desktop.png and -phone.png, which docs/editors.md
+    shows), else the test's own folder. Fails if the phone page scrolls sideways."""
     folder = SCREENSHOTS if os.environ.get("FOLIO_SCREENSHOTS") else tmp_path
-    for size in (DESKTOP, PHONE):
+    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
         page.set_viewport_size(size)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {size['width']}px"
-        page.screenshot(path=folder / f"{name}-{size['width']}.png", full_page=True)
+        page.screenshot(path=folder / f"{name}-{label}.png", full_page=True)
 
 
 def test_a_post_with_math_is_typeset_by_katex_from_this_site(browser, live_server, tmp_path):
