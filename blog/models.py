@@ -13,6 +13,7 @@ from folio import routing
 from folio.images import image_size, validate_image
 from folio.rendering import html_to_text, render_markdown
 from folio.renditions import Renditions
+from folio.texmath import has_math
 
 WORDS_PER_MINUTE = 230
 #: How many related posts a post page shows ("Keep reading").
@@ -220,6 +221,8 @@ class Post(Publishable):
     excerpt_html = models.TextField(blank=True, editable=False)
     body = MarkdownxField(blank=True, help_text="Markdown.")
     body_html = models.TextField(blank=True, editable=False)
+    # Whether body_html holds TeX math, so the post's page loads KaTeX (and others do not).
+    has_math = models.BooleanField(default=False, editable=False)
     word_count = models.PositiveIntegerField(default=0, editable=False)
     tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
     image = models.ImageField(
@@ -312,7 +315,7 @@ class Post(Publishable):
         self.render()
         self.updated = timezone.now()
         update_fields = kwargs.get("update_fields")
-        derived = {"body_html", "excerpt_html", "word_count", "updated"}
+        derived = {"body_html", "has_math", "excerpt_html", "word_count", "updated"}
         if imported:
             self.imported_at = self.updated
             derived.add("imported_at")
@@ -351,6 +354,7 @@ class Post(Publishable):
         if self._rendered_from == (self.body, self.excerpt):
             return
         self.body_html = render_markdown(self.body)
+        self.has_math = has_math(self.body_html)
         body_text = html_to_text(self.body_html)
         self.word_count = len(body_text.split())
         if self.excerpt.strip():
@@ -372,6 +376,7 @@ class Post(Publishable):
         if (body, excerpt) != (self.body, self.excerpt):
             raise ValueError("rendering is of different text")
         self.body_html, self.excerpt_html, self.word_count = body_html, excerpt_html, word_count
+        self.has_math = has_math(body_html)
         self._rendered_from = (body, excerpt)
 
     @staticmethod

@@ -99,9 +99,13 @@ class CheckedSlugAdmin:
             )
 
 
+MATH_CSS = "vendor/katex/katex.min.css"
+
+
 class MarkdownEditor(AdminMarkdownxWidget):
     """markdownx's admin widget with Folio's editor on top (static/js/admin-editor.js):
-    the preview styled by the public stylesheet, the image button, the word count.
+    the preview styled by the public stylesheet, its math typeset by KaTeX as on the
+    published page (static/js/math.js), the image button, the word count.
 
     The script reads what it needs from the textarea: the stylesheet of the preview and
     the largest image the upload accepts (``FOLIO_IMAGE_MAX_BYTES``), so a file over it
@@ -112,13 +116,16 @@ class MarkdownEditor(AdminMarkdownxWidget):
         attrs = {
             **(attrs or {}),
             "data-folio-preview-css": static("css/site.css"),
+            "data-folio-math-css": static(MATH_CSS),
             "data-folio-image-max-bytes": max_bytes(),
         }
         return super().get_context(name, value, attrs)
 
     class Media:
-        css = {"all": ["css/admin-editor.css"]}
-        js = ["js/admin-editor.js"]
+        # KaTeX's stylesheet on the page too: fonts declared inside a shadow root are
+        # not loaded, so the preview's formulas take their fonts from the document.
+        css = {"all": [MATH_CSS, "css/admin-editor.css"]}
+        js = ["vendor/katex/katex.min.js", "js/math.js", "js/admin-editor.js"]
 
 
 STORAGE_FAILED_MESSAGE = (

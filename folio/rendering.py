@@ -11,6 +11,10 @@ pure-Python renderer, which is what lets an import of 10,000 posts finish in sec
 Before the sanitizer, :func:`folio.nesting.limit_nesting` unwraps whatever nests
 deeper than 32 elements: the sanitizer's parser costs time in proportion to depth
 for each tag, so without it deep quotes or lists made rendering quadratic.
+
+TeX math (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``) passes through as
+``<span class="math …">`` holding the TeX as written (:mod:`folio.texmath`); the
+sanitizer lets those spans and their class through like any other span.
 """
 
 import html
@@ -26,6 +30,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from folio import texmath
 from folio.nesting import limit_nesting
 
 _MARKDOWN_OPTIONS = (
@@ -33,6 +38,7 @@ _MARKDOWN_OPTIONS = (
     | pyromark.Options.ENABLE_STRIKETHROUGH
     | pyromark.Options.ENABLE_TASKLISTS
     | pyromark.Options.ENABLE_FOOTNOTES
+    | pyromark.Options.ENABLE_MATH
 )
 
 # The allow-list. Anything not named here is dropped (tags keep their text, except
@@ -122,10 +128,16 @@ def _add_heading_ids(sanitized_html):
 
 
 def render_markdown(text: str) -> str:
-    """Markdown (with raw HTML) to sanitized HTML, with heading ids and highlighted code."""
+    """Markdown (with raw HTML) to sanitized HTML, with heading ids, highlighted code
+    and math kept as TeX in ``<span class="math math-inline|math-display">``."""
     if not text:
         return ""
-    rendered = limit_nesting(pyromark.html(text, options=_MARKDOWN_OPTIONS))
+    rendered = pyromark.html(text, options=_MARKDOWN_OPTIONS)
+    if texmath.needs_protection(text, rendered):
+        protected = texmath.protect(text, _MARKDOWN_OPTIONS)
+        rendered = pyromark.html(protected.text, options=_MARKDOWN_OPTIONS)
+        rendered = protected.restore(texmath.unmath_prices(rendered))
+    rendered = limit_nesting(rendered)
     if "<pre><code class=" in rendered:
         rendered = _CODE_BLOCK.sub(_highlight, rendered)
     sanitized = _cleaner.clean(rendered)

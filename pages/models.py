@@ -22,6 +22,7 @@ from folio.fields import OrderedJSONField
 from folio.images import image_size, validate_image
 from folio.rendering import render_markdown
 from folio.renditions import Renditions
+from folio.texmath import has_math
 
 from . import addresses, links, sections
 
@@ -60,6 +61,8 @@ class Page(Publishable):
     )
     body = MarkdownxField(blank=True, help_text="Markdown.")
     body_html = models.TextField(blank=True, editable=False)
+    # Whether body_html holds TeX math, so the page loads KaTeX (and others do not).
+    has_math = models.BooleanField(default=False, editable=False)
     image = models.ImageField(
         "hero image", upload_to="pages/%Y/%m/", blank=True, validators=[validate_image]
     )
@@ -144,8 +147,9 @@ class Page(Publishable):
         so "updated after imported_at" means exactly "edited since the last import".
         """
         self.body_html = render_markdown(self.body)
+        self.has_math = has_math(self.body_html)
         self.updated = timezone.now()
-        derived = {"body_html", "updated", "image_width", "image_height"}
+        derived = {"body_html", "has_math", "updated", "image_width", "image_height"}
         if imported:
             self.imported_at = self.updated
             derived.add("imported_at")

@@ -3,7 +3,8 @@
 :func:`problems` returns what is wrong with a page (empty when it is safe):
 
 - a ``<script>`` element, except JSON-LD (``type="application/ld+json"``) whose text is
-  valid JSON holding no ``</``;
+  valid JSON holding no ``</``, and the site's own scripts (``SITE_SCRIPTS``: the math
+  renderer, on pages with math), empty and loaded from its static files;
 - an element that can run or embed active content (iframe, object, embed, svg, math,
   form, base, style, …) anywhere, found both by the parser and by a raw scan of the
   markup, so a parser differential cannot hide one;
@@ -40,6 +41,9 @@ URL_ATTRIBUTES = {
 HTML_IN_FEEDS = {"description", "encoded", "content", "summary", "subtitle"}
 URL_ELEMENTS = {"link", "href", "loc", "url", "guid", "id", "uri", "comments"}
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:", "livescript:")
+# The only scripts a reader's page may load: KaTeX and math.js (templates/_math.html).
+SITE_SCRIPTS = {"/static/vendor/katex/katex.min.js", "/static/js/math.js"}
+SCRIPT_ATTRIBUTES = {"src", "defer", "data-folio-typeset-page"}
 # Whitespace and control characters browsers ignore inside a URL's scheme.
 _IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 # The page's own <link rel=stylesheet> and <meta> are fine; content must not add others.
@@ -62,12 +66,15 @@ class _Audit(HTMLParser):
         self.problems = []
         self.text = []
         self._json_ld = None  # collected text of the JSON-LD script being read
+        self._site_script = False  # inside one of SITE_SCRIPTS, which must be empty
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         if tag == "script":
             if (attributes.get("type") or "").strip().lower() == "application/ld+json":
                 self._json_ld = []
+            elif attributes.get("src") in SITE_SCRIPTS and set(attributes) <= SCRIPT_ATTRIBUTES:
+                self._site_script = True
             else:
                 self.problems.append(f"<script> element: {attrs!r}")
         elif tag in FORBIDDEN_ELEMENTS:
@@ -103,6 +110,8 @@ class _Audit(HTMLParser):
     handle_startendtag = handle_starttag
 
     def handle_endtag(self, tag):
+        if tag == "script":
+            self._site_script = False
         if tag == "script" and self._json_ld is not None:
             raw = "".join(self._json_ld)
             if "</" in raw:
@@ -114,6 +123,8 @@ class _Audit(HTMLParser):
             self._json_ld = None
 
     def handle_data(self, data):
+        if self._site_script and data.strip():
+            self.problems.append(f"text inside a site script: {data[:80]!r}")
         if self._json_ld is not None:
             self._json_ld.append(data)
         else:
@@ -135,7 +146,7 @@ def audit(html: str) -> _Audit:
     raw = [
         match.group(0)
         for match in _RAW_FORBIDDEN.finditer(html)
-        if not _is_json_ld_script(html, match)
+        if not _is_json_ld_script(html, match) and not _is_site_script(html, match)
     ]
     parser.problems += [f"raw markup {tag!r}" for tag in raw]
     return parser
@@ -149,6 +160,14 @@ def _is_json_ld_script(html, match):
         return True  # the closing tag of a JSON-LD block; its opening tag is checked
     end = html.find(">", match.end())
     return re.search(r'type\s*=\s*"application/ld\+json"', html[match.end() : end]) is not None
+
+
+def _is_site_script(html, match):
+    if match.group(1).lower() != "script" or match.group(0).replace(" ", "").startswith("</"):
+        return False
+    end = html.find(">", match.end())
+    found = re.search(r'\ssrc\s*=\s*"([^"]*)"', html[match.end() : end])
+    return found is not None and found.group(1) in SITE_SCRIPTS
 
 
 def problems(content: str, content_type: str = "text/html") -> list[str]:

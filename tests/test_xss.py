@@ -43,10 +43,22 @@ def test_the_checker_catches_what_it_must():
         "<svg><a xlink:href=x></a></svg>",
         "<!--><img src=x onerror=alert(1)>-->",
         '<script type="application/ld+json">{"a": "</script>"}</script>',
+        # Only the site's own math scripts, empty, with no other attribute.
+        '<script src="/static/js/other.js"></script>',
+        '<script src="/static/js/math.js">alert(1)</script>',
+        '<script src="/static/js/math.js" onload="alert(1)"></script>',
+        '<script src="https://cdn.example/static/js/math.js"></script>',
     ]:
         assert problems(unsafe), unsafe
     assert problems('<a href="https://example.com/?q=javascript:x">fine</a>') == []
     assert problems('<script type="application/ld+json">{"name": "x"}</script>') == []
+    assert (
+        problems(
+            '<script src="/static/vendor/katex/katex.min.js" defer></script>'
+            '<script src="/static/js/math.js" defer data-folio-typeset-page></script>'
+        )
+        == []
+    )
 
 
 def search_urls():

@@ -264,11 +264,11 @@ FOLIO_IMPORT_MAX_FILE_BYTES = 8 * 1024 * 1024
 FOLIO_REVIEW_EMAILS = os.environ.get("FOLIO_REVIEW_EMAILS", "false").lower() == "true"
 
 # Security (docs/security.md) --------------------------------------------------------
-# Content-Security-Policy on every response. No inline script anywhere (public pages
-# have none; the admin's and markdownx's scripts are files), and content can never
-# frame, post or set a base elsewhere. style-src needs no 'unsafe-inline' either: the
-# admin sets styles through the DOM (CSSOM), which CSP allows, and the editor's preview
-# links site.css (tests/test_browser_editor.py).
+# Content-Security-Policy on every response. No inline script anywhere: every script is
+# a file (the admin's, markdownx's, and KaTeX's on readers' pages with math), and
+# content can never frame, post or set a base elsewhere. style-src needs no
+# 'unsafe-inline' either: the admin and KaTeX set styles through the DOM (CSSOM), which
+# CSP allows, and the editor's preview links site.css (tests/test_browser_editor.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -3,7 +3,8 @@
  *
  * - The live preview shows the server-rendered HTML inside a shadow root that loads the
  *   public stylesheet, so it looks exactly like the published page without the site's
- *   styles leaking into the admin (or the admin's into the preview).
+ *   styles leaking into the admin (or the admin's into the preview). Its TeX math is
+ *   typeset by KaTeX (static/js/math.js), as on the published page.
  * - A live word count under a post's body.
  * - Images: "Add image…" (a file picker for those who cannot drag and drop), drop and
  *   paste. This script uploads them itself, instead of markdownx: markdownx writes
@@ -24,18 +25,28 @@
     return text ? text.split(/\s+/).length : 0;
   }
 
-  function setUpPreview(preview, siteCss) {
-    var root = preview.attachShadow({ mode: "open" });
+  function stylesheet(href) {
     var link = document.createElement("link");
     link.rel = "stylesheet";
-    link.href = siteCss;
+    link.href = href;
+    return link;
+  }
+
+  function setUpPreview(preview, siteCss, mathCss) {
+    var root = preview.attachShadow({ mode: "open" });
     // No <style> element: the Content-Security-Policy allows stylesheets from files
     // only. site.css carries the pane's own :host rule.
     var prose = document.createElement("div");
     prose.className = "prose";
-    root.append(link, prose);
-    // markdownx writes each rendered preview into the (now unrendered) light DOM.
-    var mirror = function () { prose.innerHTML = preview.innerHTML; };
+    if (mathCss) root.append(stylesheet(mathCss));
+    root.append(stylesheet(siteCss), prose);
+    // markdownx writes each rendered preview into the (now unrendered) light DOM; the
+    // copy in the shadow root is typeset, never the light DOM (whose every change is
+    // copied here as HTML, where KaTeX's sizes, set through the DOM, would not survive).
+    var mirror = function () {
+      prose.innerHTML = preview.innerHTML;
+      if (window.FolioMath) window.FolioMath.typeset(prose);
+    };
     new MutationObserver(mirror).observe(preview, { childList: true, characterData: true, subtree: true });
     mirror();
   }
@@ -52,7 +63,7 @@
     var preview = container.querySelector(".markdownx-preview");
     if (!editor || !preview) return;
     var siteCss = editor.getAttribute("data-folio-preview-css");
-    if (siteCss) setUpPreview(preview, siteCss);
+    if (siteCss) setUpPreview(preview, siteCss, editor.getAttribute("data-folio-math-css"));
     var maxBytes = parseInt(editor.getAttribute("data-folio-image-max-bytes"), 10) || 0;
     var uploadUrl = editor.getAttribute("data-markdownx-upload-urls-path");
 
