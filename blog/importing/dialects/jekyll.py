@@ -448,6 +448,12 @@ class Jekyll(Dialect):
     def post_addresses(self, source, record, post):
         return list(post.addresses)
 
+    def static_addresses(self, site, source):
+        """Jekyll copies every file outside ``_`` and ``.`` folders to its place."""
+        if any(part.startswith(("_", ".")) for part in PurePosixPath(source).parts):
+            return []
+        return [old for old, _ in self._with_base([("/" + source, "its place")])]
+
     # -- pages --------------------------------------------------------------------
 
     def read_page(self, site, source, meta, body, body_line=1):
