@@ -172,7 +172,7 @@ def site(root: Path, permalink=None) -> list[str]:
         "/feed.xml",
         "/assets/img/photo.png",
     ]
-    return [prefix + path for prefix in base for path in served]
+    return [prefix + path for prefix in base for path in served] + ["/journal/"]
 
 
 #: Addresses of the drafts: never served, so never answering.
