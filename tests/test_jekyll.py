@@ -75,6 +75,9 @@ def test_the_date_part_of_an_address_is_the_sites_time_zone(site):
     assert post.publish_at.isoformat() == "2021-03-15T04:30:00+00:00"
     assert Redirect.objects.filter(old_path="/notes/2021/03/15/late-night.html").exists()
     assert not Redirect.objects.filter(old_path__contains="/2021/03/14/").exists()
+    # A time without an offset is the site's: 08:00 in Berlin in June is 06:00 UTC.
+    cafe = Post.objects.get(slug="café-crème")
+    assert cafe.publish_at.isoformat() == "2020-06-01T06:00:00+00:00"
 
 
 def test_liquid_is_converted_and_never_shown_raw(site, client):
@@ -186,6 +189,14 @@ def test_the_dialect_can_be_forced(site, capsys):
     assert "Dialect: stackbit (--dialect stackbit)" in capsys.readouterr().out
 
 
+def test_worker_processes_prepare_jekyll_posts_as_this_process_does(site):
+    root, _ = site
+    imported(root, workers=2)
+    post = Post.objects.get(slug="late-night")
+    assert f"]({Post.objects.get(slug='café-crème').get_absolute_url()})" in post.body
+    assert Redirect.objects.filter(old_path="/journal/notes/2021/03/15/late-night.html").exists()
+
+
 def test_a_bad_file_is_that_files_error_line(site):
     root, _ = site
     jekyll_sites.write(root, "_posts/2021-01-01-broken.md", "---\ntitle: [unclosed\n---\n")
@@ -195,3 +206,17 @@ def test_a_bad_file_is_that_files_error_line(site):
     assert set(errors) == {"_posts/2021-01-01-broken.md", "_posts/2021-02-30-no-such-day.md"}
     assert "is not a date" in errors["_posts/2021-02-30-no-such-day.md"]
     assert Post.objects.filter(slug="late-night").exists()
+
+
+def test_a_post_edited_in_the_admin_is_a_conflict_when_its_file_changes(site):
+    root, _ = site
+    imported(root)
+    post = Post.objects.get(slug="café-crème")
+    post.title = "Edited in the admin"
+    post.save()
+    path = root / "travel/_posts/2020-06-01-café-crème.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    result = import_site(root, ImportOptions())
+    actions = {r.path: r.action.value for r in result.reports}
+    assert actions["travel/_posts/2020-06-01-café-crème.md"] == "conflict"
+    assert Post.objects.get(slug="café-crème").title == "Edited in the admin"

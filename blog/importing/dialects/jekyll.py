@@ -321,7 +321,7 @@ class Jekyll(Dialect):
             meta.pop("tag", None), split_spaces=True
         )
         meta["tags"] = [str(tag) for tag in tags if isinstance(tag, str | int | float)]
-        if meta.get("author") in (None, "") and self.config.get("author"):
+        if meta.get("author") in (None, "") and _names_someone(self.config.get("author")):
             meta["author"] = "\0site"
         meta["title"] = meta.get("title") or _title_from(slug)
         body, converted = self.convert(site, source, body, meta, body_line)
@@ -334,7 +334,7 @@ class Jekyll(Dialect):
             and not meta.get("excerpt")
         ):
             before, _, _ = body.partition(separator)
-            if separator.strip() != separator or separator != "\n\n":
+            if separator != "\n\n":  # (the default: Folio's own excerpt does that)
                 meta["excerpt"] = before.strip()
                 body = body.replace(separator, "\n\n", 1)
         found = []
@@ -680,6 +680,13 @@ def _slugify(text, pretty=False):
     if pretty:
         return re.sub(r"(?:[^\w._~!$&'()+,;=@]|_)+", "-", text).strip("-")
     return re.sub(r"[\W_]+", "-", text).strip("-").lower()
+
+
+def _names_someone(author):
+    """Whether _config.yml's ``author`` is a name, or a mapping with one."""
+    if isinstance(author, dict):
+        author = author.get("name")
+    return isinstance(author, str) and bool(author.strip())
 
 
 def _title_from(slug):
