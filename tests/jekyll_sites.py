@@ -67,7 +67,7 @@ def hello():
 
 Read [the café post]({% post_url 2020-06-01-café-crème %}) and
 [the HTML one]({% link _posts/2018-02-03-html-post.html %}) and
-[about]({% link about.md %}) on {{ site.title }}.
+[about]({% link about.md %}) on {{ site.title }}, and [a photo]({% link assets/img/photo.png %}).
 
 {% include image.html url="/assets/img/photo.png" description="Included photo" %}
 
@@ -82,6 +82,7 @@ Absolute: [home]({{ '/' | absolute_url }}).
 CAFE = """\
 ---
 title: Café crème
+excerpt: "Coffee on {{ site.title }}, {% assign x = 1 %}"
 date: 2020-06-01 08:00
 permalink: /:categories/:short_year/:i_month/:i_day/:slug:output_ext
 redirect_from:

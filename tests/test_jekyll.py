@@ -92,10 +92,15 @@ def test_liquid_is_converted_and_never_shown_raw(site, client):
     assert "{{ page.title }} and {% if x %}" in body  # raw → unwrapped, not converted
     assert f"]({cafe.get_absolute_url()})" in body  # post_url
     assert f"]({Post.objects.get(slug='html-post').get_absolute_url()})" in body  # link
-    assert "](/about/)" in body and "on Café Jekyll." in body
+    assert "](/about/)" in body and "on Café Jekyll, and" in body
     assert "[Video](https://www.youtube.com/watch?v=dQw4w9WgXcQ)" in body
     assert "A note to myself" not in body
     assert "[home](/)" in body
+    # Liquid in front matter too (an excerpt is shown on lists and in feeds).
+    assert cafe.excerpt == "Coffee on Café Jekyll,"
+    assert "excerpt: line 1: Liquid tag {% assign %} cannot be converted; left out" in (
+        warnings_of(result, "travel/_posts/2020-06-01-café-crème.md")
+    )
     # The unknown tag stays visible as text (escaped, never run) and is reported.
     assert '<code>{% assign secret = "never run" %}</code>' in unescape(html)
     reported = warnings_of(result, "_posts/2021-03-14-late-night.md")
@@ -118,7 +123,7 @@ def test_images_are_stored_and_their_links_rewritten(site, client):
     assert post.image and post.image_alt == "A blue photo"
     assert "/assets/img/photo.png" not in post.body and "{{" not in post.body.split("```")[0]
     stored = post.image.url
-    assert post.body.count(f"]({stored})") == 3  # markdown, relative_url, include
+    assert post.body.count(f"]({stored})") == 4  # markdown, relative_url, link, include
     assert client.get("/assets/img/photo.png")["Location"] == stored
     assert Author.objects.get(slug="ana").photo
 

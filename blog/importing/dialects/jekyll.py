@@ -326,6 +326,12 @@ class Jekyll(Dialect):
         meta["title"] = meta.get("title") or _title_from(slug)
         body, converted = self.convert(site, source, body, meta, body_line)
         warnings += converted
+        for key in ("excerpt", "description"):
+            if isinstance(meta.get(key), str) and "{" in meta[key]:
+                meta[key], converted = self.convert(site, source, meta[key], meta, text=True)
+                warnings += [
+                    f"{key}: {warning.replace('kept as text', 'left out')}" for warning in converted
+                ]
         separator = meta.get("excerpt_separator", self.config.get("excerpt_separator"))
         if (
             isinstance(separator, str)
@@ -511,7 +517,9 @@ class Jekyll(Dialect):
 
     # -- bodies -------------------------------------------------------------------
 
-    def convert(self, site, source, body, meta, body_line=1):
+    def convert(self, site, source, body, meta, body_line=1, text=False):
+        """(body, warnings): its Liquid converted (``text``: a plain-text value, where
+        what cannot be converted is left out)."""
         values = {"site.baseurl": "", "site.url": "", "site.github.url": ""}
         for key in PLAIN_VALUES:
             if isinstance(self.config.get(key), str | int | float):
@@ -523,7 +531,7 @@ class Jekyll(Dialect):
         def resolve(kind, target):
             return self.resolve(site, kind, target)
 
-        return liquid.convert(body, resolve, values, body_line)
+        return liquid.convert(body, resolve, values, body_line, keep_unknown=not text)
 
     def resolve(self, site, kind, target):
         """The Folio address of a ``{% post_url %}`` or ``{% link %}`` target."""
@@ -534,13 +542,18 @@ class Jekyll(Dialect):
             source = target if (site.root / target).is_file() else None
         if not source:
             return None
+        parts = PurePosixPath(source).parts
+        if kind == "link" and PurePosixPath(source).suffix.lower() not in POST_SUFFIXES:
+            # A static file (a PDF, an image): Jekyll copied it to its place.
+            if any(part.startswith(("_", ".")) for part in parts):
+                return None
+            return "/" + source
         try:
             data = site.read_bytes(source, limit=settings.FOLIO_IMPORT_MAX_FILE_BYTES)
             text, _, _ = frontmatter.split(frontmatter.decode(data))
             meta = frontmatter.load_yaml(text)
         except ImportFileError:
             return None
-        parts = PurePosixPath(source).parts
         if POSTS in parts or DRAFTS in parts:
             named = POST_NAME.match(PurePosixPath(source).stem)
             slug = (
