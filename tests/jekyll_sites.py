@@ -73,6 +73,10 @@ Read [the café post]({% post_url 2020-06-01-café-crème %}) and
 
 {% include youtube.html id="dQw4w9WgXcQ" %}
 
+{% include video id="76979871" provider="vimeo" %}
+
+{% include figure image_path="/assets/img/photo.png" alt="A figure" caption="Its caption" %}
+
 {% assign secret = "never run" %}
 
 {% comment %}A note to myself{% endcomment %}
@@ -109,6 +113,14 @@ author: Jane Roe
 <p>Written in <em>HTML</em>.</p>
 """
 
+GONE = """\
+---
+title: Moved to the café post
+redirect_to: /travel/20/6/1/café-crème.html
+---
+This post moved.
+"""
+
 DRAFT = """\
 ---
 title: Work in progress
@@ -136,6 +148,7 @@ def site(root: Path, permalink=None) -> list[str]:
     write(root, "_posts/2018-02-03-html-post.html", HTML_POST)
     write(root, "_posts/notes.md", "---\ntitle: Not dated\n---\nIgnored by Jekyll.\n")
     write(root, "_drafts/work-in-progress.md", DRAFT)
+    write(root, "_posts/2017-05-05-gone.md", GONE)
     write(root, "about.md", "---\ntitle: About\nlayout: page\n---\nAbout {{ site.title }}.\n")
     write(root, "contact.md", "---\ntitle: Contact\npermalink: /contact-me/\n---\nWrite.\n")
     write(root, "docs/index.md", "---\ntitle: Docs\n---\nThe docs.\n")
@@ -170,6 +183,13 @@ def site(root: Path, permalink=None) -> list[str]:
         "/contact-me/",
         "/moved.html" if not pretty else "/moved/",
         "/reach-us/",
+        {
+            "date": "/2017/05/05/gone.html",
+            "pretty": "/2017/05/05/gone/",
+            "ordinal": "/2017/125/gone.html",
+            "none": "/gone.html",
+            "/:year/:month/:title/": "/2017/05/gone/",
+        }[permalink or "date"],
         "/feed.xml",
         "/assets/img/photo.png",
     ]

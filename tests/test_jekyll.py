@@ -94,6 +94,7 @@ def test_liquid_is_converted_and_never_shown_raw(site, client):
     assert f"]({Post.objects.get(slug='html-post').get_absolute_url()})" in body  # link
     assert "](/about/)" in body and "on Café Jekyll, and" in body
     assert "[Video](https://www.youtube.com/watch?v=dQw4w9WgXcQ)" in body
+    assert "[Video](https://vimeo.com/76979871)" in body
     assert "A note to myself" not in body
     assert "[home](/)" in body
     # Liquid in front matter too (an excerpt is shown on lists and in feeds).
@@ -123,7 +124,8 @@ def test_images_are_stored_and_their_links_rewritten(site, client):
     assert post.image and post.image_alt == "A blue photo"
     assert "/assets/img/photo.png" not in post.body and "{{" not in post.body.split("```")[0]
     stored = post.image.url
-    assert post.body.count(f"]({stored})") == 4  # markdown, relative_url, link, include
+    assert post.body.count(f"]({stored})") == 5  # markdown, relative_url, link, 2 includes
+    assert f"![A figure]({stored})" in post.body
     assert client.get("/assets/img/photo.png")["Location"] == stored
     assert Author.objects.get(slug="ana").photo
 
@@ -136,6 +138,9 @@ def test_drafts_excerpts_authors_categories_and_settings(site, client):
         assert statuses[slug] == Post.Status.DRAFT
         assert client.get(f"/blog/{slug}/").status_code == 404
     assert "notes" not in statuses  # _posts/notes.md: not named with a date
+    assert "gone" not in statuses  # redirect_to: its address redirects, nothing to read
+    cafe_url = Post.objects.get(slug="café-crème").get_absolute_url()
+    assert Redirect.objects.get(old_path="/2017/05/05/gone.html").new_path == cafe_url
     skipped = {r.path: r.detail for r in result.reports if r.action == "skipped"}
     assert "not named YYYY-MM-DD-title.md" in skipped["_posts/notes.md"]
     assert "listing page" in skipped["index.html"]

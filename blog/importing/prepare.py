@@ -43,6 +43,10 @@ class PreparedPost:
 @dataclass
 class Skipped:
     reason: str
+    #: A file whose old addresses redirect elsewhere (``redirect_to``): the target,
+    #: and [(old address, origin)].
+    redirect_to: str | None = None
+    addresses: list = field(default_factory=list)
 
 
 class ContentReader:
@@ -108,6 +112,8 @@ class ContentReader:
         read = dialect.read_post(self.site, source, meta, body, body_line)
         if read.skip:
             return Skipped(read.skip)
+        if read.redirect_to:
+            return Skipped("", read.redirect_to, read.addresses)
         record = records.parse_post(
             self.site, Path(source), read.meta, read.body, self.site_host, slug=read.slug
         )

@@ -80,7 +80,7 @@ KEY_MEANINGS = {
     "author": "the author: a key of _data/authors.yml, else a name",
     "permalink": f"{_KEPT}; the old address, redirected to the post",
     "redirect_from": f"{_KEPT}; each is an old address, redirected to the post",
-    "redirect_to": f"{_KEPT}; pages: their old address redirects there",
+    "redirect_to": "not imported: the file's old addresses redirect there instead",
     "layout": f"{_KEPT} (a page with layout home is the blog's listing)",
     "image": "the hero image, when it names an image of the site (else kept in extra)",
     "image_alt": "the hero image's alt text, with its image",
@@ -201,7 +201,12 @@ class Jekyll(Dialect):
             f"  timezone   {timezone}",
             f"  baseurl    {self.baseurl or 'none'}"
             + ("  (old addresses answer with and without it)" if self.baseurl else ""),
-            f"  authors    {self.authors_file or 'none'} ({len(self.authors)} authors)",
+            f"  authors    {self.authors_file or 'none'}"
+            + (
+                f" ({len(self.authors)} {'author' if len(self.authors) == 1 else 'authors'})"
+                if self.authors_file
+                else ""
+            ),
         ]
         lines += [f"  problem    {problem}" for problem in self.problems]
         return lines
@@ -357,12 +362,14 @@ class Jekyll(Dialect):
                     warnings.append(
                         f"redirect_from {old!r:.80} is not a path on this site; ignored"
                     )
-        if meta.get("redirect_to"):
-            warnings.append(
-                "redirect_to on a post is not followed: the post is imported, and its old "
-                "address answers with it"
-            )
-        return PostInput(meta, body, slug=slug, addresses=self._with_base(found), warnings=warnings)
+        return PostInput(
+            meta,
+            body,
+            slug=slug,
+            addresses=self._with_base(found),
+            warnings=warnings,
+            redirect_to=_redirect_target(meta.get("redirect_to")),
+        )
 
     def post_url(self, pattern, when, categories, slug, title_part):
         """The address Jekyll gave a post (docs: Permalinks), date parts in the site's
@@ -477,9 +484,7 @@ class Jekyll(Dialect):
             old = self._page_permalink(written.strip(), path)
         else:
             old = self._page_place(path)
-        redirect_to = meta.get("redirect_to")
-        if isinstance(redirect_to, list):
-            redirect_to = redirect_to[0] if redirect_to else None
+        redirect_to = _redirect_target(meta.get("redirect_to"))
         found = [(old, "its permalink" if written else "its place")]
         for item in text_list(meta.get("redirect_from")):
             if address := addresses.as_request_path(item):
@@ -492,7 +497,7 @@ class Jekyll(Dialect):
             body=body,
             address=address,
             addresses=[(a, o) for a, o in self._with_base(found) if a != address],
-            redirect_to=str(redirect_to) if redirect_to else None,
+            redirect_to=redirect_to,
             warnings=warnings,
         )
 
@@ -693,6 +698,13 @@ def _slugify(text, pretty=False):
     if pretty:
         return re.sub(r"(?:[^\w._~!$&'()+,;=@]|_)+", "-", text).strip("-")
     return re.sub(r"[\W_]+", "-", text).strip("-").lower()
+
+
+def _redirect_target(value):
+    """jekyll-redirect-from's ``redirect_to``: one address, or the first of a list."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return str(value).strip() or None if isinstance(value, str | int | float) else None
 
 
 def _names_someone(author):

@@ -29,7 +29,7 @@ START = re.compile(r"\{[{%]")
 BLOCK_ENDS = {"raw": "endraw", "comment": "endcomment", "highlight": "endhighlight"}
 IMAGE_INCLUDES = re.compile(r"image|img|figure|picture|photo", re.IGNORECASE)
 VIDEO_INCLUDES = re.compile(r"video|youtube|vimeo", re.IGNORECASE)
-SOURCE_PARAMS = ("url", "src", "file", "path", "image", "img")
+SOURCE_PARAMS = ("url", "src", "file", "path", "image", "image_path", "img")
 ALT_PARAMS = ("alt", "description", "caption", "title")
 PATH_FILTERS = {"relative_url", "absolute_url"}
 _LANGUAGE = re.compile(r"^[\w+#.-]{1,40}$")
@@ -142,9 +142,11 @@ class Converter:
             return f"![{_label(alt)}]({_destination(source)})"
         if VIDEO_INCLUDES.search(name):
             video = source or params.get("id", "")
-            if video and "youtube" in name.lower() and "/" not in video:
+            # youtube.html id=…, or minimal-mistakes' video id=… provider=youtube
+            provider = f"{name} {params.get('provider', '')}".lower()
+            if video and "youtube" in provider and "/" not in video:
                 video = f"https://www.youtube.com/watch?v={video}"
-            elif video and "vimeo" in name.lower() and "/" not in video:
+            elif video and "vimeo" in provider and "/" not in video:
                 video = f"https://vimeo.com/{video}"
             if video:
                 return f"[{_label(alt) or 'Video'}]({_destination(video)})"
