@@ -87,7 +87,23 @@ class ArchiveIndexView(PublicPageMixin, TemplateView):
         return super().get_context_data(months=months, **kwargs)
 
 
-class PostDetailView(PublicPageMixin, DetailView):
+def never_kept(response):
+    """Mark a staff preview so that no browser or shared cache ever keeps it."""
+    add_never_cache_headers(response)
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+class PreviewableMixin:
+    """For the detail view of a post or page that staff may preview before it is
+    published: such a response is never kept by a browser or a shared cache."""
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        return response if self.object.is_published else never_kept(response)
+
+
+class PostDetailView(PublicPageMixin, PreviewableMixin, DetailView):
     """A published post; or, as a staff preview, an unpublished one its editor may change."""
 
     context_object_name = "post"
@@ -107,14 +123,6 @@ class PostDetailView(PublicPageMixin, DetailView):
         # Staff preview: drafts and scheduled posts, only to those who may change them.
         preview = Post.objects.editable_by(user).pages()
         return get_object_or_404(preview, slug=self.kwargs["slug"])
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        if not self.object.is_published:
-            # A preview must never be kept by a browser or a shared cache.
-            add_never_cache_headers(response)
-            patch_cache_control(response, no_store=True)
-        return response
 
     def get_context_data(self, **kwargs):
         post = self.object
@@ -200,10 +208,7 @@ class PendingChangesPreview(PostDetailView):
         return post
 
     def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        add_never_cache_headers(response)
-        patch_cache_control(response, no_store=True)
-        return response
+        return never_kept(super().render_to_response(context, **response_kwargs))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,10 +1,9 @@
 from django.db.models import Exists, OuterRef
 from django.http import Http404
-from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.generic import DetailView, View
 
 from blog.models import Post
-from blog.views import PostListView
+from blog.views import PostListView, PreviewableMixin
 from folio import pagecache
 from folio.pagecache import PublicPageMixin
 
@@ -15,7 +14,7 @@ from .models import Page, Section
 POSTS_SHOWN, MOST_POSTS_SHOWN = 3, 12
 
 
-class PageView(PublicPageMixin, DetailView):
+class PageView(PublicPageMixin, PreviewableMixin, DetailView):
     """A published page at its own path; or, as a staff preview, an unpublished one its
     editor may change. A page at a path Folio answers itself is never served."""
 
@@ -50,14 +49,6 @@ class PageView(PublicPageMixin, DetailView):
         if page is None:
             raise Http404("No page at this address")
         return page
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        if not self.object.is_published:
-            # A preview must never be kept by a browser or a shared cache.
-            add_never_cache_headers(response)
-            patch_cache_control(response, no_store=True)
-        return response
 
     def get_context_data(self, bound_forms=None, **kwargs):
         page = self.object
