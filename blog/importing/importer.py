@@ -10,7 +10,6 @@ a real run would do.
 """
 
 import hashlib
-import json
 import logging
 import multiprocessing
 import os
@@ -37,7 +36,7 @@ from sitesettings.models import SiteSettings
 
 from . import addresses, frontmatter, images, records, site_settings
 from .errors import ImportConflict, ImportFileError
-from .paths import MARKDOWN_SUFFIXES, Site
+from .paths import Site
 from .prepare import ContentReader, PreparedPost, Skipped, prepare_batch_in_worker, run_batch
 
 logger = logging.getLogger(__name__)
@@ -47,7 +46,6 @@ IMPORTER_VERSION = "2"
 # Posts per unit of work sent to a worker, and how many posts make using workers worth it.
 BATCH_SIZE = 32
 PARALLEL_THRESHOLD = 400
-AUTHOR_SUFFIXES = {".yaml", ".yml", ".json"}
 
 
 #: What :meth:`_Importer._isolated` returns for a file whose work failed.
@@ -118,6 +116,8 @@ class ImportOptions:
     allow_hard_links: bool = False
     #: Processes that parse and render posts; None: one per core for large imports.
     workers: int | None = None
+    #: The generator (blog/importing/dialects): None detects it from the site's files.
+    dialect: str | None = None
 
 
 def import_site(root, options: ImportOptions | None = None, progress=None) -> ImportResult:
@@ -135,6 +135,7 @@ def import_site(root, options: ImportOptions | None = None, progress=None) -> Im
         options.static_dir,
         allow_hard_links=options.allow_hard_links,
         pages_dir=options.pages_dir,
+        dialect=options.dialect,
     )
     return _Importer(site, options).run(progress)
 
@@ -193,12 +194,11 @@ class _Importer:
             for slug, root, path in Author.objects.values_list("slug", "source_root", "source_path")
         }
 
-        for path in self._files(self.site.authors_dir, AUTHOR_SUFFIXES, recursive=False):
-            source = self.site.relative(path)
+        for source in self.site.dialect.author_sources(self.site):
             self._isolated(source, "author", self.author_pk, source, False)
         for kind, source in records.tag_files(self.site):
             self._isolated(source, kind, self._tag_file, kind, source)
-        post_files = self._files(self.site.posts_dir, None, recursive=True)
+        post_files = self.site.dialect.post_files(self.site)
         self._posts(post_files, progress)
         self._pages()
         for name in addresses.REDIRECT_FILES:
@@ -331,17 +331,14 @@ class _Importer:
 
     def _author(self, source):
         existing = self.existing_authors.get(source)
-        data = self._read(source)
+        dialect = self.site.dialect
+        data = dialect.author_data(self.site, source, self._read)
         digest = self._hash(data)
         if existing and existing["source_hash"] == digest and not self.options.force:
             self._report(source, "author", Action.UNCHANGED)
             return existing["pk"]
-        text = frontmatter.decode(data)
-        if source.endswith(".json"):
-            meta = _load_json(text)
-        else:
-            meta = frontmatter.load_yaml(text, what="")
-        record = records.parse_author(Path(source), meta)
+        stem, meta = dialect.author_meta(source, data)
+        record = records.parse_author(Path(stem), meta)
         if existing and self._edited_since_import(existing) and not self.options.force:
             self._report(source, "author", Action.CONFLICT, _CONFLICT_MESSAGE)
             return existing["pk"]
@@ -500,7 +497,7 @@ class _Importer:
 
     def _read_post(self, path: Path, source: str):
         """(source, digest, existing) of a file to prepare, or None once reported."""
-        if path.suffix.lower() not in MARKDOWN_SUFFIXES:
+        if path.suffix.lower() not in self.site.dialect.post_suffixes:
             self._report(source, "post", Action.SKIPPED, "not a markdown file")
             return None
         existing = self.existing_posts.get(source)
@@ -542,22 +539,22 @@ class _Importer:
         and its images at."""
         record = prepared.record
         new = reverse("blog:post-detail", kwargs={"slug": record.slug})
-        found = [(addresses.file_address(source), "its place")]
-        found += addresses.front_matter_addresses(record.extra)
+        found = record.addresses
         mapped = [
             self._old_address(old, new, f"{source} ({origin})", record.warnings)
             for old, origin in found
             if old
         ]
-        static = self.site.relative(self.site.static_dir)
         for checked in prepared.images:
-            if checked.source.startswith(f"{static}/") and checked.source not in self.image_paths:
-                self.image_paths.add(checked.source)
-                old = "/" + checked.source.removeprefix(f"{static}/")
-                new = default_storage.url(checked.storage_name)
-                if new.startswith("/"):  # (media on another host: no redirect there)
-                    origin = f"{checked.source} (its place)"
-                    mapped.append(self._old_address(old, new, origin, record.warnings))
+            if checked.source in self.image_paths:
+                continue
+            self.image_paths.add(checked.source)
+            new = default_storage.url(checked.storage_name)
+            if not new.startswith("/"):  # (media on another host: no redirect there)
+                continue
+            for old in self.site.dialect.static_addresses(self.site, checked.source):
+                origin = f"{checked.source} (its place)"
+                mapped.append(self._old_address(old, new, origin, record.warnings))
         return [address for address in mapped if address]
 
     def _redirect_file(self, name):
@@ -594,14 +591,13 @@ class _Importer:
     def _feed_aliases(self):
         """The generators' feed addresses answer with Folio's feeds (never replacing a
         redirect someone made there)."""
+        aliases = self.site.dialect.feed_aliases()
         taken = set(
-            Redirect.objects.filter(old_path__in=addresses.FEED_ALIASES).values_list(
-                "old_path", flat=True
-            )
+            Redirect.objects.filter(old_path__in=list(aliases)).values_list("old_path", flat=True)
         )
         mapped = [
             self._old_address(old, reverse(route), "the generators' feed address", [])
-            for old, route in addresses.FEED_ALIASES.items()
+            for old, route in aliases.items()
             if old not in taken
         ]
         mapped = [address for address in mapped if address]
@@ -691,9 +687,9 @@ class _Importer:
             self._isolated(source, "page", self._page, path, source)
 
     def _page_files(self):
-        """The markdown files of the pages folder, outside the posts folder."""
-        found = self._files(self.site.pages_dir, MARKDOWN_SUFFIXES, recursive=True)
-        return [path for path in found if not path.is_relative_to(self.site.posts_dir)]
+        """The pages the dialect finds (Stackbit: the markdown files of the pages
+        folder, outside the posts folder)."""
+        return self.site.dialect.page_files(self.site)
 
     def _page(self, path: Path, source: str):
         existing = self.existing_pages.get(source)
@@ -705,11 +701,19 @@ class _Importer:
             return
         meta_text, body, first_line = frontmatter.split(frontmatter.decode(data))
         meta = frontmatter.load_yaml(meta_text, first_line=first_line)
-        is_page, reason = records.page_kind(meta)
+        dialect = self.site.dialect
+        is_page, reason = dialect.page_kind(meta)
         if not is_page:
             self._report(source, "page", Action.SKIPPED, reason)
             return
-        record = records.parse_page(self.site, path.relative_to(self.site.pages_dir), meta, body)
+        read = dialect.read_page(
+            self.site, source, meta, body, first_line + meta_text.count("\n") + 1
+        )
+        if read.redirect_to:
+            return self._page_redirect(source, read)
+        relative = path.relative_to(self.site.pages_dir)
+        record = records.parse_page(self.site, relative, read.meta, read.body, read.address)
+        record.warnings[:0] = read.warnings
         existing = self._claim_path(record.path, source, existing)
         if existing and self._edited_since_import(existing) and not self.options.force:
             self._report(source, "page", Action.CONFLICT, _CONFLICT_MESSAGE, record.warnings)
@@ -722,6 +726,12 @@ class _Importer:
         used = set()
         record.body = self.reader.rewrite_body(record.body, record.warnings, used)
         hero = record.image and self.reader.image(record.image, "image", record.warnings)
+        origin = f"{source} ({{}})"
+        old_addresses = [
+            self._old_address(old, record.path, origin.format(why), record.warnings)
+            for old, why in read.addresses
+        ]
+        old_addresses = [address for address in old_addresses if address]
         action = Action.UPDATED if existing else Action.CREATED
         self._report(source, "page", action, warnings=record.warnings)
         if self.dry_run:
@@ -744,6 +754,38 @@ class _Importer:
             page.source_path = source
             page.source_hash = digest
             page.save(imported=True)
+            self._write_addresses(old_addresses)
+
+    def _page_redirect(self, source, read):
+        """A page whose old address sent readers elsewhere (``redirect_to``): that
+        address, and its ``redirect_from``, answer with the same redirect."""
+        target = addresses.as_request_path(read.redirect_to)
+        if read.redirect_to.startswith(("http://", "https://", "//")) or not target:
+            self._report(
+                source,
+                "page",
+                Action.SKIPPED,
+                f"redirect_to {read.redirect_to[:80]} leaves the site; Folio's redirects stay "
+                "on it, so it was not imported",
+            )
+            return
+        warnings = list(read.warnings)
+        origin = f"{source} (redirect_to)"
+        found = [(read.address, "its place"), *read.addresses]
+        mapped = [self._old_address(old, target, origin, warnings) for old, _ in found]
+        mapped = [address for address in mapped if address]
+        in_place = dict(
+            Redirect.objects.filter(old_path__in=[a.old for a in mapped]).values_list(
+                "old_path", "new_path"
+            )
+        )
+        changed = [address for address in mapped if in_place.get(address.old) != address.new]
+        action = Action.UNCHANGED if not changed else Action.CREATED
+        self._report(source, "redirect", action, f"redirects to {target}", warnings)
+        if changed and not self.dry_run:
+            self._writing()
+            with transaction.atomic():
+                self._write_addresses(changed)
 
     def _claim_path(self, path, source, existing):
         """The row this file writes (``existing``, or with --force another site's page
@@ -857,15 +899,3 @@ def _worker_settings():
     """The settings a worker process needs to prepare posts exactly as this one would."""
     names = ["TIME_ZONE", "MEDIA_URL", "FOLIO_IMAGE_MAX_BYTES", "FOLIO_IMAGE_MAX_PIXELS"]
     return {name: getattr(settings, name) for name in names}
-
-
-def _load_json(text):
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(f"JSON error at line {exc.lineno}: {exc.msg}") from None
-    except RecursionError:
-        raise ImportFileError("JSON nested too deeply") from None
-    if not isinstance(value, dict):
-        raise ImportFileError("author file must hold a JSON object")
-    return frontmatter.to_plain(value, what="the file", source_length=len(text))

@@ -11,24 +11,30 @@ from pathlib import Path
 
 from django.conf import settings
 
-from . import addresses, frontmatter, records
+from . import addresses, frontmatter
 from .errors import ImportFileError
-from .paths import DEFAULT_POSTS_DIR, MARKDOWN_SUFFIXES, POSTS_DIRS, Site
+from .paths import Site
 from .prepare import IMAGE_SUFFIXES
 
 _DATA_SUFFIXES = {".yaml", ".yml", ".json"}
-#: The site configuration files of the Stackbit themes.
-CONFIG_FILES = ("site-metadata.json", "stackbit.yaml", "stackbit.yml")
 _SHOWN_ERRORS = 5
 
 
 def inspect_site(site: Site, posts_dir_given: bool) -> list[str]:
     """The lines ``--inspect`` prints."""
-    posts = _files(site.posts_dir, MARKDOWN_SUFFIXES)
-    lines = [f"Site: {site.root}", f"Layout: {_layout(site, posts_dir_given)}", "Where things are:"]
-    data_dir = site.root / "src/data"
+    dialect = site.dialect
+    posts = [p for p in dialect.post_files(site) if p.suffix.lower() in dialect.post_suffixes]
+    why = f" ({dialect.reason})" if dialect.reason else " (nothing recognised; the default)"
+    lines = [
+        f"Site: {site.root}",
+        f"Dialect: {dialect.name}{why}",
+        f"Layout: {dialect.layout(site, posts_dir_given)}",
+        "Where things are:",
+    ]
+    data_dir = site.root / dialect.folders().data
     found = [
         ("posts", site.posts_dir, f"{len(posts)} markdown files"),
+        ("pages", site.pages_dir, f"{len(dialect.page_files(site))} files"),
         ("authors", site.authors_dir, f"{len(_files(site.authors_dir, _DATA_SUFFIXES))} files"),
         ("data", data_dir, f"{len(_files(data_dir, _DATA_SUFFIXES))} files"),
         ("images", site.static_dir, f"{len(_files(site.static_dir, IMAGE_SUFFIXES))} images"),
@@ -36,9 +42,10 @@ def inspect_site(site: Site, posts_dir_given: bool) -> list[str]:
     for what, folder, count in found:
         where = f"{site.relative(folder)}/ ({count})" if folder.is_dir() else "not found"
         lines.append(f"  {what:<10} {where}")
-    for what, names in (("redirects", addresses.REDIRECT_FILES), ("config", CONFIG_FILES)):
+    for what, names in (("redirects", addresses.REDIRECT_FILES), ("config", dialect.config_files)):
         present = [name for name in names if (site.root / name).is_file()]
         lines.append(f"  {what:<10} {', '.join(present) or 'none'}")
+    lines += dialect.describe(site)
 
     keys, kinds, errors = Counter(), Counter(), []
     for path in posts:
@@ -50,7 +57,7 @@ def inspect_site(site: Site, posts_dir_given: bool) -> list[str]:
         except ImportFileError as exc:
             errors.append(f"{source}: {exc}")
             continue
-        is_post, reason = records.is_post(meta)
+        is_post, reason = dialect.is_post(meta)
         kinds["post" if is_post else reason] += 1
         if is_post:
             keys.update(str(key) for key in meta)
@@ -66,20 +73,9 @@ def inspect_site(site: Site, posts_dir_given: bool) -> list[str]:
         lines.append("Front-matter keys of the posts (files using it → what it becomes):")
         width = max(len(key) for key in keys)
         for key, count in sorted(keys.items(), key=lambda item: (-item[1], item[0])):
-            meaning = records.POST_KEY_MEANINGS.get(key, "kept in extra")
+            meaning = dialect.key_meanings.get(key, "kept in extra")
             lines.append(f"  {key:<{width}}  {count:>5} → {meaning}")
     return lines
-
-
-def _layout(site: Site, posts_dir_given: bool) -> str:
-    posts = site.relative(site.posts_dir)
-    if posts_dir_given:
-        return f"posts in {posts}/ (--posts-dir)"
-    if posts == DEFAULT_POSTS_DIR and site.posts_dir.is_dir():
-        return f"Stackbit, the 2020 themes (Azimuth, Exto, Libris, Starter, Fresh): {posts}/"
-    if posts == POSTS_DIRS[1]:
-        return f"Stackbit, the 2019 themes: {posts}/"
-    return f"not recognised: no {' or '.join(POSTS_DIRS)} folder (give --posts-dir)"
 
 
 def _files(folder: Path, suffixes) -> list[Path]:

@@ -8,16 +8,16 @@ through :meth:`Site.read_bytes`, which also refuses hard links (see there).
 
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from .errors import ImportFileError
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
+# The Stackbit family's folders (blog/importing/dialects/stackbit.py), kept here for
+# the code that names them.
 DEFAULT_POSTS_DIR = "src/pages/blog"
-#: Where each Stackbit generation keeps its posts: the 2020 themes, then the 2019 ones.
 POSTS_DIRS = (DEFAULT_POSTS_DIR, "src/pages/posts")
-# Pages: every markdown file here that is not in the posts folder (records.page_kind).
 DEFAULT_PAGES_DIR = "src/pages"
 DEFAULT_AUTHORS_DIR = "src/data/authors"
 DEFAULT_STATIC_DIR = "static"
@@ -34,6 +34,8 @@ class Site:
     pages_dir: Path = None
     #: Read files whose inode has other names too (see :meth:`read_bytes`).
     allow_hard_links: bool = False
+    #: The generator's rules (blog/importing/dialects), bound to this site.
+    dialect: object = None
 
     @classmethod
     def at(
@@ -46,37 +48,46 @@ class Site:
         pages_dir=None,
         *,
         require_posts=True,
+        dialect=None,
     ) -> "Site":
-        """The layout of a site, with the Stackbit defaults for folders not given (the
-        posts in the first of :data:`POSTS_DIRS` the site has).
+        """The layout of a site: the dialect named (``--dialect``) or detected from its
+        files (blog/importing/dialects), with that dialect's folders where none are
+        given, and the dialect bound to the site (its configuration read).
 
-        Raises ImportFileError when the root is not a folder, a folder lies outside it,
-        or (``require_posts``) it has neither posts nor pages.
+        Raises ImportFileError when the root is not a folder, the dialect is unknown, a
+        folder lies outside the root, or (``require_posts``) it has nothing to import.
         """
+        from . import dialects  # (the dialects read files through this module)
+
         root = Path(root).resolve()
         if not root.is_dir():
             raise ImportFileError(f"{root} is not a folder")
+        if dialect:
+            try:
+                kind, reason = dialects.named(dialect), f"--dialect {dialect}"
+            except ValueError as exc:
+                raise ImportFileError(str(exc)) from None
+        else:
+            kind, reason = dialects.detect(root)
         probe = cls(root, root, root, root)
+        folders = kind.folders()
         flag = "--posts-dir"
         if posts_dir is None:
-            posts_dir = next((d for d in POSTS_DIRS if (root / d).is_dir()), None)
-            if posts_dir is None and require_posts and not (root / DEFAULT_PAGES_DIR).is_dir():
-                raise ImportFileError(
-                    f"nothing to import in {root}: no {', '.join(POSTS_DIRS)} or "
-                    f"{DEFAULT_PAGES_DIR} folder (give --posts-dir or --pages-dir, or see "
-                    "what is there with --inspect)"
-                )
-            posts_dir, flag = posts_dir or DEFAULT_POSTS_DIR, None
-        return cls(
+            flag, posts_dir = None, kind.posts_folder(root) or folders.posts
+        site = cls(
             root=root,
             posts_dir=probe.resolve_folder(posts_dir, flag),
-            authors_dir=probe.resolve_folder(authors_dir or DEFAULT_AUTHORS_DIR, None),
-            static_dir=probe.resolve_folder(static_dir or DEFAULT_STATIC_DIR, None),
+            authors_dir=probe.resolve_folder(authors_dir or folders.authors, None),
+            static_dir=probe.resolve_folder(static_dir or folders.static, None),
             pages_dir=probe.resolve_folder(
-                pages_dir or DEFAULT_PAGES_DIR, "--pages-dir" if pages_dir else None
+                pages_dir or folders.pages, "--pages-dir" if pages_dir else None
             ),
             allow_hard_links=allow_hard_links,
         )
+        if require_posts and flag is None and (problem := kind().missing(site)):
+            raise ImportFileError(problem)
+        bound = kind().configure(site, reason)
+        return replace(site, dialect=bound)
 
     def resolve_folder(self, relative, flag):
         path = self.resolve(relative, base=self.root, what="folder", must_exist=False)

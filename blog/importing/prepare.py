@@ -100,10 +100,19 @@ class ContentReader:
         """A PreparedPost, or Skipped; ImportFileError says what is wrong with the file."""
         meta_text, body, first_line = frontmatter.split(frontmatter.decode(data))
         meta = frontmatter.load_yaml(meta_text, first_line=first_line)
-        post_like, reason = records.is_post(meta)
+        dialect = self.site.dialect
+        post_like, reason = dialect.is_post(meta)
         if not post_like:
             return Skipped(reason)
-        record = records.parse_post(self.site, Path(source), meta, body, self.site_host)
+        body_line = first_line + meta_text.count("\n") + 1
+        read = dialect.read_post(self.site, source, meta, body, body_line)
+        if read.skip:
+            return Skipped(read.skip)
+        record = records.parse_post(
+            self.site, Path(source), read.meta, read.body, self.site_host, slug=read.slug
+        )
+        record.warnings[:0] = read.warnings
+        record.addresses = dialect.post_addresses(source, record, read)
         used = set()
         record.body = self.rewrite_body(record.body, record.warnings, used)
         hero = record.image and self.image(record.image, "image", record.warnings)

@@ -106,6 +106,8 @@ class PostRecord:
     extra: dict
     warnings: list[str] = field(default_factory=list)
     image_alt: str = ""  # the hero image's alt text
+    #: [(old address, origin)]: where the old site served it (the dialect says).
+    addresses: list = field(default_factory=list)
 
 
 @dataclass
@@ -167,10 +169,11 @@ def page_kind(meta: dict) -> tuple[bool, str]:
     return True, ""
 
 
-def parse_page(site: Site, relative, meta: dict, body: str) -> PageRecord:
-    """A page; ``relative`` is the file's path inside the pages folder (``legal/terms.md``)."""
+def parse_page(site: Site, relative, meta: dict, body: str, address=None) -> PageRecord:
+    """A page; ``relative`` is the file's path inside the pages folder (``legal/terms.md``);
+    ``address``, where the dialect says the old site served it."""
     warnings = []
-    written = meta.get("stackbit_url_path")
+    written = address if address is not None else meta.get("stackbit_url_path")
     if written is not None and not isinstance(written, str):
         raise ImportFileError(f"stackbit_url_path must be text, not {_describe(written)}")
     if not written:
@@ -223,9 +226,12 @@ def page_address(written: str) -> str:
     return path
 
 
-def parse_post(site: Site, path, meta: dict, body: str, site_host: str = "") -> PostRecord:
+def parse_post(
+    site: Site, path, meta: dict, body: str, site_host: str = "", slug=None
+) -> PostRecord:
+    """A post; ``slug`` when the dialect gives one (else the file's stem)."""
     warnings = []
-    slug = path.stem
+    slug = path.stem if slug is None else slug
     if UNSAFE_SLUG.search(slug) or not slug.strip():
         raise ImportFileError(f"file name {path.name!r} cannot be a URL slug")
     if error := slug_error(slug):
@@ -241,7 +247,11 @@ def parse_post(site: Site, path, meta: dict, body: str, site_host: str = "") -> 
     draft = meta.get("draft") is True or meta.get("published") is False
     author_source = None
     if meta.get("author") not in (None, ""):
-        author_source = author_path(site, meta["author"])
+        author_source = (
+            site.dialect.author_source(site, meta["author"])
+            if site.dialect is not None
+            else author_path(site, meta["author"])
+        )
     image, image_key = _first_image(site, meta, HERO_IMAGE_KEYS, warnings, site_host)
     thumb, thumb_key = _first_image(site, meta, THUMB_IMAGE_KEYS, warnings, site_host)
     if not image and not thumb:

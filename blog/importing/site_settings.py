@@ -19,7 +19,7 @@ from pages.models import Page
 from sitesettings.models import SITE_PK, MenuItem, SiteSettings
 
 from .errors import ImportConflict
-from .siteconfig import STACKBIT_FILES, SiteRecord, find_sources, parse
+from .siteconfig import STACKBIT_FILES, SiteRecord
 
 SETTINGS_KIND = "site settings"
 
@@ -29,9 +29,8 @@ def import_settings(importer) -> None:
     one report for the settings (created, updated, unchanged or conflict, with its
     warnings), and an error report for each configuration file that cannot be read.
     Runs after the posts, so menu links to posts can name them."""
-    sources, problems = find_sources(importer.site, importer._read)
-    record, parse_problems = parse(sources)
-    for path, problem in [*problems, *parse_problems]:
+    sources, record, problems = importer.site.dialect.site_config(importer.site, importer._read)
+    for path, problem in problems:
         importer._report(path, SETTINGS_KIND, _error_action(), problem)
     if not record.sources or all(path in STACKBIT_FILES for path in record.sources):
         return

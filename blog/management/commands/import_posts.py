@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from blog.importing import Action, ImportFileError, ImportOptions, import_site
+from blog.importing.dialects import DIALECTS
 from blog.importing.inspection import inspect_site
 from blog.importing.paths import Site
 from folio import pagecache
@@ -28,7 +29,8 @@ _STYLES = {
 
 class Command(BaseCommand):
     help = (
-        "Import a static site (Stackbit layouts: posts in src/pages/blog or src/pages/posts, "
+        "Import a static site (Jekyll: _posts, _drafts, pages, _data/authors.yml, "
+        "_config.yml; Stackbit layouts: posts in src/pages/blog or src/pages/posts, "
         "pages in src/pages, authors in src/data/authors, images in static/; the site's name, "
         "logo and menus from site-metadata.json, stackbit.yaml and src/data/) into Folio. "
         "Safe to re-run: unchanged files are left alone."
@@ -66,6 +68,12 @@ class Command(BaseCommand):
         parser.add_argument("--authors-dir", help="Authors folder (default: src/data/authors).")
         parser.add_argument("--static-dir", help="Static files folder (default: static).")
         parser.add_argument(
+            "--dialect",
+            choices=sorted(DIALECTS),
+            help="The generator the site was written for (default: detected from its files: "
+            "_config.yml and _posts/ are Jekyll; src/pages/ and Stackbit's files are Stackbit).",
+        )
+        parser.add_argument(
             "--allow-hard-links",
             action="store_true",
             help="Read files that have other hard links (refused by default: their content "
@@ -86,6 +94,7 @@ class Command(BaseCommand):
             authors_dir=options["authors_dir"],
             static_dir=options["static_dir"],
             allow_hard_links=options["allow_hard_links"],
+            dialect=options["dialect"],
         )
         self.verbosity = options["verbosity"]
         show_progress = self.verbosity >= 1 and sys.stderr.isatty()
@@ -130,6 +139,7 @@ class Command(BaseCommand):
                 options["static_dir"],
                 allow_hard_links=options["allow_hard_links"],
                 require_posts=False,
+                dialect=options["dialect"],
             )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None

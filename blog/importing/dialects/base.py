@@ -1,0 +1,191 @@
+"""The interface every dialect implements (see the package's docstring)."""
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..errors import ImportFileError
+from ..paths import MARKDOWN_SUFFIXES
+
+
+@dataclass(frozen=True)
+class Folders:
+    """Default folders, site-relative; the ``--*-dir`` flags override them."""
+
+    posts: str
+    pages: str
+    authors: str
+    static: str
+    data: str
+
+
+@dataclass
+class PostInput:
+    """What a dialect makes of one post file, in the common vocabulary."""
+
+    meta: dict  # the keys records.parse_post reads, plus the rest (kept in extra)
+    body: str  # converted: no generator syntax left to show raw
+    slug: str | None = None  # None: the file's stem
+    #: [(old address, origin)]: where the old site served the post.
+    addresses: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    #: Not a post after all: why (reported as skipped).
+    skip: str = ""
+
+
+@dataclass
+class PageInput:
+    meta: dict
+    body: str
+    address: str | None = None  # None: the file's place in the pages folder
+    addresses: list = field(default_factory=list)  # [(old address, origin)], redirected
+    #: Where the old site sent this file's address instead of a page (``redirect_to``).
+    redirect_to: str | None = None
+    warnings: list = field(default_factory=list)
+
+
+@dataclass(frozen=True, eq=False)
+class Dialect:
+    """A generator's rules, bound to one site by :meth:`configure`."""
+
+    #: What ``--dialect`` calls it, and what ``--inspect`` says it is.
+    name = ""
+    label = ""
+    #: Configuration files, site-relative, as --inspect lists them.
+    config_files = ()
+    #: front-matter key -> what it becomes (``--inspect``); any other key: kept in extra.
+    key_meanings = {}
+    #: The configuration the site gives (parsed), and what could not be read of it.
+    config: dict = field(default_factory=dict)
+    problems: tuple = ()
+    #: Why it was chosen ("detected: _config.yml and _posts/", "--dialect jekyll").
+    reason: str = ""
+
+    # -- detection and configuration -------------------------------------------------
+
+    @classmethod
+    def detect(cls, root: Path) -> str:
+        """Why the site at ``root`` is written for this generator; "" if it is not."""
+        return ""
+
+    @classmethod
+    def folders(cls) -> Folders:
+        raise NotImplementedError
+
+    @classmethod
+    def posts_folder(cls, root: Path) -> str | None:
+        """The posts folder this site has, when the dialect knows several."""
+        return None
+
+    #: Suffixes of the files a post may be written in.
+    post_suffixes = MARKDOWN_SUFFIXES
+
+    def layout(self, site, posts_dir_given: bool) -> str:
+        """One line for --inspect: which layout of the generator this is."""
+        return self.label
+
+    def feed_aliases(self) -> dict:
+        """Old feed addresses -> the route of Folio's feed that answers them."""
+        from .. import addresses
+
+        return dict(addresses.FEED_ALIASES)
+
+    def describe(self, site) -> list[str]:
+        """More lines for --inspect: the configuration read, the URL rules."""
+        return []
+
+    def configure(self, site, reason="") -> "Dialect":
+        """This dialect bound to ``site``: its configuration read (never executed)."""
+        return replace(self, reason=reason)
+
+    def missing(self, site) -> str | None:
+        """Why there is nothing to import in ``site`` (an error naming what to give),
+        or None."""
+        return None
+
+    # -- files -----------------------------------------------------------------------
+
+    def post_files(self, site) -> list[Path]:
+        return _files(site.posts_dir, None)
+
+    def page_files(self, site) -> list[Path]:
+        found = _files(site.pages_dir, MARKDOWN_SUFFIXES)
+        return [path for path in found if not path.is_relative_to(site.posts_dir)]
+
+    def is_post(self, meta: dict) -> tuple[bool, str]:
+        from .. import records
+
+        return records.is_post(meta)
+
+    def page_kind(self, meta: dict) -> tuple[bool, str]:
+        from .. import records
+
+        return records.page_kind(meta)
+
+    # -- front matter, bodies and addresses ------------------------------------------
+
+    def read_post(self, site, source: str, meta: dict, body: str, body_line=1) -> PostInput:
+        return PostInput(meta, body)
+
+    def post_addresses(self, source: str, record, post: PostInput) -> list:
+        """[(old address, origin)] of a parsed post (record: records.PostRecord)."""
+        return list(post.addresses)
+
+    def read_page(self, site, source: str, meta: dict, body: str, body_line=1) -> PageInput:
+        return PageInput(meta, body)
+
+    def static_addresses(self, site, source: str) -> list[str]:
+        """The old addresses of the site's own file at site-relative ``source``."""
+        return []
+
+    # -- authors ---------------------------------------------------------------------
+
+    def author_sources(self, site) -> list[str]:
+        """Every author the site describes, as sources (a file, or a file#key)."""
+        return []
+
+    def author_source(self, site, value) -> str:
+        """The source of the author a post's ``author`` names."""
+        raise NotImplementedError
+
+    def author_data(self, site, source: str, read) -> bytes:
+        """The bytes that say everything about the author ``source`` (hashed: when
+        they do not change, the author is unchanged)."""
+        return read(source)
+
+    def author_meta(self, source: str, data: bytes) -> tuple[str, dict]:
+        """(name its slug comes from, mapping records.parse_author reads)."""
+        raise NotImplementedError
+
+    # -- site configuration ----------------------------------------------------------
+
+    def site_config(self, site, read):
+        """(sources, record, problems): the siteconfig.SourceFile list read (hashed),
+        the siteconfig.SiteRecord they make, and (path, problem) for each file that
+        could not be used."""
+        raise NotImplementedError
+
+
+def _files(directory: Path, suffixes) -> list[Path]:
+    if directory is None or not directory.is_dir():
+        return []
+    return sorted(
+        p
+        for p in directory.rglob("*")
+        if (p.is_file() or p.is_symlink()) and (suffixes is None or p.suffix.lower() in suffixes)
+    )
+
+
+def text_list(value, *, split_spaces=False) -> list:
+    """A front-matter list written as a list or as one string (comma-separated; with
+    ``split_spaces``, space-separated too, as Jekyll reads ``tags: a b``)."""
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        parts = value.split() if split_spaces else value.split(",")
+        return [part.strip() for part in parts if part.strip()]
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+__all__ = ["Dialect", "Folders", "ImportFileError", "PageInput", "PostInput", "text_list"]
