@@ -45,8 +45,12 @@ KEY_MEANINGS = {
     "tags": "tags; /tags/<term>/ and its index.xml redirect to the tag's page",
     "categories": "categories; /categories/<term>/ redirects to the category's page",
     "author": "the author (authors: the first; else [params] author)",
-    "image": "the hero image (featured_image, cover.image, images[0] too), read from the "
-    "bundle's folder first",
+    "image": "the hero image, read from the bundle's folder first, then static/",
+    **{
+        key: "the hero image when there is no image"
+        for key in ("featured_image", "cover", "images")
+    },
+    "weight": _KEPT,
 }
 
 
