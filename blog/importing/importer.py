@@ -590,14 +590,15 @@ class _Importer:
                 self._write_addresses(changed)
 
     def _feed_aliases(self):
-        """The generators' feed addresses answer with Folio's feeds (never replacing a
-        redirect someone made there)."""
-        aliases = self.site.dialect.feed_aliases()
+        """The generator's own fixed addresses (its feeds; a Jekyll site's home under its
+        baseurl) answer with Folio's pages (never replacing a redirect someone made
+        there)."""
+        aliases = self.site.dialect.route_aliases()
         taken = set(
             Redirect.objects.filter(old_path__in=list(aliases)).values_list("old_path", flat=True)
         )
         mapped = [
-            self._old_address(old, reverse(route), "the generators' feed address", [])
+            self._old_address(old, reverse(route), "the generator's own address", [])
             for old, route in aliases.items()
             if old not in taken
         ]

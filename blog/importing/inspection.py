@@ -57,6 +57,13 @@ def inspect_site(site: Site, posts_dir_given: bool) -> list[str]:
             errors.append(f"{source}: {exc}")
             continue
         is_post, reason = dialect.is_post(meta)
+        if is_post:
+            try:
+                skip = dialect.read_post(site, source, dict(meta), "").skip
+            except ImportFileError as exc:
+                errors.append(f"{source}: {exc}")
+                continue
+            is_post, reason = not skip, skip or reason
         kinds["post" if is_post else reason] += 1
         if is_post:
             keys.update(str(key) for key in meta)

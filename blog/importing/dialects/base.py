@@ -86,8 +86,9 @@ class Dialect:
         """One line for --inspect: which layout of the generator this is."""
         return self.label
 
-    def feed_aliases(self) -> dict:
-        """Old feed addresses -> the route of Folio's feed that answers them."""
+    def route_aliases(self) -> dict:
+        """Fixed addresses of the old site (its feeds) -> the route of Folio's page
+        that answers them."""
         from .. import addresses
 
         return dict(addresses.FEED_ALIASES)

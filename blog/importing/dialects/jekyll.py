@@ -206,10 +206,13 @@ class Jekyll(Dialect):
         lines += [f"  problem    {problem}" for problem in self.problems]
         return lines
 
-    def feed_aliases(self):
-        aliases = super().feed_aliases()
+    def route_aliases(self):
+        """The feeds (jekyll-feed's /feed.xml among them), and under a baseurl the
+        feeds there and the old home page (/journal/ → the home page)."""
+        aliases = super().route_aliases()
         if self.baseurl:
             aliases.update({self.baseurl + old: route for old, route in list(aliases.items())})
+            aliases[self.baseurl + "/"] = "home"
         return aliases
 
     def _with_base(self, found):
@@ -447,6 +450,12 @@ class Jekyll(Dialect):
 
     def post_addresses(self, source, record, post):
         return list(post.addresses)
+
+    def static_addresses(self, site, source):
+        """Jekyll copies every file outside ``_`` and ``.`` folders to its place."""
+        if any(part.startswith(("_", ".")) for part in PurePosixPath(source).parts):
+            return []
+        return [old for old, _ in self._with_base([("/" + source, "its place")])]
 
     # -- pages --------------------------------------------------------------------
 

@@ -20,7 +20,6 @@ wrote, never a half-evaluated template, and nothing in it runs.
 """
 
 import re
-import shlex
 
 TAG = re.compile(r"\{%-?\s*(?P<name>[A-Za-z_][\w-]*)?(?P<args>.*?)-?%\}", re.DOTALL)
 OUTPUT = re.compile(r"\{\{-?(?P<expr>.*?)-?\}\}", re.DOTALL)
@@ -33,6 +32,7 @@ SOURCE_PARAMS = ("url", "src", "file", "path", "image", "img")
 ALT_PARAMS = ("alt", "description", "caption", "title")
 PATH_FILTERS = {"relative_url", "absolute_url"}
 _LANGUAGE = re.compile(r"^[\w+#.-]{1,40}$")
+_PARAM = re.compile(r"""(?P<key>[\w-]+)\s*=\s*(?P<value>"[^"]*"|'[^']*'|[^\s"']+)""")
 _STRING = re.compile(r"""^(?:"([^"]*)"|'([^']*)')$""")
 
 
@@ -126,16 +126,12 @@ class Converter:
         return address
 
     def _include(self, args, match):
-        try:
-            words = shlex.split(args)
-        except ValueError:
-            words = args.split()
-        name = words[0] if words else ""
+        name, _, rest = args.strip().partition(" ")
         params = {}
-        for word in words[1:]:
-            key, sep, value = word.partition("=")
-            if sep:
-                params[key.strip().lower()] = self._value(value.strip())
+        for param in _PARAM.finditer(rest):
+            value = self._value(param.group("value"))
+            if value is not None:
+                params[param.group("key").lower()] = value
         source = next((params[key] for key in SOURCE_PARAMS if params.get(key)), "")
         alt = next((params[key] for key in ALT_PARAMS if params.get(key)), "")
         if IMAGE_INCLUDES.search(name) and source:
