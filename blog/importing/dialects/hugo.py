@@ -149,12 +149,12 @@ class Hugo(Dialect):
         lines += [f"  problem      {problem}" for problem in (*self.problems, *h.warnings)]
         return lines
 
-    def feed_aliases(self):
+    def route_aliases(self):
         """The feeds (``index.xml`` of the home page and each main section) and the list
         pages Folio's blog replaces: the home page under the base path, each main
         section's, and the taxonomies' (by Folio's archive)."""
         aliases = {self.hugo.base_path: "home"} if self.hugo.base_path != "/" else {}
-        for path, route in super().feed_aliases().items():
+        for path, route in super().route_aliases().items():
             aliases.update({old: route for old in urls.with_base(self.hugo, path)})
         for section in self.mains:
             path = f"/{urls.make_path(section)}/"
