@@ -420,3 +420,13 @@ def test_an_unclosed_call_is_reported_with_its_line():
     done = convert("a\nb {{< figure src=x.jpg\n\nmore {{< youtube abc >}}", first_line=10)
     assert done.problems[0].startswith("line 11: a shortcode opened with {{< is never closed")
     assert done.converted == ["youtube"]
+
+
+def test_translations_are_skipped_and_dots_in_names_are_kept():
+    config = configure('defaultContentLanguage = "en"\n[languages.en]\n[languages.fr]\n')
+    french = item(config, "posts/hello.fr.md", {"title": "Bonjour", "date": "2020-01-01"})
+    assert french.kind == "skipped" and "translation (fr)" in french.reason
+    english = item(config, "posts/hello.en.md", {"title": "Hello", "date": "2020-01-01"})
+    assert (english.kind, english.path, english.slug) == ("post", "/posts/hello/", "hello")
+    version = item(config, "posts/v1.2.md", {"title": "V", "date": "2020-01-01"})
+    assert version.path == "/posts/v1.2/"

@@ -192,7 +192,7 @@ class Hugo(Dialect):
 
     def image_base(self, site, source):
         """A bundle's folder: its images sit beside its index.md."""
-        where = urls.ContentPath.of(self._relative(site, source))
+        where = urls.ContentPath.of(self._relative(site, source), self.hugo.languages)
         return (site.root / source).parent if where.bundle or where.list_page else None
 
     def _relative(self, site, source):
@@ -297,7 +297,7 @@ class Hugo(Dialect):
             return reverse("blog:post-detail", kwargs={"slug": item.slug}) + suffix
         if item.kind == "page":
             return records.page_address(item.path) + suffix
-        if urls.ContentPath.of(found).list_page:
+        if urls.ContentPath.of(found, self.hugo.languages).list_page:
             return reverse("blog:post-list") + suffix
         return None
 
@@ -311,7 +311,11 @@ class Hugo(Dialect):
                 if candidate in known:
                     return candidate
         name = PurePosixPath(stripped).stem
-        named = [f for f in self.content_files if urls.ContentPath.of(f).base_name == name]
+        named = [
+            f
+            for f in self.content_files
+            if urls.ContentPath.of(f, self.hugo.languages).base_name == name
+        ]
         return named[0] if len(named) == 1 else None
 
     def _read_item(self, site, source):

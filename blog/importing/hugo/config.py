@@ -49,6 +49,10 @@ class HugoConfig:
     taxonomies: dict = field(default_factory=lambda: dict(DEFAULT_TAXONOMIES))
     main_sections: list[str] = field(default_factory=list)
     summary_divider: str = "<!--more-->"
+    #: ``defaultContentLanguage`` and every language of ``[languages]``: the suffixes
+    #: that mark a translation (``about.fr.md``).
+    default_language: str = "en"
+    languages: frozenset = frozenset({"en"})
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -194,6 +198,12 @@ def _read(config: HugoConfig, values: dict):
         config.main_sections = [
             s.strip().strip("/").lower() for s in main if isinstance(s, str) and s.strip()
         ]
+    default = values.get("defaultcontentlanguage")
+    if isinstance(default, str) and default.strip():
+        config.default_language = default.strip().lower()
+    languages = values.get("languages")
+    names = {str(key).lower() for key in languages} if isinstance(languages, dict) else set()
+    config.languages = frozenset(names | {config.default_language})
     divider = values.get("summarydivider")
     if isinstance(divider, str) and divider.strip():
         config.summary_divider = divider.strip()

@@ -95,9 +95,16 @@ def read_item(
 
     Raises ImportFileError naming the field that is wrong.
     """
-    where = urls.ContentPath.of(relative)
+    where = urls.ContentPath.of(relative, config.languages)
     lowered = {str(key).lower(): value for key, value in meta.items()}
     item = HugoItem(source=source, where=where, kind="page")
+    if where.language and where.language != config.default_language:
+        item.kind = "skipped"
+        item.reason = (
+            f"a translation ({where.language}): Folio keeps one language, the site's "
+            f"default ({config.default_language})"
+        )
+        return item
     if lowered.get("headless") is True:
         item.kind, item.reason = (
             "skipped",

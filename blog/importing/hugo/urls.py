@@ -44,25 +44,27 @@ class ContentPath:
     base_name: str  # the file name without extension, or a bundle's folder name
     bundle: bool  # a leaf bundle (index.md) whose folder holds its resources
     list_page: bool  # _index.md: a section's (or the home page's) own page
+    language: str = ""  # the language suffix of a translation (about.fr.md: "fr")
 
     @property
     def section(self) -> str:
         return self.sections[0] if self.sections else ""
 
     @classmethod
-    def of(cls, relative: str) -> "ContentPath":
-        """``relative``: the file's path inside the content folder (``posts/a/index.md``)."""
+    def of(cls, relative: str, languages=frozenset()) -> "ContentPath":
+        """``relative``: the file's path inside the content folder (``posts/a/index.md``);
+        ``languages``: the site's, whose suffix marks a translation (``about.fr.md``)."""
         path = PurePosixPath(relative)
         folders = path.parent.parts
-        stem = path.stem
-        # Hugo's language suffix (about.fr.md) is not part of the name.
-        if "." in stem:
-            stem = stem.split(".")[0] or stem
+        stem, language = path.stem, ""
+        name, dot, suffix = stem.rpartition(".")
+        if dot and name and suffix.lower() in languages:
+            stem, language = name, suffix.lower()
         if stem == "_index":
-            return cls(tuple(folders), folders[-1] if folders else "", False, True)
+            return cls(tuple(folders), folders[-1] if folders else "", False, True, language)
         if stem == "index" and folders:
-            return cls(tuple(folders[:-1]), folders[-1], True, False)
-        return cls(tuple(folders), stem, False, False)
+            return cls(tuple(folders[:-1]), folders[-1], True, False, language)
+        return cls(tuple(folders), stem, False, False, language)
 
 
 def make_path(text: str, lower: bool = True) -> str:
