@@ -128,7 +128,11 @@ def write(root: Path) -> list[str]:
         '---\ntitle: About\naliases: [/about-me/]\n---\nAbout us, see {{< ref "install" >}}.\n',
     )
     _write(root, "content/docs/_index.md", '+++\ntitle = "Docs"\n+++\nThe manual.\n')
-    _write(root, "content/docs/install.md", '+++\ntitle = "Install"\n+++\nRun it.\n')
+    _write(
+        root,
+        "content/docs/install.md",
+        '+++\ntitle = "Install"\n[menu.main]\nweight = 30\nname = "Installing"\n+++\nRun it.\n',
+    )
     served = [
         "/",
         "/2021/12/31/shortcodes-all-of-them/",  # :slug is the title, urlized

@@ -122,8 +122,8 @@ def test_tags_authors_settings_and_menus(imported):
     settings = SiteSettings.objects.get()
     assert (settings.title, settings.tagline) == ("Field Notes", "Notes from the field")
     header = MenuItem.objects.filter(menu=MenuItem.Menu.HEADER).order_by("order")
-    assert [item.label for item in header] == ["Posts", "About"]
-    assert header[1].page.path == "/about/"
+    assert [item.label for item in header] == ["Posts", "About", "Installing"]
+    assert header[1].page.path == "/about/" and header[2].page.path == "/docs/install/"
 
 
 def test_a_second_run_changes_nothing(imported, client):

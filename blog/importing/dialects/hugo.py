@@ -380,8 +380,56 @@ class Hugo(Dialect):
             files.append((name, data))
             sources.append(siteconfig.SourceFile(name, "config", data))
         config, parse_problems = hugo_config.parse(files)
-        record = hugo_config.site_record(config, lambda ref: self.resolve(site, "", ref))
+        content_menus = self._content_menus(site, read, sources)
+        record = hugo_config.site_record(
+            config, lambda ref: self.resolve(site, "", ref), content_menus
+        )
         return sources, record, [*problems, *parse_problems]
+
+    def _content_menus(self, site, read, sources):
+        """{menu: [entry]} of the content files that put themselves in a menu
+        (``menu: main``, ``menu: [main, footer]``, ``menu: {main: {weight: 2}}``); each
+        such file counts among the settings' sources."""
+        content_root = site.relative(site.posts_dir)
+        menus = {}
+        for relative in self.content_files:
+            source = f"{content_root}/{relative}"
+            try:
+                data = read(source)
+                if b"menu" not in data.lower():
+                    continue
+                meta, _ = frontmatter.read(frontmatter.decode(data))
+            except ImportFileError:
+                continue  # reported with the file itself
+            lowered = {str(key).lower(): value for key, value in meta.items()}
+            entries = _menu_entries(lowered.get("menu", lowered.get("menus")))
+            url = self.resolve(site, source, relative) if entries else None
+            if not url:
+                continue
+            sources.append(siteconfig.SourceFile(source, "menus", data))
+            title = lowered.get("linktitle") or lowered.get("title") or relative
+            for name, entry in entries:
+                link = {"name": entry.get("name") or title, "url": url}
+                if isinstance(entry.get("weight"), int | float):
+                    link["weight"] = entry["weight"]
+                menus.setdefault(name, []).append(link)
+        return menus
+
+
+def _menu_entries(value) -> list[tuple[str, dict]]:
+    """[(menu name, entry)] of a content file's ``menu`` front matter."""
+    if isinstance(value, str) and value.strip():
+        return [(value.strip().lower(), {})]
+    if isinstance(value, list):
+        return [(v.strip().lower(), {}) for v in value if isinstance(v, str) and v.strip()]
+    if isinstance(value, dict):
+        return [
+            (str(name).lower(), {str(k).lower(): v for k, v in entry.items()})
+            if isinstance(entry, dict)
+            else (str(name).lower(), {})
+            for name, entry in value.items()
+        ]
+    return []
 
 
 def _author(meta):

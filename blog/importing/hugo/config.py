@@ -242,12 +242,14 @@ def _read_permalinks(config: HugoConfig, value):
 MENUS = {"main": "header", "footer": "footer", "social": "social"}
 
 
-def site_record(config: HugoConfig, resolve_page=None) -> SiteRecord:
+def site_record(config: HugoConfig, resolve_page=None, content_menus=None) -> SiteRecord:
     """The site settings the configuration gives: title, tagline, base URL, footer
     text and the menus (``[menu.main]``/``[[menus.main]]``, by weight).
 
     ``resolve_page(pageRef)`` returns the address Folio serves a content path at (a
     menu entry's ``pageRef``), or None; without it a pageRef is taken as a path.
+    ``content_menus`` ({menu name: [{name, url, weight}]}) are the entries content files
+    give in their front matter (``menu: main``), placed among the others by weight.
     """
     values, params = config.values, config.params
     record = SiteRecord(sources=list(config.sources), warnings=list(config.warnings))
@@ -270,7 +272,13 @@ def site_record(config: HugoConfig, resolve_page=None) -> SiteRecord:
     if isinstance(copyright_text, str) and copyright_text.strip():
         record.footer_text = copyright_text.strip()
     menus = values.get("menus", values.get("menu"))
-    if isinstance(menus, dict):
+    menus = dict(menus) if isinstance(menus, dict) else {}
+    for name, entries in (content_menus or {}).items():
+        written = menus.get(name)
+        if isinstance(written, dict):
+            written = [dict(e, identifier=k) for k, e in written.items() if isinstance(e, dict)]
+        menus[name] = [*(written if isinstance(written, list) else []), *entries]
+    if menus:
         for name, entries in menus.items():
             menu = MENUS.get(str(name).lower())
             where = f"{config.sources[0] if config.sources else 'hugo.toml'}: menus.{name}"
