@@ -67,11 +67,15 @@ def hello():
 
 Read [the café post]({% post_url 2020-06-01-café-crème %}) and
 [the HTML one]({% link _posts/2018-02-03-html-post.html %}) and
-[about]({% link about.md %}) on {{ site.title }}.
+[about]({% link about.md %}) on {{ site.title }}, and [a photo]({% link assets/img/photo.png %}).
 
 {% include image.html url="/assets/img/photo.png" description="Included photo" %}
 
 {% include youtube.html id="dQw4w9WgXcQ" %}
+
+{% include video id="76979871" provider="vimeo" %}
+
+{% include figure image_path="/assets/img/photo.png" alt="A figure" caption="Its caption" %}
 
 {% assign secret = "never run" %}
 
@@ -82,6 +86,7 @@ Absolute: [home]({{ '/' | absolute_url }}).
 CAFE = """\
 ---
 title: Café crème
+excerpt: "Coffee on {{ site.title }}, {% assign x = 1 %}"
 date: 2020-06-01 08:00
 permalink: /:categories/:short_year/:i_month/:i_day/:slug:output_ext
 redirect_from:
@@ -106,6 +111,14 @@ redirect_from: /legacy/html-post.html
 author: Jane Roe
 ---
 <p>Written in <em>HTML</em>.</p>
+"""
+
+GONE = """\
+---
+title: Moved to the café post
+redirect_to: /travel/20/6/1/café-crème.html
+---
+This post moved.
 """
 
 DRAFT = """\
@@ -135,6 +148,7 @@ def site(root: Path, permalink=None) -> list[str]:
     write(root, "_posts/2018-02-03-html-post.html", HTML_POST)
     write(root, "_posts/notes.md", "---\ntitle: Not dated\n---\nIgnored by Jekyll.\n")
     write(root, "_drafts/work-in-progress.md", DRAFT)
+    write(root, "_posts/2017-05-05-gone.md", GONE)
     write(root, "about.md", "---\ntitle: About\nlayout: page\n---\nAbout {{ site.title }}.\n")
     write(root, "contact.md", "---\ntitle: Contact\npermalink: /contact-me/\n---\nWrite.\n")
     write(root, "docs/index.md", "---\ntitle: Docs\n---\nThe docs.\n")
@@ -169,6 +183,13 @@ def site(root: Path, permalink=None) -> list[str]:
         "/contact-me/",
         "/moved.html" if not pretty else "/moved/",
         "/reach-us/",
+        {
+            "date": "/2017/05/05/gone.html",
+            "pretty": "/2017/05/05/gone/",
+            "ordinal": "/2017/125/gone.html",
+            "none": "/gone.html",
+            "/:year/:month/:title/": "/2017/05/gone/",
+        }[permalink or "date"],
         "/feed.xml",
         "/assets/img/photo.png",
     ]

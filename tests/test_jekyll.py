@@ -75,6 +75,9 @@ def test_the_date_part_of_an_address_is_the_sites_time_zone(site):
     assert post.publish_at.isoformat() == "2021-03-15T04:30:00+00:00"
     assert Redirect.objects.filter(old_path="/notes/2021/03/15/late-night.html").exists()
     assert not Redirect.objects.filter(old_path__contains="/2021/03/14/").exists()
+    # A time without an offset is the site's: 08:00 in Berlin in June is 06:00 UTC.
+    cafe = Post.objects.get(slug="café-crème")
+    assert cafe.publish_at.isoformat() == "2020-06-01T06:00:00+00:00"
 
 
 def test_liquid_is_converted_and_never_shown_raw(site, client):
@@ -89,10 +92,16 @@ def test_liquid_is_converted_and_never_shown_raw(site, client):
     assert "{{ page.title }} and {% if x %}" in body  # raw → unwrapped, not converted
     assert f"]({cafe.get_absolute_url()})" in body  # post_url
     assert f"]({Post.objects.get(slug='html-post').get_absolute_url()})" in body  # link
-    assert "](/about/)" in body and "on Café Jekyll." in body
+    assert "](/about/)" in body and "on Café Jekyll, and" in body
     assert "[Video](https://www.youtube.com/watch?v=dQw4w9WgXcQ)" in body
+    assert "[Video](https://vimeo.com/76979871)" in body
     assert "A note to myself" not in body
     assert "[home](/)" in body
+    # Liquid in front matter too (an excerpt is shown on lists and in feeds).
+    assert cafe.excerpt == "Coffee on Café Jekyll,"
+    assert "excerpt: line 1: Liquid tag {% assign %} cannot be converted; left out" in (
+        warnings_of(result, "travel/_posts/2020-06-01-café-crème.md")
+    )
     # The unknown tag stays visible as text (escaped, never run) and is reported.
     assert '<code>{% assign secret = "never run" %}</code>' in unescape(html)
     reported = warnings_of(result, "_posts/2021-03-14-late-night.md")
@@ -115,7 +124,8 @@ def test_images_are_stored_and_their_links_rewritten(site, client):
     assert post.image and post.image_alt == "A blue photo"
     assert "/assets/img/photo.png" not in post.body and "{{" not in post.body.split("```")[0]
     stored = post.image.url
-    assert post.body.count(f"]({stored})") == 3  # markdown, relative_url, include
+    assert post.body.count(f"]({stored})") == 5  # markdown, relative_url, link, 2 includes
+    assert f"![A figure]({stored})" in post.body
     assert client.get("/assets/img/photo.png")["Location"] == stored
     assert Author.objects.get(slug="ana").photo
 
@@ -128,6 +138,9 @@ def test_drafts_excerpts_authors_categories_and_settings(site, client):
         assert statuses[slug] == Post.Status.DRAFT
         assert client.get(f"/blog/{slug}/").status_code == 404
     assert "notes" not in statuses  # _posts/notes.md: not named with a date
+    assert "gone" not in statuses  # redirect_to: its address redirects, nothing to read
+    cafe_url = Post.objects.get(slug="café-crème").get_absolute_url()
+    assert Redirect.objects.get(old_path="/2017/05/05/gone.html").new_path == cafe_url
     skipped = {r.path: r.detail for r in result.reports if r.action == "skipped"}
     assert "not named YYYY-MM-DD-title.md" in skipped["_posts/notes.md"]
     assert "listing page" in skipped["index.html"]
@@ -186,6 +199,14 @@ def test_the_dialect_can_be_forced(site, capsys):
     assert "Dialect: stackbit (--dialect stackbit)" in capsys.readouterr().out
 
 
+def test_worker_processes_prepare_jekyll_posts_as_this_process_does(site):
+    root, _ = site
+    imported(root, workers=2)
+    post = Post.objects.get(slug="late-night")
+    assert f"]({Post.objects.get(slug='café-crème').get_absolute_url()})" in post.body
+    assert Redirect.objects.filter(old_path="/journal/notes/2021/03/15/late-night.html").exists()
+
+
 def test_a_bad_file_is_that_files_error_line(site):
     root, _ = site
     jekyll_sites.write(root, "_posts/2021-01-01-broken.md", "---\ntitle: [unclosed\n---\n")
@@ -195,3 +216,17 @@ def test_a_bad_file_is_that_files_error_line(site):
     assert set(errors) == {"_posts/2021-01-01-broken.md", "_posts/2021-02-30-no-such-day.md"}
     assert "is not a date" in errors["_posts/2021-02-30-no-such-day.md"]
     assert Post.objects.filter(slug="late-night").exists()
+
+
+def test_a_post_edited_in_the_admin_is_a_conflict_when_its_file_changes(site):
+    root, _ = site
+    imported(root)
+    post = Post.objects.get(slug="café-crème")
+    post.title = "Edited in the admin"
+    post.save()
+    path = root / "travel/_posts/2020-06-01-café-crème.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    result = import_site(root, ImportOptions())
+    actions = {r.path: r.action.value for r in result.reports}
+    assert actions["travel/_posts/2020-06-01-café-crème.md"] == "conflict"
+    assert Post.objects.get(slug="café-crème").title == "Edited in the admin"

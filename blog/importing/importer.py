@@ -513,6 +513,8 @@ class _Importer:
     def _apply_post(self, source, digest, existing, outcome):
         if isinstance(outcome, str):
             raise ImportFileError(outcome)
+        if isinstance(outcome, Skipped) and outcome.redirect_to:
+            return self._redirect_only(source, outcome.redirect_to, outcome.addresses, [])
         if isinstance(outcome, Skipped):
             self._report(source, "post", Action.SKIPPED, outcome.reason)
             return
@@ -715,7 +717,8 @@ class _Importer:
             self._report(source, "page", Action.SKIPPED, read.skip)
             return
         if read.redirect_to:
-            return self._page_redirect(source, read)
+            found = [(read.address, "its place"), *read.addresses]
+            return self._redirect_only(source, read.redirect_to, found, read.warnings)
         relative = path.relative_to(self.site.pages_dir)
         base = dialect.image_base(self.site, source)
         record = records.parse_page(
@@ -764,22 +767,24 @@ class _Importer:
             page.save(imported=True)
             self._write_addresses(old_addresses)
 
-    def _page_redirect(self, source, read):
-        """A page whose old address sent readers elsewhere (``redirect_to``): that
-        address, and its ``redirect_from``, answer with the same redirect."""
-        target = addresses.as_request_path(read.redirect_to)
-        if read.redirect_to.startswith(("http://", "https://", "//")) or not target:
+    def _redirect_only(self, source, redirect_to, found, warnings):
+        """A post or page whose old addresses sent readers elsewhere (``redirect_to``):
+        those addresses (its own, its ``redirect_from``) answer with that redirect."""
+        target = addresses.as_request_path(redirect_to)
+        if redirect_to.startswith(("http://", "https://", "//")) or not target:
             self._report(
                 source,
-                "page",
+                "redirect",
                 Action.SKIPPED,
-                f"redirect_to {read.redirect_to[:80]} leaves the site; Folio's redirects stay "
+                f"redirect_to {redirect_to[:80]} leaves the site; Folio's redirects stay "
                 "on it, so it was not imported",
             )
             return
-        warnings = list(read.warnings)
+        warnings = list(warnings)
         origin = f"{source} (redirect_to)"
-        found = [(read.address, "its place"), *read.addresses]
+        # One hop: the target may be an old address too (and must not stop being one).
+        onward = Redirect.objects.filter(old_path=target).values_list("new_path", flat=True)
+        target = onward.first() or target
         mapped = [self._old_address(old, target, origin, warnings) for old, _ in found]
         mapped = [address for address in mapped if address]
         in_place = dict(

@@ -43,6 +43,10 @@ class PreparedPost:
 @dataclass
 class Skipped:
     reason: str
+    #: A file whose old addresses redirect elsewhere (``redirect_to``): the target,
+    #: and [(old address, origin)].
+    redirect_to: str | None = None
+    addresses: list = field(default_factory=list)
 
 
 class ContentReader:
@@ -111,6 +115,8 @@ class ContentReader:
         read = dialect.read_post(self.site, source, meta, body, body_line)
         if read.skip:
             return Skipped(read.skip)
+        if read.redirect_to:
+            return Skipped("", read.redirect_to, read.addresses)
         base = dialect.image_base(self.site, source)
         record = records.parse_post(
             self.site,

@@ -31,6 +31,8 @@ class PostInput:
     warnings: list = field(default_factory=list)
     #: Not a post after all: why (reported as skipped).
     skip: str = ""
+    #: Where the old site sent this post's addresses instead (``redirect_to``).
+    redirect_to: str | None = None
 
 
 @dataclass

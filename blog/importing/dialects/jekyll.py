@@ -80,7 +80,7 @@ KEY_MEANINGS = {
     "author": "the author: a key of _data/authors.yml, else a name",
     "permalink": f"{_KEPT}; the old address, redirected to the post",
     "redirect_from": f"{_KEPT}; each is an old address, redirected to the post",
-    "redirect_to": f"{_KEPT}; pages: their old address redirects there",
+    "redirect_to": "not imported: the file's old addresses redirect there instead",
     "layout": f"{_KEPT} (a page with layout home is the blog's listing)",
     "image": "the hero image, when it names an image of the site (else kept in extra)",
     "image_alt": "the hero image's alt text, with its image",
@@ -201,7 +201,12 @@ class Jekyll(Dialect):
             f"  timezone   {timezone}",
             f"  baseurl    {self.baseurl or 'none'}"
             + ("  (old addresses answer with and without it)" if self.baseurl else ""),
-            f"  authors    {self.authors_file or 'none'} ({len(self.authors)} authors)",
+            f"  authors    {self.authors_file or 'none'}"
+            + (
+                f" ({len(self.authors)} {'author' if len(self.authors) == 1 else 'authors'})"
+                if self.authors_file
+                else ""
+            ),
         ]
         lines += [f"  problem    {problem}" for problem in self.problems]
         return lines
@@ -321,11 +326,17 @@ class Jekyll(Dialect):
             meta.pop("tag", None), split_spaces=True
         )
         meta["tags"] = [str(tag) for tag in tags if isinstance(tag, str | int | float)]
-        if meta.get("author") in (None, "") and self.config.get("author"):
+        if meta.get("author") in (None, "") and _names_someone(self.config.get("author")):
             meta["author"] = "\0site"
         meta["title"] = meta.get("title") or _title_from(slug)
         body, converted = self.convert(site, source, body, meta, body_line)
         warnings += converted
+        for key in ("excerpt", "description"):
+            if isinstance(meta.get(key), str) and "{" in meta[key]:
+                meta[key], converted = self.convert(site, source, meta[key], meta, text=True)
+                warnings += [
+                    f"{key}: {warning.replace('kept as text', 'left out')}" for warning in converted
+                ]
         separator = meta.get("excerpt_separator", self.config.get("excerpt_separator"))
         if (
             isinstance(separator, str)
@@ -334,7 +345,7 @@ class Jekyll(Dialect):
             and not meta.get("excerpt")
         ):
             before, _, _ = body.partition(separator)
-            if separator.strip() != separator or separator != "\n\n":
+            if separator != "\n\n":  # (the default: Folio's own excerpt does that)
                 meta["excerpt"] = before.strip()
                 body = body.replace(separator, "\n\n", 1)
         found = []
@@ -351,12 +362,14 @@ class Jekyll(Dialect):
                     warnings.append(
                         f"redirect_from {old!r:.80} is not a path on this site; ignored"
                     )
-        if meta.get("redirect_to"):
-            warnings.append(
-                "redirect_to on a post is not followed: the post is imported, and its old "
-                "address answers with it"
-            )
-        return PostInput(meta, body, slug=slug, addresses=self._with_base(found), warnings=warnings)
+        return PostInput(
+            meta,
+            body,
+            slug=slug,
+            addresses=self._with_base(found),
+            warnings=warnings,
+            redirect_to=_redirect_target(meta.get("redirect_to")),
+        )
 
     def post_url(self, pattern, when, categories, slug, title_part):
         """The address Jekyll gave a post (docs: Permalinks), date parts in the site's
@@ -471,9 +484,7 @@ class Jekyll(Dialect):
             old = self._page_permalink(written.strip(), path)
         else:
             old = self._page_place(path)
-        redirect_to = meta.get("redirect_to")
-        if isinstance(redirect_to, list):
-            redirect_to = redirect_to[0] if redirect_to else None
+        redirect_to = _redirect_target(meta.get("redirect_to"))
         found = [(old, "its permalink" if written else "its place")]
         for item in text_list(meta.get("redirect_from")):
             if address := addresses.as_request_path(item):
@@ -486,7 +497,7 @@ class Jekyll(Dialect):
             body=body,
             address=address,
             addresses=[(a, o) for a, o in self._with_base(found) if a != address],
-            redirect_to=str(redirect_to) if redirect_to else None,
+            redirect_to=redirect_to,
             warnings=warnings,
         )
 
@@ -511,7 +522,9 @@ class Jekyll(Dialect):
 
     # -- bodies -------------------------------------------------------------------
 
-    def convert(self, site, source, body, meta, body_line=1):
+    def convert(self, site, source, body, meta, body_line=1, text=False):
+        """(body, warnings): its Liquid converted (``text``: a plain-text value, where
+        what cannot be converted is left out)."""
         values = {"site.baseurl": "", "site.url": "", "site.github.url": ""}
         for key in PLAIN_VALUES:
             if isinstance(self.config.get(key), str | int | float):
@@ -523,7 +536,7 @@ class Jekyll(Dialect):
         def resolve(kind, target):
             return self.resolve(site, kind, target)
 
-        return liquid.convert(body, resolve, values, body_line)
+        return liquid.convert(body, resolve, values, body_line, keep_unknown=not text)
 
     def resolve(self, site, kind, target):
         """The Folio address of a ``{% post_url %}`` or ``{% link %}`` target."""
@@ -534,13 +547,18 @@ class Jekyll(Dialect):
             source = target if (site.root / target).is_file() else None
         if not source:
             return None
+        parts = PurePosixPath(source).parts
+        if kind == "link" and PurePosixPath(source).suffix.lower() not in POST_SUFFIXES:
+            # A static file (a PDF, an image): Jekyll copied it to its place.
+            if any(part.startswith(("_", ".")) for part in parts):
+                return None
+            return "/" + source
         try:
             data = site.read_bytes(source, limit=settings.FOLIO_IMPORT_MAX_FILE_BYTES)
             text, _, _ = frontmatter.split(frontmatter.decode(data))
             meta = frontmatter.load_yaml(text)
         except ImportFileError:
             return None
-        parts = PurePosixPath(source).parts
         if POSTS in parts or DRAFTS in parts:
             named = POST_NAME.match(PurePosixPath(source).stem)
             slug = (
@@ -680,6 +698,20 @@ def _slugify(text, pretty=False):
     if pretty:
         return re.sub(r"(?:[^\w._~!$&'()+,;=@]|_)+", "-", text).strip("-")
     return re.sub(r"[\W_]+", "-", text).strip("-").lower()
+
+
+def _redirect_target(value):
+    """jekyll-redirect-from's ``redirect_to``: one address, or the first of a list."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return str(value).strip() or None if isinstance(value, str | int | float) else None
+
+
+def _names_someone(author):
+    """Whether _config.yml's ``author`` is a name, or a mapping with one."""
+    if isinstance(author, dict):
+        author = author.get("name")
+    return isinstance(author, str) and bool(author.strip())
 
 
 def _title_from(slug):

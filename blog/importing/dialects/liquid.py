@@ -15,7 +15,8 @@ whose output is known become that output:
   ``{{ site.title }}``, ``{{ page.title }}`` and other plain values: their text.
 
 Every other tag or expression is kept as visible, escaped text (a code span, which the
-renderer escapes) and reported with its line number: the page shows what the author
+renderer escapes; dropped from plain-text values such as a front-matter excerpt) and
+reported with its line number: the page shows what the author
 wrote, never a half-evaluated template, and nothing in it runs.
 """
 
@@ -28,7 +29,7 @@ START = re.compile(r"\{[{%]")
 BLOCK_ENDS = {"raw": "endraw", "comment": "endcomment", "highlight": "endhighlight"}
 IMAGE_INCLUDES = re.compile(r"image|img|figure|picture|photo", re.IGNORECASE)
 VIDEO_INCLUDES = re.compile(r"video|youtube|vimeo", re.IGNORECASE)
-SOURCE_PARAMS = ("url", "src", "file", "path", "image", "img")
+SOURCE_PARAMS = ("url", "src", "file", "path", "image", "image_path", "img")
 ALT_PARAMS = ("alt", "description", "caption", "title")
 PATH_FILTERS = {"relative_url", "absolute_url"}
 _LANGUAGE = re.compile(r"^[\w+#.-]{1,40}$")
@@ -41,8 +42,11 @@ class Converter:
     ``post_url`` or ``link`` target, or None; ``values`` the plain ``site.*`` and
     ``page.*`` values; ``first_line`` the file line the body starts on."""
 
-    def __init__(self, resolve, values: dict, first_line: int = 1):
+    def __init__(self, resolve, values: dict, first_line: int = 1, keep_unknown=True):
         self.resolve = resolve
+        #: False for plain-text values (an excerpt in front matter, shown in meta tags
+        #: and feeds): what cannot be converted is dropped there, and reported.
+        self.keep_unknown = keep_unknown
         self.values = values
         self.first_line = first_line
         self.warnings = []
@@ -138,9 +142,11 @@ class Converter:
             return f"![{_label(alt)}]({_destination(source)})"
         if VIDEO_INCLUDES.search(name):
             video = source or params.get("id", "")
-            if video and "youtube" in name.lower() and "/" not in video:
+            # youtube.html id=…, or minimal-mistakes' video id=… provider=youtube
+            provider = f"{name} {params.get('provider', '')}".lower()
+            if video and "youtube" in provider and "/" not in video:
                 video = f"https://www.youtube.com/watch?v={video}"
-            elif video and "vimeo" in name.lower() and "/" not in video:
+            elif video and "vimeo" in provider and "/" not in video:
                 video = f"https://vimeo.com/{video}"
             if video:
                 return f"[{_label(alt) or 'Video'}]({_destination(video)})"
@@ -195,6 +201,8 @@ class Converter:
     # -- helpers ------------------------------------------------------------------
 
     def _literal(self, text, offset):
+        if not self.keep_unknown:
+            return ""
         text = " ".join(text.split())
         longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
         fence = "`" * (longest + 1)
@@ -221,7 +229,7 @@ def _destination(url):
     return url.replace("<", "%3C").replace(">", "%3E").replace("\n", "")
 
 
-def convert(text, resolve, values, first_line=1):
+def convert(text, resolve, values, first_line=1, keep_unknown=True):
     """(converted text, [warning with its line number])."""
-    converter = Converter(resolve, values, first_line)
+    converter = Converter(resolve, values, first_line, keep_unknown)
     return converter.convert(text), converter.warnings
