@@ -1,4 +1,7 @@
-"""Reading a markdown file with YAML front matter, defensively.
+"""Reading a markdown file's front matter -- YAML, TOML or JSON -- defensively.
+
+:func:`split` finds the front matter by its delimiters (``---`` YAML, ``+++`` TOML, a
+leading JSON object ``{ … }``, as Hugo reads them); :func:`read` parses whichever it is.
 
 YAML is parsed with PyYAML's safe loader (the C one when available): tags that
 would construct Python objects are refused, never executed. Values are copied into
@@ -9,6 +12,10 @@ instead of filling the memory and the database.
 """
 
 import datetime
+import json
+import re
+import tomllib
+from dataclasses import dataclass
 
 import yaml
 
@@ -43,8 +50,51 @@ def decode(data: bytes) -> str:
         ) from None
 
 
+@dataclass(frozen=True)
+class FrontMatter:
+    format: str  # "yaml", "toml" or "json"
+    text: str  # the front matter's own text, delimiters excluded
+    body: str
+    first_line: int  # where the front matter's text starts in the file
+
+
+def split_any(text: str) -> FrontMatter:
+    """The front matter and body of a file, whichever the format (by its delimiters)."""
+    lines = text.splitlines(keepends=True)
+    first = lines[0].strip() if lines else ""
+    if first == "+++":
+        for index in range(1, len(lines)):
+            if lines[index].strip() == "+++":
+                return FrontMatter("toml", "".join(lines[1:index]), "".join(lines[index + 1 :]), 2)
+        raise ImportFileError("malformed front matter: no closing '+++' line")
+    if text.lstrip(" \t").startswith("{"):
+        start = len(text) - len(text.lstrip(" \t"))
+        try:
+            _, end = json.JSONDecoder().raw_decode(text, start)
+        except json.JSONDecodeError as exc:
+            raise ImportFileError(
+                f"front matter: JSON error at line {exc.lineno}: {exc.msg}"
+            ) from None
+        except RecursionError:
+            raise ImportFileError("front matter: JSON nested too deeply") from None
+        body = text[end:]
+        return FrontMatter("json", text[start:end], body.removeprefix("\r").removeprefix("\n"), 1)
+    meta, body, first_line = split(text)
+    return FrontMatter("yaml", meta, body, first_line)
+
+
+def read(text: str) -> tuple[dict, FrontMatter]:
+    """(front matter as plain data, the split file), for any of the three formats."""
+    found = split_any(text)
+    if found.format == "toml":
+        return load_toml(found.text, first_line=found.first_line), found
+    if found.format == "json":
+        return load_json(found.text), found
+    return load_yaml(found.text, first_line=found.first_line), found
+
+
 def split(text: str) -> tuple[str, str, int]:
-    """(front matter, body, line number where the front matter starts)."""
+    """(YAML front matter, body, line number where the front matter starts)."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
         raise ImportFileError("missing front matter: the file must start with a '---' line")
@@ -52,6 +102,38 @@ def split(text: str) -> tuple[str, str, int]:
         if lines[index].strip() in {"---", "..."}:
             return "".join(lines[1:index]), "".join(lines[index + 1 :]), 2
     raise ImportFileError("malformed front matter: no closing '---' line")
+
+
+def load_toml(source: str, *, first_line: int = 1, what: str = "front matter") -> dict:
+    """A TOML document as plain JSON-compatible data (dates as ISO strings), within the
+    same budgets as YAML."""
+    prefix = f"{what}: " if what else ""
+    try:
+        value = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib says "(at line 3, column 7)" counting from the front matter's start.
+        message = str(exc)
+        if first_line > 1 and (found := re.search(r"at line (\d+)", message)):
+            line = int(found.group(1)) + first_line - 1
+            message = message.replace(found.group(0), f"at line {line}")
+        raise ImportFileError(f"{prefix}TOML error: {message}") from None
+    except RecursionError:
+        raise ImportFileError(f"{prefix}nested too deeply") from None
+    return to_plain(value, what=what or "the file", source_length=len(source))
+
+
+def load_json(source: str, *, what: str = "front matter") -> dict:
+    """A JSON object as plain data, within the same budgets."""
+    prefix = f"{what}: " if what else ""
+    try:
+        value = json.loads(source)
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(f"{prefix}JSON error at line {exc.lineno}: {exc.msg}") from None
+    except RecursionError:
+        raise ImportFileError(f"{prefix}nested too deeply") from None
+    if not isinstance(value, dict):
+        raise ImportFileError(f"{what or 'the file'} must be a JSON object, not {_kind(value)}")
+    return to_plain(value, what=what or "the file", source_length=len(source))
 
 
 def load_yaml(source: str, *, first_line: int = 1, what: str = "front matter") -> dict:
@@ -119,7 +201,7 @@ def to_plain(value, *, what="front matter", source_length=0):
             return {spend(str(key)): copy(item, depth + 1) for key, item in node.items()}
         if isinstance(node, list | tuple | set):
             return [copy(item, depth + 1) for item in node]
-        if isinstance(node, datetime.date):  # datetime is a date too
+        if isinstance(node, datetime.date | datetime.time):  # datetime is a date too
             return node.isoformat()
         if isinstance(node, str) and "\x00" in node:
             # A YAML "\0" escape: no database text column may hold one (PostgreSQL refuses).

@@ -542,10 +542,11 @@ class _Importer:
         and its images at."""
         record = prepared.record
         new = reverse("blog:post-detail", kwargs={"slug": record.slug})
-        found = record.addresses
+        # (old, origin), answered by the post; or (old, origin, target): a dialect's
+        # address of something else the post brings (a term page, its feed).
         mapped = [
-            self._old_address(old, new, f"{source} ({origin})", record.warnings)
-            for old, origin in found
+            self._old_address(old, (target or [new])[0], f"{source} ({origin})", record.warnings)
+            for old, origin, *target in record.addresses
             if old
         ]
         for checked in prepared.images:
@@ -703,21 +704,27 @@ class _Importer:
             self.paths_seen[existing["path"]] = source
             self._report(source, "page", Action.UNCHANGED)
             return
-        meta_text, body, first_line = frontmatter.split(frontmatter.decode(data))
-        meta = frontmatter.load_yaml(meta_text, first_line=first_line)
+        meta, found = frontmatter.read(frontmatter.decode(data))
+        body, first_line = found.body, found.first_line
         dialect = self.site.dialect
         is_page, reason = dialect.page_kind(meta)
         if not is_page:
             self._report(source, "page", Action.SKIPPED, reason)
             return
         read = dialect.read_page(
-            self.site, source, meta, body, first_line + meta_text.count("\n") + 1
+            self.site, source, meta, body, first_line + found.text.count("\n") + 1
         )
+        if read.skip:
+            self._report(source, "page", Action.SKIPPED, read.skip)
+            return
         if read.redirect_to:
             found = [(read.address, "its place"), *read.addresses]
             return self._redirect_only(source, read.redirect_to, found, read.warnings)
         relative = path.relative_to(self.site.pages_dir)
-        record = records.parse_page(self.site, relative, read.meta, read.body, read.address)
+        base = dialect.image_base(self.site, source)
+        record = records.parse_page(
+            self.site, relative, read.meta, read.body, read.address, image_base=base
+        )
         record.warnings[:0] = read.warnings
         existing = self._claim_path(record.path, source, existing)
         if existing and self._edited_since_import(existing) and not self.options.force:
@@ -729,7 +736,7 @@ class _Importer:
                 "served; give it another address in the admin"
             )
         used = set()
-        record.body = self.reader.rewrite_body(record.body, record.warnings, used)
+        record.body = self.reader.rewrite_body(record.body, record.warnings, used, base)
         hero = record.image and self.reader.image(record.image, "image", record.warnings)
         # A landing page's sections become its sections (kept whole in extra otherwise).
         found = landing.read(self.reader, record.extra.get("sections"), record.warnings)

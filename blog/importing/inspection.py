@@ -52,8 +52,7 @@ def inspect_site(site: Site, posts_dir_given: bool) -> list[str]:
         source = site.relative(path)
         try:
             data = site.read_bytes(source, limit=settings.FOLIO_IMPORT_MAX_FILE_BYTES)
-            text, _, first_line = frontmatter.split(frontmatter.decode(data))
-            meta = frontmatter.load_yaml(text, first_line=first_line)
+            meta, _ = frontmatter.read(frontmatter.decode(data))
         except ImportFileError as exc:
             errors.append(f"{source}: {exc}")
             continue

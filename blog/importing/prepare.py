@@ -70,13 +70,16 @@ class ContentReader:
             return None
         return checked
 
-    def image_at(self, written, what, warnings):
-        """The checked image a path or URL written in content refers to, if any."""
-        source = records.static_path(self.site, written, what, warnings, self.site_host)
+    def image_at(self, written, what, warnings, base=None):
+        """The checked image a path or URL written in content refers to, if any
+        (a relative path read from ``base`` first: records.static_path)."""
+        source = records.static_path(self.site, written, what, warnings, self.site_host, base)
         return self.image(source, what, warnings) if source else None
 
-    def rewrite_body(self, body, warnings, used):
-        """Point links and images at site-local image files to their stored copies."""
+    def rewrite_body(self, body, warnings, used, base=None):
+        """Point links and images at site-local image files to their stored copies;
+        relative paths are read from ``base`` first (the dialect's
+        ``image_base``: a page bundle's folder)."""
 
         def replace(match):
             url = match.group("url")
@@ -89,7 +92,7 @@ class ContentReader:
             if not parts.path.lower().endswith(IMAGE_SUFFIXES):
                 return match.group(0)
             problems = []
-            checked = self.image_at(url, "body image", problems)
+            checked = self.image_at(url, "body image", problems, base)
             warnings.extend(problems)
             if checked is None:
                 return match.group(0)
@@ -102,25 +105,32 @@ class ContentReader:
 
     def prepare_post(self, source: str, data: bytes):
         """A PreparedPost, or Skipped; ImportFileError says what is wrong with the file."""
-        meta_text, body, first_line = frontmatter.split(frontmatter.decode(data))
-        meta = frontmatter.load_yaml(meta_text, first_line=first_line)
+        meta, found = frontmatter.read(frontmatter.decode(data))
+        body, first_line = found.body, found.first_line
         dialect = self.site.dialect
         post_like, reason = dialect.is_post(meta)
         if not post_like:
             return Skipped(reason)
-        body_line = first_line + meta_text.count("\n") + 1
+        body_line = first_line + found.text.count("\n") + 1
         read = dialect.read_post(self.site, source, meta, body, body_line)
         if read.skip:
             return Skipped(read.skip)
         if read.redirect_to:
             return Skipped("", read.redirect_to, read.addresses)
+        base = dialect.image_base(self.site, source)
         record = records.parse_post(
-            self.site, Path(source), read.meta, read.body, self.site_host, slug=read.slug
+            self.site,
+            Path(source),
+            read.meta,
+            read.body,
+            self.site_host,
+            slug=read.slug,
+            image_base=base,
         )
         record.warnings[:0] = read.warnings
         record.addresses = dialect.post_addresses(source, record, read)
         used = set()
-        record.body = self.rewrite_body(record.body, record.warnings, used)
+        record.body = self.rewrite_body(record.body, record.warnings, used, base)
         hero = record.image and self.image(record.image, "image", record.warnings)
         thumb = record.thumb_image and self.image(
             record.thumb_image, "thumb_image", record.warnings

@@ -169,9 +169,12 @@ def page_kind(meta: dict) -> tuple[bool, str]:
     return True, ""
 
 
-def parse_page(site: Site, relative, meta: dict, body: str, address=None) -> PageRecord:
+def parse_page(
+    site: Site, relative, meta: dict, body: str, address=None, image_base=None
+) -> PageRecord:
     """A page; ``relative`` is the file's path inside the pages folder (``legal/terms.md``);
-    ``address``, where the dialect says the old site served it."""
+    ``address``, where the dialect says the old site served it; ``image_base``, the
+    folder its relative image paths are read from first (a page bundle's)."""
     warnings = []
     written = address if address is not None else meta.get("stackbit_url_path")
     if written is not None and not isinstance(written, str):
@@ -207,7 +210,7 @@ def parse_page(site: Site, relative, meta: dict, body: str, address=None) -> Pag
         subtitle=_text(meta, "subtitle", one_line=True)[:MAX_TITLE],
         draft=meta.get("draft") is True or meta.get("published") is False,
         body=body,
-        image=_image_field(site, meta, "image", warnings),
+        image=_image_field(site, meta, "image", warnings, base=image_base),
         seo_title=seo_title[:MAX_TITLE],
         seo_description=normalise_excerpt(seo_description),
         extra={key: value for key, value in meta.items() if key not in PAGE_KEYS},
@@ -227,9 +230,10 @@ def page_address(written: str) -> str:
 
 
 def parse_post(
-    site: Site, path, meta: dict, body: str, site_host: str = "", slug=None
+    site: Site, path, meta: dict, body: str, site_host: str = "", slug=None, image_base=None
 ) -> PostRecord:
-    """A post; ``slug`` when the dialect gives one (else the file's stem)."""
+    """A post; ``slug`` when the dialect gives one (else the file's stem); ``image_base``,
+    the folder its relative image paths are read from first (a page bundle's)."""
     warnings = []
     slug = path.stem if slug is None else slug
     if UNSAFE_SLUG.search(slug) or not slug.strip():
@@ -252,10 +256,10 @@ def parse_post(
             if site.dialect is not None
             else author_path(site, meta["author"])
         )
-    image, image_key = _first_image(site, meta, HERO_IMAGE_KEYS, warnings, site_host)
-    thumb, thumb_key = _first_image(site, meta, THUMB_IMAGE_KEYS, warnings, site_host)
+    image, image_key = _first_image(site, meta, HERO_IMAGE_KEYS, warnings, site_host, image_base)
+    thumb, thumb_key = _first_image(site, meta, THUMB_IMAGE_KEYS, warnings, site_host, image_base)
     if not image and not thumb:
-        thumb = _social_image(site, meta, warnings, site_host)
+        thumb = _social_image(site, meta, warnings, site_host, image_base)
     alt_key = image_key and alt_key_of(image_key)
     image_alt = _text(meta, alt_key, one_line=True)[:MAX_TITLE] if alt_key in meta else ""
     mapped = POST_KEYS | {excerpt_key, image_key, thumb_key} | ({alt_key} if image_alt else set())
@@ -366,26 +370,26 @@ def author_path(site: Site, value) -> str:
     )
 
 
-def _first_image(site, meta, keys, warnings, site_host):
+def _first_image(site, meta, keys, warnings, site_host, base=None):
     """(site-relative path, key) of the first of ``keys`` naming one of the site's own
     image files; (None, None) if none does."""
     for key in keys:
-        if (found := _image_field(site, meta, key, warnings, site_host)) is not None:
+        if (found := _image_field(site, meta, key, warnings, site_host, base)) is not None:
             return found, key
     return None, None
 
 
-def _image_field(site, meta, key, warnings, site_host=""):
+def _image_field(site, meta, key, warnings, site_host="", base=None):
     value = meta.get(key)
     if value in (None, ""):
         return None
     if not isinstance(value, str):
         warnings.append(f"{key}: expected an image path, got {_describe(value)}; ignored")
         return None
-    return static_path(site, value, key, warnings, site_host)
+    return static_path(site, value, key, warnings, site_host, base)
 
 
-def _social_image(site, meta, warnings, site_host):
+def _social_image(site, meta, warnings, site_host, base=None):
     """The site's own image that the post shares on social sites (SEO_IMAGE_NAMES)."""
     social = meta.get("social_image")
     candidates = [("social_image", social.get("src") if isinstance(social, dict) else social)]
@@ -396,13 +400,18 @@ def _social_image(site, meta, warnings, site_host):
             candidates.append((f"seo {entry['name']}", entry.get("value")))
     for what, value in candidates:
         if isinstance(value, str) and value.strip():
-            if found := static_path(site, value, what, warnings, site_host):
+            if found := static_path(site, value, what, warnings, site_host, base):
                 return found
     return None
 
 
-def static_path(site: Site, url: str, what: str, warnings: list, site_host: str = "") -> str | None:
+def static_path(
+    site: Site, url: str, what: str, warnings: list, site_host: str = "", base=None
+) -> str | None:
     """The site-relative path of the site's own file that a URL or path refers to.
+
+    A relative path ('cat.jpg', not '/cat.jpg') is read from ``base`` first, when given:
+    the folder of a page bundle, whose images sit beside its text.
 
     Accepts 'images/x.jpg' and '/images/x.jpg' (under static/), URL-encoded names, full
     URLs on the site's own host (with or without ``www.``), and full URLs of a copy of
@@ -423,6 +432,13 @@ def static_path(site: Site, url: str, what: str, warnings: list, site_host: str 
     relative = unquote(parts.path).lstrip("/")
     if not relative:
         return None
+    if base is not None and not parts.path.startswith("/") and not parts.netloc:
+        try:
+            found = site.resolve(relative, base=base, what=what)
+        except ImportFileError:
+            found = None
+        if found is not None and found.is_file():
+            return site.relative(found)
     try:
         return site.relative(site.resolve(relative, base=site.static_dir, what=what))
     except ImportFileError as exc:

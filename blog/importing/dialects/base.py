@@ -25,7 +25,8 @@ class PostInput:
     meta: dict  # the keys records.parse_post reads, plus the rest (kept in extra)
     body: str  # converted: no generator syntax left to show raw
     slug: str | None = None  # None: the file's stem
-    #: [(old address, origin)]: where the old site served the post.
+    #: [(old address, origin)]: where the old site served the post; or (old address,
+    #: origin, Folio address) for something else the post brings (a term page).
     addresses: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     #: Not a post after all: why (reported as skipped).
@@ -43,6 +44,8 @@ class PageInput:
     #: Where the old site sent this file's address instead of a page (``redirect_to``).
     redirect_to: str | None = None
     warnings: list = field(default_factory=list)
+    #: Not a page after all: why (reported as skipped).
+    skip: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,6 +138,11 @@ class Dialect:
 
     def read_page(self, site, source: str, meta: dict, body: str, body_line=1) -> PageInput:
         return PageInput(meta, body)
+
+    def image_base(self, site, source: str):
+        """The folder whose files a relative image path in ``source`` names first (a
+        page bundle's), or None: the static folder only."""
+        return None
 
     def static_addresses(self, site, source: str) -> list[str]:
         """The old addresses of the site's own file at site-relative ``source``."""
