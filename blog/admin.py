@@ -112,13 +112,18 @@ class PostAdminForm(StaleEditRefusingForm):
 
 
 class StateFilter(admin.SimpleListFilter):
-    """Draft / scheduled / live, which `status` alone cannot tell apart."""
+    """Draft / scheduled / live / expired, which `status` alone cannot tell apart."""
 
     title = "state"
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("live", "Live")]
+        return [
+            ("draft", "Draft"),
+            ("scheduled", "Scheduled"),
+            ("live", "Live"),
+            ("expired", "Expired"),
+        ]
 
     def queryset(self, request, queryset):
         match self.value():
@@ -128,6 +133,8 @@ class StateFilter(admin.SimpleListFilter):
                 return queryset.scheduled()
             case "live":
                 return queryset.published()
+            case "expired":
+                return queryset.expired()
         return queryset
 
 
@@ -345,7 +352,7 @@ class PostAdmin(
     readonly_fields = ["source_path", "imported_at", "created", "updated"]
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "slug", "author", "tags", "version"]}),
-        ("Publishing", {"fields": ["status", "publish_at"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "expire_at"]}),
         ("Content", {"fields": ["excerpt", "body"]}),
         ("Images", {"fields": ["image", "image_alt", "thumb_image"]}),
         (
@@ -374,7 +381,7 @@ class PostAdmin(
         fields = list(super().get_readonly_fields(request, obj))
         if not self.has_publish_permission(request):
             # Moving publish_at would (un)schedule a live post: publishing, too.
-            fields += ["status", "publish_at"]
+            fields += ["status", "publish_at", "expire_at"]
         if not request.user.has_perm("blog.change_any_post"):
             fields.append("author_shown")
         return fields
@@ -442,8 +449,12 @@ class PostAdmin(
 
 def restored_message(obj, revision, chosen):
     who = revision.user.get_username() if revision.user else "an unknown user"
+    # What was left as it is although the revision held something else.
+    now, then = history.state(obj), history.state(revision)
     kept = " and ".join(
-        history.LABELS[name].lower() for name in history.PUBLISHING if name not in chosen
+        history.LABELS[name].lower()
+        for name in history.PUBLISHING
+        if name not in chosen and name in now and now[name] != then.get(name, now[name])
     )
     message = f"Restored the revision saved {history.when(revision.created)} by {who}"
     if chosen:

@@ -22,12 +22,13 @@ BULK_CHANGE = 20
 
 
 def next_scheduled_publish():
-    """When the next scheduled post or page goes live (None if none is scheduled)."""
-    moments = [
-        model.objects.scheduled().order_by().values_list("publish_at", flat=True)
-        for model in (Post, apps.get_model("pages", "Page"))
-    ]
-    return moments[0].union(moments[1]).order_by("publish_at").first()
+    """When readers' pages next change by the clock alone: the next scheduled post or
+    page goes live, or the next one reaches its unpublish date (None if nothing will)."""
+    moments = []
+    for model in (Post, apps.get_model("pages", "Page")):
+        moments.append(model.objects.scheduled().order_by().values_list("publish_at", flat=True))
+        moments.append(model.objects.expiring().order_by().values_list("expire_at", flat=True))
+    return moments[0].union(*moments[1:]).order_by("publish_at").first()
 
 
 def links_of(post_pk):

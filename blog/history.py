@@ -36,6 +36,7 @@ FIELDS = [
     ("author", "Author", False),
     ("status", "Status", False),
     ("publish_at", "Publish date", False),
+    ("expire_at", "Unpublish date", False),
     ("tags", "Tags", False),
     ("excerpt", "Excerpt", True),
     ("body", "Body", True),
@@ -50,11 +51,11 @@ LABELS = {name: label for name, label, _ in FIELDS}
 #: Which of FIELDS each kind of content records, by model name.
 RECORDED = {
     "post": (
-        *("title", "subtitle", "slug", "author", "status", "publish_at", "tags"),
+        *("title", "subtitle", "slug", "author", "status", "publish_at", "expire_at", "tags"),
         *("excerpt", "body", "image", "image_alt", "thumb_image", "extra"),
     ),
     "page": (
-        *("title", "subtitle", "path", "status", "publish_at", "body", "image"),
+        *("title", "subtitle", "path", "status", "publish_at", "expire_at", "body", "image"),
         *("seo_title", "seo_description", "extra"),
     ),
 }
@@ -66,7 +67,7 @@ CONTENT = {
     "page": ("title", "subtitle", "body", "image", "seo_title", "seo_description"),
 }
 #: What a restore changes only when the editor chooses to (and may publish).
-PUBLISHING = ("status", "publish_at")
+PUBLISHING = ("status", "publish_at", "expire_at")
 _IMAGES = ("image", "thumb_image")
 
 
@@ -93,8 +94,8 @@ def _shown(obj, name):
             return str(obj.author) if obj.author_id else "—"
         case "status":
             return Status(obj.status).label
-        case "publish_at":
-            return when(obj.publish_at)
+        case "publish_at" | "expire_at":
+            return when(value)
         case "tags":
             if isinstance(obj, Revision):
                 return _tag_names(obj.tags)
@@ -236,6 +237,8 @@ def put_back(obj, revision, *, publishing=()):
         obj.status = revision.status
     if "publish_at" in publishing and revision.publish_at:
         obj.publish_at = revision.publish_at
+    if "expire_at" in publishing and revision.complete:
+        obj.expire_at = revision.expire_at
     if "tags" in content and revision.complete:
         return Tag.objects.filter(pk__in=[t["id"] for t in revision.tags])
     return None

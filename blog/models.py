@@ -87,19 +87,32 @@ class PublishableQuerySet(models.QuerySet):
     """What readers may see of posts and pages: one rule for both (:class:`Publishable`)."""
 
     def published(self):
-        """What readers may see: published, with a publish date that has arrived.
+        """What readers may see: published, with a publish date that has arrived and no
+        unpublish date that has passed.
 
         A published post (or page) dated in the future is *scheduled*: it appears by
-        itself once its time comes, with no cron job, because the rule is evaluated per
+        itself once its time comes, and one with an unpublish date (``expire_at``)
+        disappears by itself then, with no cron job, because the rule is evaluated per
         query.
         """
-        return self.filter(status=Status.PUBLISHED, publish_at__lte=timezone.now())
+        now = timezone.now()
+        return self.filter(status=Status.PUBLISHED, publish_at__lte=now).filter(
+            Q(expire_at__isnull=True) | Q(expire_at__gt=now)
+        )
 
     def drafts(self):
         return self.filter(status=Status.DRAFT)
 
     def scheduled(self):
         return self.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now())
+
+    def expiring(self):
+        """Published, with an unpublish date still to come (live or scheduled)."""
+        return self.filter(status=Status.PUBLISHED, expire_at__gt=timezone.now())
+
+    def expired(self):
+        """Published, but taken down by an unpublish date that has passed."""
+        return self.filter(status=Status.PUBLISHED, expire_at__lte=timezone.now())
 
 
 class Publishable(models.Model):
@@ -114,6 +127,12 @@ class Publishable(models.Model):
         "publish date",
         default=timezone.now,
         help_text="A published post with a date in the future is scheduled until then.",
+    )
+    expire_at = models.DateTimeField(
+        "unpublish date",
+        null=True,
+        blank=True,
+        help_text="Readers stop seeing it at this time; empty: it stays up.",
     )
 
     #: The field whose value decides the object's address (:meth:`address_of`).
@@ -154,17 +173,27 @@ class Publishable(models.Model):
 
     @property
     def is_published(self):
-        return self.status == Status.PUBLISHED and self.publish_at <= timezone.now()
+        return (
+            self.status == Status.PUBLISHED
+            and self.publish_at <= timezone.now()
+            and not self.is_expired
+        )
 
     @property
     def is_scheduled(self):
         return self.status == Status.PUBLISHED and self.publish_at > timezone.now()
 
     @property
+    def is_expired(self):
+        return self.expire_at is not None and self.expire_at <= timezone.now()
+
+    @property
     def state(self):
-        """draft / scheduled / live, as editors talk about it."""
+        """draft / scheduled / live / expired, as editors talk about it."""
         if self.status == Status.DRAFT:
             return "draft"
+        if self.is_expired:
+            return "expired"
         return "scheduled" if self.is_scheduled else "live"
 
 
@@ -455,6 +484,7 @@ class Revision(models.Model):
     title = models.CharField(max_length=300)
     status = models.CharField(max_length=10, choices=Status.choices)
     publish_at = models.DateTimeField(null=True, blank=True)
+    expire_at = models.DateTimeField(null=True, blank=True)
     body = models.TextField(blank=True)
     image = models.CharField(max_length=255, blank=True)  # the stored file's name
     extra = models.JSONField(default=dict, blank=True)
@@ -544,7 +574,7 @@ class PostRevision(Revision):
 
     owner_field = "post"
     COPIED = (
-        *("title", "subtitle", "slug", "author_id", "status", "publish_at"),
+        *("title", "subtitle", "slug", "author_id", "status", "publish_at", "expire_at"),
         *("excerpt", "body", "image_alt", "extra"),
     )
     IMAGES = ("image", "thumb_image")

@@ -37,7 +37,7 @@ class PageAdmin(PublishActionsAdmin, RevisionsAdmin, MarkdownEditorAdmin):
     readonly_fields = ["source_path", "imported_at", "created", "updated"]
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "path", "version"]}),
-        ("Publishing", {"fields": ["status", "publish_at"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "expire_at"]}),
         ("Content", {"fields": ["body", "image"]}),
         ("Search engines and link previews", {"fields": ["seo_title", "seo_description"]}),
         (
@@ -77,7 +77,7 @@ class PageAdmin(PublishActionsAdmin, RevisionsAdmin, MarkdownEditorAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not self.has_publish_permission(request):
-            fields += ["status", "publish_at"]
+            fields += ["status", "publish_at", "expire_at"]
         return fields
 
     # Writes: one notification per form or action -----------------------------------

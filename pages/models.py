@@ -196,7 +196,7 @@ class PageRevision(Revision):
 
     owner_field = "page"
     COPIED = (
-        *("title", "subtitle", "path", "status", "publish_at"),
+        *("title", "subtitle", "path", "status", "publish_at", "expire_at"),
         *("body", "seo_title", "seo_description", "extra"),
     )
 

@@ -310,6 +310,26 @@ def test_scheduled_post_appears_at_its_time_without_any_write(page_cache, site, 
         assert client.get("/blog/scheduled/").status_code == 200
 
 
+def test_a_post_disappears_at_its_unpublish_date_without_any_write(page_cache, site, client):
+    now = timezone.now()
+    make_post(
+        title="Flash sale",
+        slug="flash-sale",
+        publish_at=now - timedelta(days=1),
+        expire_at=now + timedelta(minutes=10),
+    )
+    with time_machine.travel(now, tick=False):
+        assert "Flash sale" in client.get(reverse("home")).content.decode()
+    with time_machine.travel(now + timedelta(minutes=9, seconds=50), tick=False):
+        home = client.get(reverse("home"))
+        assert "Flash sale" in home.content.decode()
+        assert "max-age=10" in home["Cache-Control"]  # not kept past the unpublish date
+    with time_machine.travel(now + timedelta(minutes=10, seconds=1), tick=False):
+        assert "Flash sale" not in client.get(reverse("home")).content.decode()
+        assert client.get("/blog/flash-sale/").status_code == 404
+        assert "Flash sale" not in client.get("/blog/feed/").content.decode()
+
+
 def test_scheduling_a_post_sooner_shortens_cached_lifetimes(page_cache, site, client, commit):
     now = timezone.now()
     with commit():

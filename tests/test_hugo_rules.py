@@ -261,18 +261,17 @@ def test_publish_date_later_than_date_schedules_and_keys_are_case_insensitive():
     assert not found.draft and found.publish_at > NOW
 
 
-def test_expiry_date_in_the_past_makes_a_draft_in_the_future_a_warning():
+def test_an_expiry_date_is_the_unpublish_date_past_or_future():
     past = item(
         configure(), "posts/x.md", {"title": "X", "date": "2020-01-01", "expiryDate": "2024-01-01"}
     )
-    assert past.draft and "has passed" in past.warnings[0]
+    assert not past.draft and past.expire_at == datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
     future = item(
         configure(),
         "posts/y.md",
         {"title": "Y", "date": "2020-01-01", "unpublishdate": "2030-01-01"},
     )
-    assert not future.draft and "will not take" in future.warnings[0]
-    assert future.extra["unpublishdate"] == "2030-01-01"
+    assert future.expire_at.year == 2030 and not future.warnings
 
 
 @pytest.mark.parametrize(

@@ -80,3 +80,13 @@ def test_deleting_an_author_keeps_their_posts():
 def test_reading_time_is_at_least_a_minute():
     assert make_post(body="few words").reading_minutes == 1
     assert make_post(body="word " * 2300).reading_minutes == 10
+
+
+def test_an_unpublish_date_takes_a_post_down_and_editors_see_it_as_expired():
+    now = datetime.now(UTC)
+    gone = make_post(expire_at=now - timedelta(seconds=1))
+    going = make_post(expire_at=now + timedelta(days=1))
+    assert set(Post.objects.published()) == {going}
+    assert gone.state == "expired" and not gone.is_published
+    assert going.state == "live" and going.is_published
+    assert set(Post.objects.expired()) == {gone}

@@ -636,6 +636,7 @@ class _Importer:
         post.title = record.title
         post.subtitle = record.subtitle
         post.publish_at = record.publish_at
+        post.expire_at = record.expire_at
         post.status = Post.Status.DRAFT if record.draft else Post.Status.PUBLISHED
         post.excerpt = record.excerpt
         post.body = record.body

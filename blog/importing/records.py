@@ -24,6 +24,8 @@ from .paths import CATEGORIES_DIR, TAGS_DIR, Site
 # Front-matter keys that map onto model fields; every other key is kept in `extra`.
 EXCERPT_KEYS = ("excerpt", "description", "summary")
 POST_KEYS = {"title", "subtitle", "date", "author", "tags", "categories", "published", "draft"}
+#: The unpublish date, in the vocabulary dialects hand records (Hugo's ``expiryDate``).
+POST_KEYS |= {"expire_at"}
 #: Where each Stackbit generation keeps a post's images, first found wins: the 2020
 #: themes' ``image`` and ``thumb_image``; the 2019 themes' ``content_img_path`` (the
 #: post page's image), ``img_path`` and ``thumb_img_path``. The key whose file is
@@ -50,6 +52,7 @@ POST_KEY_MEANINGS = {
     "title": "the title",
     "subtitle": "the subtitle",
     "date": "the publish date (in TIME_ZONE when it has no offset)",
+    "expire_at": "the unpublish date (readers stop seeing the post then)",
     "author": "the author (its data file)",
     "tags": "tags",
     "categories": "categories",
@@ -106,6 +109,7 @@ class PostRecord:
     extra: dict
     warnings: list[str] = field(default_factory=list)
     image_alt: str = ""  # the hero image's alt text
+    expire_at: datetime.datetime | None = None  # the unpublish date
     #: [(old address, origin)]: where the old site served it (the dialect says).
     addresses: list = field(default_factory=list)
 
@@ -271,6 +275,7 @@ def parse_post(
         title=title,
         subtitle=subtitle,
         publish_at=parse_date(meta.get("date")),
+        expire_at=parse_date(meta["expire_at"]) if meta.get("expire_at") else None,
         draft=draft,
         excerpt=excerpt,
         body=body,

@@ -32,7 +32,7 @@ KEY_MEANINGS = {
     "title": "the title (else the file's name)",
     "date": "the date the URL reads; the publish date when there is no publishDate",
     "publishDate": "the publish date (pubdate, published too; later than now: scheduled)",
-    "expiryDate": "past: a draft; future: kept in extra (unpublishdate too)",
+    "expiryDate": "the unpublish date: readers stop seeing the post then (unpublishdate too)",
     "lastmod": _KEPT,
     "draft": "the status (true: a draft; published: false too)",
     "build": "render: never makes a draft",
@@ -221,6 +221,8 @@ class Hugo(Dialect):
         )
         out = self._common_meta(item, meta)
         out["date"] = item.publish_at.isoformat()
+        if item.expire_at is not None:
+            out["expire_at"] = item.expire_at.isoformat()
         author = _author(meta) or self.hugo.params.get("author")
         if isinstance(author, dict):
             author = author.get("name")

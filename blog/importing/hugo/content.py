@@ -8,8 +8,8 @@
 - **Dates** (Hugo's defaults, keys case-insensitive): the date is the first of ``date``,
   ``publishDate``/``pubdate``/``published``, ``lastmod``/``modified``; the publish date
   the first of ``publishDate``, ``pubdate``, ``published``, ``date`` (later than now:
-  scheduled); ``expiryDate``/``unpublishdate`` in the past makes a draft. A time without
-  a zone is on the configuration's ``timeZone`` (UTC by default).
+  scheduled); ``expiryDate``/``unpublishdate`` the unpublish date (readers stop seeing
+  it then). A time without a zone is on the configuration's ``timeZone`` (UTC by default).
 - **Drafts**: ``draft: true``, ``published: false``, ``build.render: never``;
   ``headless: true`` pages are not pages at all.
 - **Excerpt**: ``summary``, else the text before ``<!--more-->``, else ``description``.
@@ -37,7 +37,7 @@ DATE_KEYS = {
 #: Front-matter keys naming a post's picture, in the order themes prefer them.
 IMAGE_KEYS = ("image", "featured_image", "featuredimage", "cover", "images", "thumbnail")
 #: Keys read into the post's fields; every other key is kept in ``extra`` as written.
-#: (``lastmod`` and ``expiryDate``, which Folio does not model, stay in ``extra``.)
+#: (``lastmod``, which Folio does not model, stays in ``extra``.)
 MAPPED_KEYS = {"title", "slug", "draft", "summary", "tags", "categories"}
 MAPPED_KEYS |= {"date", "publishdate", "pubdate", "published"}
 _FILENAME_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
@@ -53,6 +53,7 @@ class HugoItem:
     slug: str = ""  # the Folio slug of a post
     date: datetime.datetime | None = None  # on its own clock, as the URL reads it
     publish_at: datetime.datetime | None = None
+    expire_at: datetime.datetime | None = None
     draft: bool = False
     excerpt: str = ""
     body: str = ""
@@ -143,16 +144,8 @@ def read_item(
     if isinstance(build, dict) and build.get("render") in {"never", False, "false"}:
         item.draft = True
         item.warnings.append("build.render is never: Hugo did not publish it; imported as a draft")
-    expiry = dates.get("expirydate")
-    if expiry is not None:
-        if expiry <= now:
-            item.draft = True
-            item.warnings.append(f"expiryDate {expiry.isoformat()} has passed: imported as a draft")
-        else:
-            item.warnings.append(
-                f"expiryDate {expiry.isoformat()} is kept in extra: Folio will not take the post "
-                "down by itself then"
-            )
+    # Unpublished at that time (already, when it has passed), as Hugo left it out.
+    item.expire_at = dates.get("expirydate")
     item.body, item.excerpt = _excerpt(config, lowered, body)
     if where.list_page:
         item.path = _section_path(config, where)
