@@ -28,11 +28,12 @@ so it must stay picklable: plain data, no open files, no database rows.
 """
 
 from .base import Dialect, PageInput, PostInput
+from .eleventy import Eleventy
 from .jekyll import Jekyll
 from .stackbit import Stackbit
 
 #: Every dialect, in the order detection tries them.
-DIALECTS = {dialect.name: dialect for dialect in (Jekyll, Stackbit)}
+DIALECTS = {dialect.name: dialect for dialect in (Jekyll, Eleventy, Stackbit)}
 DEFAULT = "stackbit"
 
 

@@ -78,6 +78,12 @@ class Dialect:
         """The posts folder this site has, when the dialect knows several."""
         return None
 
+    @classmethod
+    def site_folders(cls, root: Path) -> dict:
+        """Folders this site's configuration moves ({"pages": …, "static": …}; Eleventy's
+        ``dir.input``), read before the dialect is bound; the --*-dir flags win."""
+        return {}
+
     #: Suffixes of the files a post may be written in.
     post_suffixes = MARKDOWN_SUFFIXES
 
