@@ -73,6 +73,7 @@ tags: [travel, posts, all]
 permalink: "/{{ page.date | date('yyyy/LL/dd') }}/{{ page.fileSlug }}/"
 image: /img/photo.png
 image_alt: A blue photo
+description: A night walk, {{ metadata.title }}.
 ---
 The opening, on {{ metadata.title }}.
 
