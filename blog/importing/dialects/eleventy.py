@@ -903,7 +903,10 @@ def _merge(base, top):
 
 
 def _file_time(site, source, created):
-    info = (site.root / source).stat()
+    try:
+        info = (site.root / source).stat()
+    except OSError as exc:
+        raise ImportFileError(f"its date cannot be read from the file: {exc.strerror}") from None
     stamp = getattr(info, "st_birthtime", None) if created else None
     return datetime.datetime.fromtimestamp(int(stamp or info.st_mtime), datetime.UTC)
 

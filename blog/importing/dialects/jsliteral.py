@@ -67,7 +67,7 @@ class _Reader:
             result = self.object(depth)
         elif char == "[":
             result = self.array(depth)
-        elif char in "\"'`":
+        elif char and char in "\"'`":
             result = self.string()
         elif match := _NUMBER.match(self.text, self.pos):
             self.pos = match.end()
@@ -128,7 +128,7 @@ class _Reader:
 
     def key(self):
         char = self.peek()
-        if char in "\"'":
+        if char and char in "\"'":
             key = self.string()
             return key if isinstance(key, str) else None
         if char == "[":  # a computed key
@@ -204,7 +204,7 @@ class _Reader:
                 return
             if not stack and char in ",;}])":
                 return
-            if char in "\"'`":
+            if char and char in "\"'`":
                 if self.string() is UNREAD and char != "`":
                     # (an unclosed string: give up on the line)
                     end = text.find("\n", self.pos)
@@ -233,13 +233,14 @@ def exported(text: str):
         if match := re.search(pattern, text):
             reader = _Reader(text)
             reader.pos = match.end()
-            char = reader.peek()
-            if char in "{[\"'`" or _NUMBER.match(text, reader.pos):
-                return reader.value()
-            returned = _returned_object(text, reader.pos)
+            start = reader.pos
+            value = reader.value()
+            if value is not UNREAD:
+                return value
+            returned = _returned_object(text, start)
             if returned is not None:
                 return returned
-            if ident := _IDENT.match(text, reader.pos):
+            if ident := re.compile(r"[A-Za-z_$][\w$]*(?=[ \t]*(?:;|\n|$))").match(text, start):
                 return variable(text, ident.group(0))
             return UNREAD
     return None
