@@ -122,6 +122,21 @@ author: Ivan Petrov
 Заметка.
 """
 
+TAGS_PAGE = """\
+---
+pagination:
+  data: collections
+  size: 1
+  alias: tag
+  filter: [all, post, posts, tagList]
+permalink: /tags/{{ tag | slugify }}/
+layout: layouts/home.njk
+eleventyComputed:
+  title: Tagged “{{ tag }}”
+---
+<h1>Tagged “{{ tag }}”</h1>
+"""
+
 
 def site(root: Path) -> list[str]:
     """Write the site; return every address its Eleventy build served."""
@@ -153,6 +168,9 @@ def site(root: Path) -> list[str]:
     write(root, "src/contact/contact.md", "---\ntitle: Contact\n---\nWrite to me.\n")
     write(root, "src/secret.md", "---\ntitle: Secret\npermalink: false\n---\nNever written.\n")
     write(root, "src/index.njk", "---\nlayout: layouts/home.njk\n---\n")
+    write(root, "src/tags.njk", TAGS_PAGE)
+    write(root, ".eleventyignore", "# not content\nsrc/scratch/\n")
+    write(root, "src/scratch/notes-to-self.md", "---\ntitle: Scratch\n---\nIgnored.\n")
     served = [
         "/2021/03/15/late-night/",  # 23:30 at -05:00 on the 14th: the 15th in Berlin
         "/cafe-creme/",
@@ -164,6 +182,8 @@ def site(root: Path) -> list[str]:
         "/feed/feed.xml",
         "/feed.xml",
         "/img/photo.png",
+        "/tags/travel/",
+        "/tags/coffee/",
     ]
     return [prefix + path for prefix in ("", "/journal") for path in served] + ["/journal/"]
 

@@ -57,6 +57,9 @@ def test_addresses_are_computed_as_eleventy_did(site):
     assert redirects["/journal/notes/first-note/"] == (
         Post.objects.get(slug="first-note").get_absolute_url()
     )
+    # The tag pages tags.njk paginated: each tag of a published post, to Folio's.
+    assert redirects["/tags/travel/"] == "/blog/tags/travel/"
+    assert redirects["/journal/tags/coffee/"] == "/blog/tags/coffee/"
     # Pages: index.md is its folder, contact/contact.md is /contact/.
     assert set(Page.objects.values_list("path", flat=True)) == {
         "/about/",
@@ -144,6 +147,7 @@ def test_drafts_tags_authors_and_settings(site, client):
     skipped = {r.path: r.detail for r in result.reports if r.action == "skipped"}
     assert "permalink: false" in skipped["src/secret.md"]
     assert "src/index.njk" not in {r.path for r in result.reports}
+    assert "src/scratch/notes-to-self.md" not in {r.path for r in result.reports}  # ignored
     settings = SiteSettings.objects.get()
     assert (settings.title, settings.tagline) == ("Café Eleventy", "Notes written with Eleventy")
     assert settings.base_url == "https://example.net/journal"

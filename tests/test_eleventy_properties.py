@@ -30,7 +30,7 @@ js_literals = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=10)),
     lambda inner: (
         st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
-    ),  # noqa: E501
+    ),
     max_leaves=10,
 )
 

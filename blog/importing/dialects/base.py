@@ -93,7 +93,7 @@ class Dialect:
 
     def route_aliases(self) -> dict:
         """Fixed addresses of the old site (its feeds) -> the route of Folio's page
-        that answers them."""
+        that answers them (a route's name, or a path of Folio's)."""
         from .. import addresses
 
         return dict(addresses.FEED_ALIASES)

@@ -33,6 +33,7 @@
 """
 
 import datetime
+import fnmatch
 import json
 import os
 import re
@@ -44,7 +45,9 @@ from pathlib import Path, PurePosixPath
 from django.conf import settings
 from django.utils.text import slugify
 
-from .. import addresses, frontmatter, siteconfig
+from folio import routing
+
+from .. import addresses, frontmatter, records, siteconfig
 from ..errors import ImportFileError
 from . import jsliteral, liquid
 from .base import Dialect, Folders, PageInput, PostInput, text_list
@@ -59,6 +62,8 @@ POST_TAGS = {"posts", "post"}
 POSTS_FOLDERS = ("posts", "post", "blog")
 SKIPPED_FOLDERS = {"node_modules", "_site", ".git", ".cache"}
 TEMPLATE_SUFFIXES = {".md"}
+#: Templates that may paginate the tags into pages.
+TAG_PAGE_SUFFIXES = {".njk", ".liquid", ".md", ".html"}
 #: eleventy-plugin-rss's feeds in eleventy-base-blog (v8 and v9), and the common ones.
 FEEDS = {"/feed/feed.xml": "blog:feed", "/feed/feed.json": "blog:feed"}
 _DATE = re.compile(
@@ -127,6 +132,12 @@ class Eleventy(Dialect):
     post_sources: tuple = ()
     page_sources: tuple = ()
     data_files: tuple = ()
+    tag_names: tuple = ()
+    #: The template that paginated the tags into pages (eleventy-base-blog's
+    #: tags.njk): (its source, its permalink, the alias of one tag), or ().
+    tag_page: tuple = ()
+    #: Ignored paths (.eleventyignore and ignores.add), input-relative globs.
+    ignored: tuple = ()
 
     # -- detection and configuration ------------------------------------------------
 
@@ -171,6 +182,7 @@ class Eleventy(Dialect):
             zone=zone,
             engine=found["engine"],
             config=found["values"],
+            ignored=tuple(found["ignored"]),
         )
         data_files, global_data, folder_data = [], {}, {}
         data_root = site.root / bound.data_dir
@@ -222,8 +234,17 @@ class Eleventy(Dialect):
                 "data_files": tuple(data_files),
             }
         )
-        posts, pages = bound._classify(site)
-        return Eleventy(**{**bound.__dict__, "post_sources": posts, "page_sources": pages})
+        posts, pages, tag_names = bound._classify(site)
+        tag_page = bound._tag_page(site)
+        return Eleventy(
+            **{
+                **bound.__dict__,
+                "post_sources": posts,
+                "page_sources": pages,
+                "tag_names": tag_names,
+                "tag_page": tag_page,
+            }
+        )
 
     @property
     def timezone(self):
@@ -231,8 +252,11 @@ class Eleventy(Dialect):
 
     def missing(self, site):
         """(Asked before the dialect is bound: it reads the configuration itself.)"""
-        folder = _read_config(site.root)["input"]
-        bound = Eleventy(input=folder, includes_dir=f"{folder}/_includes")
+        found = _read_config(site.root)
+        folder = found["input"]
+        bound = Eleventy(
+            input=folder, includes_dir=found["includes"], ignored=tuple(found["ignored"])
+        )
         if next(bound._templates(site), None) is not None:
             return None
         return (
@@ -258,6 +282,9 @@ class Eleventy(Dialect):
             f"  pathPrefix {self.path_prefix or 'none'}"
             + ("  (old addresses answer with and without it)" if self.path_prefix else ""),
             f"  metadata   {self.metadata_file or 'none'}",
+            "  tag pages  "
+            + (f"{self.tag_page[1]} ({self.tag_page[0]})" if self.tag_page else "none"),
+            f"  ignored    {', '.join(self.ignored) or 'nothing'}",
         ]
         lines += [f"  problem    {problem}" for problem in self.problems]
         return lines
@@ -268,17 +295,55 @@ class Eleventy(Dialect):
             entry = self.metadata.get(key)
             if isinstance(entry, dict) and (path := addresses.as_request_path(entry.get("path"))):
                 aliases.setdefault(path, "blog:feed")
+        aliases.update(self.tag_addresses())
         if self.path_prefix:
             aliases.update({self.path_prefix + old: route for old, route in list(aliases.items())})
             aliases[self.path_prefix + "/"] = "home"
         return aliases
+
+    def tag_addresses(self) -> dict:
+        """{old tag page: the tag's page on Folio} for the tags of the published posts,
+        where the site paginated its tags into pages (``/tags/{{ tag | slugify }}/``)."""
+        if not self.tag_page:
+            return {}
+        source, permalink, alias = self.tag_page
+        found = {}
+        epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+        for name in self.tag_names:
+            old, _ = self.render_permalink(permalink, {alias: name}, PurePosixPath(source), epoch)
+            slug = records.tag_slug(name)
+            if old and slug:
+                found[old] = routing.reverse("blog:tag-detail", slug=slug)
+        return found
+
+    def _tag_page(self, site):
+        """eleventy-base-blog's tags.njk: a template paginating ``collections`` one tag a
+        page, its permalink written with the alias."""
+        input_root = site.root / self.input
+        for folder in self._folders(site):
+            for path in sorted(folder.iterdir()):
+                if path.suffix.lower() not in TAG_PAGE_SUFFIXES or not path.is_file():
+                    continue
+                source = site.relative(path)
+                try:
+                    meta = _front_matter(site, source)
+                except ImportFileError:
+                    continue
+                pagination = meta.get("pagination")
+                permalink = meta.get("permalink")
+                if not (isinstance(pagination, dict) and isinstance(permalink, str)):
+                    continue
+                alias = pagination.get("alias")
+                if pagination.get("data") == "collections" and isinstance(alias, str) and alias:
+                    return (path.relative_to(input_root).as_posix(), permalink, alias)
+        return ()
 
     def _with_prefix(self, found):
         if not self.path_prefix:
             return found
         return found + [
             (self.path_prefix + old, f"{origin}, under pathPrefix") for old, origin in found
-        ]  # noqa: E501
+        ]
 
     # -- files ----------------------------------------------------------------------
 
@@ -308,7 +373,11 @@ class Eleventy(Dialect):
 
     def _templates(self, site):
         for folder in self._folders(site):
+            if self.ignored and _ignored(site.relative(folder), self.ignored):
+                continue
             for path in sorted(folder.iterdir()):
+                if self.ignored and _ignored(site.relative(path), self.ignored):
+                    continue
                 if path.suffix.lower() in TEMPLATE_SUFFIXES and (
                     path.is_file() or path.is_symlink()
                 ):
@@ -316,7 +385,8 @@ class Eleventy(Dialect):
                         yield path
 
     def _classify(self, site):
-        posts, pages = [], []
+        """(post sources, page sources, the tags of the published posts)."""
+        posts, pages, tag_names = [], [], set()
         input_root = site.root / self.input
         given = site.posts_dir if site.posts_dir.resolve() != input_root.resolve() else None
         for path in self._templates(site):
@@ -338,7 +408,9 @@ class Eleventy(Dialect):
             data = self.cascade(site, source, meta)
             tags = {str(tag) for tag in _tags(data.get("tags"))}
             (posts if tags & POST_TAGS or in_folder else pages).append(source)
-        return tuple(posts), tuple(pages)
+            if (tags & POST_TAGS or in_folder) and not _is_draft(data):
+                tag_names.update(tags - COLLECTION_TAGS)
+        return tuple(posts), tuple(pages), tuple(sorted(tag_names))
 
     def post_files(self, site):
         return [site.root / source for source in self.post_sources]
@@ -362,7 +434,7 @@ class Eleventy(Dialect):
             (site.root / source).relative_to(site.root / self.input)
             if self.input != "."
             else Path(source)
-        )  # noqa: E501
+        )
         return PurePosixPath(path.as_posix())
 
     # -- the data cascade -----------------------------------------------------------
@@ -403,11 +475,7 @@ class Eleventy(Dialect):
         )
         when = self._date(data.get("date"), rel, site, source, warnings)
         permalink = data.get("permalink")
-        draft = (
-            data.get("draft") is True
-            or permalink is False
-            or data.get("eleventyExcludeFromCollections") is True
-        )
+        draft = _is_draft(data)
         tags = [t for t in _tags(data.get("tags")) if str(t).strip() not in COLLECTION_TAGS]
         meta = {key: value for key, value in data.items() if key != "tags"}
         meta["tags"] = [str(tag) for tag in tags if isinstance(tag, str | int | float)]
@@ -427,7 +495,7 @@ class Eleventy(Dialect):
             []
             if draft or old is None
             else [(old, "its permalink" if isinstance(permalink, str) else "its place")]
-        )  # noqa: E501
+        )
         return PostInput(
             meta, body, slug=slug, addresses=self._with_prefix(found), warnings=warnings
         )
@@ -569,7 +637,7 @@ class Eleventy(Dialect):
         address = _page_address(old)
         found = self._with_prefix(
             [(old, "its permalink" if isinstance(data.get("permalink"), str) else "its place")]
-        )  # noqa: E501
+        )
         return PageInput(
             meta=meta,
             body=body,
@@ -620,7 +688,7 @@ class Eleventy(Dialect):
     def author_sources(self, site):
         return (
             [f"{self.metadata_file}#author"] if _names_someone(self.metadata.get("author")) else []
-        )  # noqa: E501
+        )
 
     def author_source(self, site, value):
         if value == "\0site":
@@ -747,6 +815,7 @@ def _read_config(root: Path) -> dict:
     found = {
         "file": "", "input": ".", "data": "_data", "includes": "_includes", "prefix": "",
         "zone": "", "engine": "liquid", "values": {}, "problems": [],
+        "ignored": _ignore_files(root),
     }  # fmt: skip
     name = next((n for n in CONFIG_FILES if (root / n).is_file()), None)
     if name is None:
@@ -777,7 +846,7 @@ def _read_config(root: Path) -> dict:
             else directories.get(key)
             if isinstance(directories, dict)
             else None
-        )  # noqa: E501
+        )
         if value is None:
             continue
         if not isinstance(value, str) or not value.strip():
@@ -803,6 +872,9 @@ def _read_config(root: Path) -> dict:
         found["engine"] = engine.strip().lower()
     elif engine is not None and engine is not False:
         found["problems"].append(f"{name}: markdownTemplateEngine is not a literal; liquid")
+    found["ignored"] += [
+        pattern.group(2) for pattern in re.finditer(r"ignores\.add\(\s*(['\"])(.+?)\1\s*\)", text)
+    ]
     if zone := re.search(r"process\.env\.TZ\s*=\s*(['\"])([\w/+-]{1,60})\1", text):
         found["zone"] = zone.group(2)
     found["values"] = {
@@ -811,6 +883,39 @@ def _read_config(root: Path) -> dict:
         if jsliteral.readable(value) or isinstance(value, dict)
     }
     return found
+
+
+def _ignore_files(root):
+    """The globs of ``.eleventyignore`` and ``.gitignore`` (Eleventy ignores both)."""
+    from ..paths import Site
+
+    found = []
+    for name in (".eleventyignore", ".gitignore"):
+        if not (root / name).is_file():
+            continue
+        try:
+            text = frontmatter.decode(Site(root, root, root, root).read_bytes(name, limit=100_000))
+        except ImportFileError:
+            continue
+        for line in text.splitlines():
+            line = line.strip()
+            if line and not line.startswith(("#", "!")):
+                found.append(line)
+    return found
+
+
+def _ignored(source, patterns):
+    """Whether the site-relative ``source`` matches an ignore glob."""
+    for pattern in patterns:
+        pattern = pattern.strip().removeprefix("./").lstrip("/")
+        folder = pattern.rstrip("/").removesuffix("/**")
+        if not folder:
+            continue
+        if source == folder or source.startswith(folder + "/"):
+            return True
+        if fnmatch.fnmatch(source, pattern) or fnmatch.fnmatch(PurePosixPath(source).name, pattern):
+            return True
+    return False
 
 
 def _clean(folder: str) -> str:
@@ -909,6 +1014,14 @@ def _file_time(site, source, created):
         raise ImportFileError(f"its date cannot be read from the file: {exc.strerror}") from None
     stamp = getattr(info, "st_birthtime", None) if created else None
     return datetime.datetime.fromtimestamp(int(stamp or info.st_mtime), datetime.UTC)
+
+
+def _is_draft(data):
+    return (
+        data.get("draft") is True
+        or data.get("permalink") is False
+        or data.get("eleventyExcludeFromCollections") is True
+    )
 
 
 def _names_someone(author):
