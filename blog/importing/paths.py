@@ -78,7 +78,9 @@ class Site:
         site = cls(
             root=root,
             posts_dir=probe.resolve_folder(posts_dir, flag),
-            authors_dir=probe.resolve_folder(authors_dir or folders.authors, None),
+            authors_dir=probe.resolve_folder(
+                authors_dir or moved.get("authors") or folders.authors, None
+            ),
             static_dir=probe.resolve_folder(
                 static_dir or moved.get("static") or folders.static, None
             ),

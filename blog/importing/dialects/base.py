@@ -98,6 +98,10 @@ class Dialect:
 
         return dict(addresses.FEED_ALIASES)
 
+    def data_folder(self, site) -> Path:
+        """Where the site's data files are (--inspect)."""
+        return site.root / self.folders().data
+
     def describe(self, site) -> list[str]:
         """More lines for --inspect: the configuration read, the URL rules."""
         return []

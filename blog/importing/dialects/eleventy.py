@@ -161,7 +161,10 @@ class Eleventy(Dialect):
     @classmethod
     def site_folders(cls, root):
         found = _read_config(root)
-        return {"pages": found["input"], "static": found["input"]}
+        return {"pages": found["input"], "static": found["input"], "authors": found["data"]}
+
+    def data_folder(self, site):
+        return site.root / self.data_dir
 
     def configure(self, site, reason=""):
         found = _read_config(site.root)
