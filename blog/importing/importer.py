@@ -594,14 +594,20 @@ class _Importer:
 
     def _feed_aliases(self):
         """The generator's own fixed addresses (its feeds; a Jekyll site's home under its
-        baseurl) answer with Folio's pages (never replacing a redirect someone made
+        baseurl; an Eleventy site's tag pages: a route's name, or a path) answer with
+        Folio's pages (never replacing a redirect someone made
         there)."""
         aliases = self.site.dialect.route_aliases()
         taken = set(
             Redirect.objects.filter(old_path__in=list(aliases)).values_list("old_path", flat=True)
         )
         mapped = [
-            self._old_address(old, reverse(route), "the generator's own address", [])
+            self._old_address(
+                old,
+                route if route.startswith("/") else reverse(route),
+                "the generator's own address",
+                [],
+            )
             for old, route in aliases.items()
             if old not in taken
         ]

@@ -16,7 +16,7 @@ from .errors import ImportFileError
 from .paths import Site
 from .prepare import IMAGE_SUFFIXES
 
-_DATA_SUFFIXES = {".yaml", ".yml", ".json"}
+_DATA_SUFFIXES = {".yaml", ".yml", ".json", ".js", ".cjs", ".mjs"}
 _SHOWN_ERRORS = 5
 
 
@@ -31,7 +31,7 @@ def inspect_site(site: Site, posts_dir_given: bool) -> list[str]:
         f"Layout: {dialect.layout(site, posts_dir_given)}",
         "Where things are:",
     ]
-    data_dir = site.root / dialect.folders().data
+    data_dir = dialect.data_folder(site)
     found = [
         ("posts", site.posts_dir, f"{len(posts)} markdown files"),
         ("pages", site.pages_dir, f"{len(dialect.page_files(site))} files"),

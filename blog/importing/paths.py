@@ -71,16 +71,22 @@ class Site:
             kind, reason = dialects.detect(root)
         probe = cls(root, root, root, root)
         folders = kind.folders()
+        moved = kind.site_folders(root)
         flag = "--posts-dir"
         if posts_dir is None:
             flag, posts_dir = None, kind.posts_folder(root) or folders.posts
         site = cls(
             root=root,
             posts_dir=probe.resolve_folder(posts_dir, flag),
-            authors_dir=probe.resolve_folder(authors_dir or folders.authors, None),
-            static_dir=probe.resolve_folder(static_dir or folders.static, None),
+            authors_dir=probe.resolve_folder(
+                authors_dir or moved.get("authors") or folders.authors, None
+            ),
+            static_dir=probe.resolve_folder(
+                static_dir or moved.get("static") or folders.static, None
+            ),
             pages_dir=probe.resolve_folder(
-                pages_dir or folders.pages, "--pages-dir" if pages_dir else None
+                pages_dir or moved.get("pages") or folders.pages,
+                "--pages-dir" if pages_dir else None,
             ),
             allow_hard_links=allow_hard_links,
         )

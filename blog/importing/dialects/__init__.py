@@ -28,12 +28,13 @@ so it must stay picklable: plain data, no open files, no database rows.
 """
 
 from .base import Dialect, PageInput, PostInput
+from .eleventy import Eleventy
 from .hugo import Hugo
 from .jekyll import Jekyll
 from .stackbit import Stackbit
 
 #: Every dialect, in the order detection tries them.
-DIALECTS = {dialect.name: dialect for dialect in (Jekyll, Hugo, Stackbit)}
+DIALECTS = {dialect.name: dialect for dialect in (Jekyll, Hugo, Eleventy, Stackbit)}
 DEFAULT = "stackbit"
 
 

@@ -81,6 +81,12 @@ class Dialect:
         """The posts folder this site has, when the dialect knows several."""
         return None
 
+    @classmethod
+    def site_folders(cls, root: Path) -> dict:
+        """Folders this site's configuration moves ({"pages": …, "static": …}; Eleventy's
+        ``dir.input``), read before the dialect is bound; the --*-dir flags win."""
+        return {}
+
     #: Suffixes of the files a post may be written in.
     post_suffixes = MARKDOWN_SUFFIXES
 
@@ -90,10 +96,14 @@ class Dialect:
 
     def route_aliases(self) -> dict:
         """Fixed addresses of the old site (its feeds) -> the route of Folio's page
-        that answers them."""
+        that answers them (a route's name, or a path of Folio's)."""
         from .. import addresses
 
         return dict(addresses.FEED_ALIASES)
+
+    def data_folder(self, site) -> Path:
+        """Where the site's data files are (--inspect)."""
+        return site.root / self.folders().data
 
     def describe(self, site) -> list[str]:
         """More lines for --inspect: the configuration read, the URL rules."""

@@ -14,6 +14,11 @@ whose output is known become that output:
   ``{{ "/x" | absolute_url }}``: the site-relative path (Folio serves from the root);
   ``{{ site.title }}``, ``{{ page.title }}`` and other plain values: their text.
 
+Eleventy writes its bodies in Liquid or Nunjucks (``syntax="Nunjucks"``), whose shared
+syntax converts the same way; Nunjucks adds ``{# comments #}`` (nothing), quoted
+arguments (``{% highlight "js" %}``), and Eleventy adds the ``url`` filter (the path) and
+the ``image`` shortcode of eleventy-img (``{% image "src", "alt" %}``: an image).
+
 Every other tag or expression is kept as visible, escaped text (a code span, which the
 renderer escapes; dropped from plain-text values such as a front-matter excerpt) and
 reported with its line number: the page shows what the author
@@ -25,16 +30,21 @@ import re
 TAG = re.compile(r"\{%-?\s*(?P<name>[A-Za-z_][\w-]*)?(?P<args>.*?)-?%\}", re.DOTALL)
 OUTPUT = re.compile(r"\{\{-?(?P<expr>.*?)-?\}\}", re.DOTALL)
 START = re.compile(r"\{[{%]")
+START_NUNJUCKS = re.compile(r"\{[{%#]")
+NUNJUCKS_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
 #: Blocks whose content is read up to their end tag.
 BLOCK_ENDS = {"raw": "endraw", "comment": "endcomment", "highlight": "endhighlight"}
 IMAGE_INCLUDES = re.compile(r"image|img|figure|picture|photo", re.IGNORECASE)
 VIDEO_INCLUDES = re.compile(r"video|youtube|vimeo", re.IGNORECASE)
 SOURCE_PARAMS = ("url", "src", "file", "path", "image", "image_path", "img")
 ALT_PARAMS = ("alt", "description", "caption", "title")
-PATH_FILTERS = {"relative_url", "absolute_url"}
+PATH_FILTERS = {"relative_url", "absolute_url", "url"}
+#: Filters that leave a known text as it is (for a page: it is text either way).
+KEPT_FILTERS = {"escape", "xml_escape", "strip", "safe", "e", "trim"}
 _LANGUAGE = re.compile(r"^[\w+#.-]{1,40}$")
 _PARAM = re.compile(r"""(?P<key>[\w-]+)\s*=\s*(?P<value>"[^"]*"|'[^']*'|[^\s"']+)""")
 _STRING = re.compile(r"""^(?:"([^"]*)"|'([^']*)')$""")
+_ARGUMENT = re.compile(r"""("[^"]*"|'[^']*'|[^,\s]+)""")
 
 
 class Converter:
@@ -42,8 +52,20 @@ class Converter:
     ``post_url`` or ``link`` target, or None; ``values`` the plain ``site.*`` and
     ``page.*`` values; ``first_line`` the file line the body starts on."""
 
-    def __init__(self, resolve, values: dict, first_line: int = 1, keep_unknown=True):
+    def __init__(
+        self,
+        resolve,
+        values: dict,
+        first_line: int = 1,
+        keep_unknown=True,
+        syntax="Liquid",
+        eleventy=False,
+    ):
         self.resolve = resolve
+        #: "Liquid", or "Nunjucks" (Eleventy): {# comments #} too.
+        self.syntax = syntax
+        #: Eleventy's shortcodes (image) are known too.
+        self.eleventy = eleventy
         #: False for plain-text values (an excerpt in front matter, shown in meta tags
         #: and feeds): what cannot be converted is dropped there, and reported.
         self.keep_unknown = keep_unknown
@@ -53,8 +75,18 @@ class Converter:
 
     def convert(self, text: str) -> str:
         out, position, self.text = [], 0, text
-        while (found := START.search(text, position)) is not None:
+        start = START_NUNJUCKS if self.syntax == "Nunjucks" else START
+        while (found := start.search(text, position)) is not None:
             out.append(text[position : found.start()])
+            if text.startswith("{#", found.start()):
+                comment = NUNJUCKS_COMMENT.match(text, found.start())
+                if comment is None:
+                    self._warn(found.start(), "'{#' is never closed; kept as text")
+                    out.append(self._literal("{#", None))
+                    position = found.end()
+                else:
+                    position = comment.end()
+                continue
             if text.startswith("{%", found.start()):
                 match = TAG.match(text, found.start())
             else:
@@ -99,17 +131,19 @@ class Converter:
             return self._link("link", args, match), end
         if name == "include":
             return self._include(args, match), end
+        if name in ("image", "img") and self.eleventy:
+            return self._image_shortcode(args, match), end
         return self._unknown(match), end
 
     def _highlight(self, args, inner, offset):
-        words = args.split()
+        words = [_unquote(word) for word in args.replace(",", " ").split()]
         language = words[0] if words and _LANGUAGE.match(words[0]) else ""
         if words and not language:
             self._warn(
                 offset,
                 f"highlight language {words[0][:40]!r} is not a language name; kept as plain code",
             )
-        inner = Converter(self.resolve, self.values).convert_raw_only(inner).strip("\n")
+        inner = self.convert_raw_only(inner).strip("\n")
         longest = max((len(run) for run in re.findall(r"`+", inner)), default=0)
         fence = "`" * max(3, longest + 1)
         return f"\n{fence}{language}\n{inner}\n{fence}\n"
@@ -156,10 +190,24 @@ class Converter:
         )
         return self._literal(match.group(0), None)
 
+    def _image_shortcode(self, args, match):
+        """eleventy-img's ``{% image "src", "alt" [, sizes] %}``: the image."""
+        written = [part.strip() for part in _ARGUMENT.findall(args)]
+        values = [self._value(part) for part in written[:2]]
+        if values and values[0]:
+            alt = values[1] if len(values) > 1 and values[1] is not None else ""
+            # (its source is a path in the project: resolve says its site address)
+            source = self.resolve("image", values[0]) or values[0]
+            return f"![{_label(alt)}]({_destination(source)})"
+        self._warn(match.start(), "image shortcode without a source it can read; kept as text")
+        return self._literal(match.group(0), None)
+
     def _unknown(self, match):
         name = match.group("name") or "?"
+        kind = "tag or shortcode" if self.eleventy else "tag"
         self._warn(
-            match.start(), f"Liquid tag {{% {name[:40]} %}} cannot be converted; kept as text"
+            match.start(),
+            f"{self.syntax} {kind} {{% {name[:40]} %}} cannot be converted; kept as text",
         )
         return self._literal(match.group(0), None)
 
@@ -180,14 +228,15 @@ class Converter:
             elif name in {"prepend", "append"} and known and self._value(argument) is not None:
                 extra = self._value(argument)
                 value = extra + value if name == "prepend" else value + extra
-            elif name in {"escape", "xml_escape", "strip"} and known:
+            elif name in KEPT_FILTERS and known:
                 continue
             else:
                 known = False
         if known:
             return value
         self._warn(
-            match.start(), f"Liquid output {{{{ {expr[:60]} }}}} cannot be converted; kept as text"
+            match.start(),
+            f"{self.syntax} output {{{{ {expr[:60]} }}}} cannot be converted; kept as text",
         )
         return self._literal(match.group(0), None)
 
@@ -229,7 +278,9 @@ def _destination(url):
     return url.replace("<", "%3C").replace(">", "%3E").replace("\n", "")
 
 
-def convert(text, resolve, values, first_line=1, keep_unknown=True):
+def convert(
+    text, resolve, values, first_line=1, keep_unknown=True, syntax="Liquid", eleventy=False
+):
     """(converted text, [warning with its line number])."""
-    converter = Converter(resolve, values, first_line, keep_unknown)
+    converter = Converter(resolve, values, first_line, keep_unknown, syntax, eleventy)
     return converter.convert(text), converter.warnings
