@@ -70,7 +70,9 @@ class _Reader:
         if depth > MAX_DEPTH:
             self.expression()
             return Unread(self.text[start : self.at])
-        if char == "{":
+        if char == "":
+            found = Unread("")
+        elif char == "{":
             found = self.object(depth)
         elif char == "[":
             found = self.array(depth)
@@ -135,7 +137,7 @@ class _Reader:
 
     def key(self):
         char = self.peek()
-        if char in "\"'`":
+        if char and char in "\"'`":
             value = self.string()
             return value if isinstance(value, str) else None
         if word := _IDENT.match(self.text, self.at):
@@ -276,12 +278,9 @@ def _number(written):
     try:
         if written.lower().lstrip("-").startswith("0x"):
             return int(written, 16)
-        value = float(written)
-        return (
-            int(value)
-            if value.is_integer() and "." not in written and "e" not in written.lower()
-            else value
-        )
+        if re.fullmatch(r"-?\d+", written):
+            return int(written)
+        return float(written)
     except (ValueError, OverflowError):
         return Unread(written)
 
