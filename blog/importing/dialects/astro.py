@@ -64,7 +64,7 @@ KEY_MEANINGS = {
 class Astro(Dialect):
     name = "astro"
     label = "Astro"
-    config_files = CONFIG_FILES + CONSTS_FILES + CONTENT_CONFIG_FILES
+    config_files = CONFIG_FILES + CONSTS_FILES + CONTENT_CONFIG_FILES + cms.FILES
 
     @property
     def key_meanings(self):

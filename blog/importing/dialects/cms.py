@@ -30,6 +30,8 @@ DECAP_FILES = ("admin/config.yml", "static/admin/config.yml", "public/admin/conf
 FORESTRY_FILE = ".forestry/settings.yml"
 FORESTRY_TEMPLATES = ".forestry/front_matter/templates"
 TINA_FILES = ("tina/config.ts", "tina/config.js", ".tina/config.ts", ".tina/config.js")
+#: Every file this module reads (--inspect lists those a site has).
+FILES = (*DECAP_FILES, FORESTRY_FILE, *TINA_FILES)
 #: A collection whose name or folder says it holds posts.
 POST_WORDS = ("post", "blog", "article", "news", "journal", "note", "writing")
 DATE_WIDGETS = {"datetime", "date"}

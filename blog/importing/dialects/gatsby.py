@@ -52,7 +52,7 @@ KEY_MEANINGS = {
 class Gatsby(Dialect):
     name = "gatsby"
     label = "Gatsby starter blog"
-    config_files = CONFIG_FILES
+    config_files = CONFIG_FILES + cms.FILES
 
     @property
     def key_meanings(self):
@@ -188,10 +188,10 @@ class Gatsby(Dialect):
         posts = site.relative(site.posts_dir)
         inside = path.relative_to(posts) if source.startswith(posts + "/") else path
         parts = inside.with_suffix("").parts
-        if parts and parts[-1] == "index" and len(parts) > 1:
+        if parts and parts[-1] == "index":  # createFilePath: path.posix.join("/", dir, "/")
             parts = parts[:-1]
-        old = "/" + "/".join(parts) + "/"
-        slug = parts[-1] if parts else path.stem
+        old = "/" + "/".join(parts) + "/" if parts else "/"
+        slug = parts[-1] if parts else "index"
         if meta.get("author") in (None, "") and self.metadata.get("author.name"):
             meta["author"] = SITE_AUTHOR
         meta["title"] = meta.get("title") or nodesites.title_from(slug)
@@ -205,7 +205,8 @@ class Gatsby(Dialect):
                 meta["image" if key != "image" else key] = nodesites.image_value(
                     site, source, meta.pop(key)
                 )
-        found = [] if meta.get("draft") is True else [(old, "createFilePath")]
+        # (content/blog/index.md was served at "/": the home page stays Folio's.)
+        found = [] if meta.get("draft") is True or old == "/" else [(old, "createFilePath")]
         return PostInput(
             meta,
             body,
