@@ -78,7 +78,9 @@ class Site:
             root=root,
             posts_dir=probe.resolve_folder(posts_dir, flag),
             authors_dir=probe.resolve_folder(authors_dir or folders.authors, None),
-            static_dir=probe.resolve_folder(static_dir or folders.static, None),
+            static_dir=probe.resolve_folder(
+                static_dir or kind.static_folder(root) or folders.static, None
+            ),
             pages_dir=probe.resolve_folder(
                 pages_dir or folders.pages, "--pages-dir" if pages_dir else None
             ),

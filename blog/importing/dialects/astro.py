@@ -109,6 +109,12 @@ class Astro(Dialect):
         )
 
     @classmethod
+    def static_folder(cls, root: Path) -> str | None:
+        """public/, else the site's root: images beside the posts are found either way
+        (nodesites.from_static writes their paths relative to this folder)."""
+        return "public" if (root / "public").is_dir() else "."
+
+    @classmethod
     def posts_folder(cls, root: Path) -> str | None:
         found = cms.read(Site(root, root, root, root)).folder_for(root)
         if found:

@@ -78,6 +78,12 @@ class Dialect:
         """The posts folder this site has, when the dialect knows several."""
         return None
 
+    @classmethod
+    def static_folder(cls, root: Path) -> str | None:
+        """The static folder this site has, when the default may be missing (None:
+        the default of :meth:`folders`)."""
+        return None
+
     #: Suffixes of the files a post may be written in.
     post_suffixes = MARKDOWN_SUFFIXES
 

@@ -88,6 +88,12 @@ class Gatsby(Dialect):
         )
 
     @classmethod
+    def static_folder(cls, root: Path) -> str | None:
+        """static/, else the site's root: images beside the posts are found either way
+        (nodesites.from_static writes their paths relative to this folder)."""
+        return "static" if (root / "static").is_dir() else "."
+
+    @classmethod
     def posts_folder(cls, root: Path) -> str | None:
         found = cms.read(Site(root, root, root, root)).folder_for(root)
         if found:
