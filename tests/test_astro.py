@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from blog.importing import ImportOptions, import_site
+from blog.importing.paths import Site
 from blog.models import Post, Redirect
 from pages.models import Page
 from sitesettings.models import SiteSettings
@@ -166,3 +167,22 @@ def test_a_post_without_pub_date_is_that_files_error(site):
     errors = {r.path: r.detail for r in result.reports if r.action == "error"}
     assert "pubDate is missing" in errors["src/content/blog/undated.md"]
     assert Post.objects.filter(slug="first-post").exists()
+
+
+def test_the_content_config_loader_base_moves_the_collection(tmp_path):
+    root = tmp_path / "loader"
+    node_sites.write(root, "astro.config.ts", "export default defineConfig({})\n")
+    node_sites.write(
+        root,
+        "src/content.config.ts",
+        "const authors = defineCollection({ loader: glob({ base: './src/data/authors', "
+        "pattern: '**/*.json' }) });\n"
+        "const blog = defineCollection({ loader: glob({ base: './src/writing/blog', "
+        "pattern: '**/*.{md,mdx}' }), schema: z.object({}) });\n",
+    )
+    node_sites.write(root, "src/data/authors/a.json", "{}")
+    node_sites.write(root, "src/writing/blog/x.md", "---\ntitle: X\npubDate: 2020-01-01\n---\nX.\n")
+    site = Site.at(root)
+    assert site.relative(site.posts_dir) == "src/writing/blog"
+    imported(root)
+    assert Post.objects.filter(slug="x").exists()

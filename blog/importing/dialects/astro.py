@@ -126,11 +126,19 @@ class Astro(Dialect):
                     text = path.read_text(encoding="utf-8", errors="replace")[:200_000]
                 except OSError:
                     continue
-                base = re.search(r"base\s*:\s*['\"`]\.?/?([^'\"`$]+)['\"`]", text)
-                if base and (root / base.group(1).strip("/")).is_dir():
-                    folder = base.group(1).strip("/")
-                    if ".." not in PurePosixPath(folder).parts:
-                        return folder
+                # glob({ base: "./src/content/blog", … }): the blog's, when there are several
+                bases = [
+                    found.strip("/")
+                    for found in re.findall(r"base\s*:\s*['\"`]\.?/?([^'\"`$]+)['\"`]", text)
+                ]
+                bases = [
+                    folder
+                    for folder in bases
+                    if ".." not in PurePosixPath(folder).parts and (root / folder).is_dir()
+                ]
+                bases.sort(key=lambda folder: "blog" not in folder and "post" not in folder)
+                if bases:
+                    return bases[0]
         return None
 
     def missing(self, site):
