@@ -82,7 +82,8 @@ class Site:
                 authors_dir or moved.get("authors") or folders.authors, None
             ),
             static_dir=probe.resolve_folder(
-                static_dir or moved.get("static") or folders.static, None
+                static_dir or moved.get("static") or kind.static_folder(root) or folders.static,
+                None,
             ),
             pages_dir=probe.resolve_folder(
                 pages_dir or moved.get("pages") or folders.pages,

@@ -27,14 +27,18 @@ reader) and travels with :class:`blog.importing.paths.Site`, also to worker proc
 so it must stay picklable: plain data, no open files, no database rows.
 """
 
+from .astro import Astro
 from .base import Dialect, PageInput, PostInput
 from .eleventy import Eleventy
+from .gatsby import Gatsby
 from .hugo import Hugo
 from .jekyll import Jekyll
 from .stackbit import Stackbit
 
-#: Every dialect, in the order detection tries them.
-DIALECTS = {dialect.name: dialect for dialect in (Jekyll, Hugo, Eleventy, Stackbit)}
+#: Every dialect, in the order detection tries them: Astro and the Gatsby starter before
+#: Stackbit, whose detection accepts any src/pages folder or gatsby-config.js (the
+#: Gatsby starter's own detection refuses a site with a Stackbit marker).
+DIALECTS = {dialect.name: dialect for dialect in (Jekyll, Hugo, Eleventy, Astro, Gatsby, Stackbit)}
 DEFAULT = "stackbit"
 
 

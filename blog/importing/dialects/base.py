@@ -87,6 +87,12 @@ class Dialect:
         ``dir.input``), read before the dialect is bound; the --*-dir flags win."""
         return {}
 
+    @classmethod
+    def static_folder(cls, root: Path) -> str | None:
+        """The static folder this site has, when the default may be missing (None:
+        the default of :meth:`folders`)."""
+        return None
+
     #: Suffixes of the files a post may be written in.
     post_suffixes = MARKDOWN_SUFFIXES
 

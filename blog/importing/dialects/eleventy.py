@@ -838,7 +838,7 @@ def _read_config(root: Path) -> dict:
         if values:
             written[key] = values[0][1]
     directories = written.get("dir", {})
-    if directories is jsliteral.UNREAD:
+    if jsliteral.is_unread(directories):
         found["problems"].append(f"{name}: dir is not a literal; the default folders are used")
         directories = {}
     for key, setter in (("input", "Input"), ("data", "Data"), ("includes", "Includes")):
@@ -975,7 +975,7 @@ def _parse_data(name, data):
         raise ImportFileError("exports no value (module.exports or export default)")
     unread = jsliteral.unread_keys(value)
     value = jsliteral.plain(value)
-    if value is jsliteral.UNREAD:
+    if jsliteral.is_unread(value):
         return None, unread
     return frontmatter.to_plain(value, what="the file", source_length=len(text)), unread
 
