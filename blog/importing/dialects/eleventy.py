@@ -101,9 +101,7 @@ KEY_MEANINGS = {
     "author": "the author (a name; none: the author in _data/metadata)",
     "slug": "the post's slug (else the file's slug, without a date prefix)",
     "layout": _KEPT,
-    "image": "the hero image, when it names an image of the site (else kept in extra)",
-    "image_alt": "the hero image's alt text, with its image",
-    "subtitle": "the subtitle",
+    **{key: records.POST_KEY_MEANINGS[key] for key in ("image", "image_alt", "subtitle")},
 }
 
 

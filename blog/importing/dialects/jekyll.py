@@ -82,9 +82,7 @@ KEY_MEANINGS = {
     "redirect_from": f"{_KEPT}; each is an old address, redirected to the post",
     "redirect_to": "not imported: the file's old addresses redirect there instead",
     "layout": f"{_KEPT} (a page with layout home is the blog's listing)",
-    "image": "the hero image, when it names an image of the site (else kept in extra)",
-    "image_alt": "the hero image's alt text, with its image",
-    "subtitle": "the subtitle",
+    **{key: records.POST_KEY_MEANINGS[key] for key in ("image", "image_alt", "subtitle")},
 }
 
 
