@@ -148,7 +148,6 @@ class _Importer:
         self.dry_run = options.dry_run
         self.site_host = (urlsplit(options.site_url).hostname or "") if options.site_url else ""
         self.result = ImportResult(dry_run=options.dry_run)
-        self.max_file_bytes = settings.FOLIO_IMPORT_MAX_FILE_BYTES
         self.fingerprint = f"folio-import:{IMPORTER_VERSION}:{self.site_host}\n".encode()
         self.reader = ContentReader(site, self.site_host)
         self.authors = {}  # source -> pk (None in a dry run), or FAILED
@@ -301,9 +300,7 @@ class _Importer:
 
     def _read(self, source: str) -> bytes:
         """Bytes of a file inside the site, within the size limit for one file."""
-        return self.site.read_bytes(
-            source, limit=self.max_file_bytes, limit_name="FOLIO_IMPORT_MAX_FILE_BYTES"
-        )
+        return self.site.read_bytes(source)
 
     def _hash(self, data: bytes) -> str:
         return hashlib.sha256(self.fingerprint + data).hexdigest()

@@ -9,8 +9,6 @@ safe YAML loader) and writes nothing.
 from collections import Counter
 from pathlib import Path
 
-from django.conf import settings
-
 from . import addresses, frontmatter
 from .errors import ImportFileError
 from .paths import Site
@@ -51,7 +49,7 @@ def inspect_site(site: Site, posts_dir_given: bool) -> list[str]:
     for path in posts:
         source = site.relative(path)
         try:
-            data = site.read_bytes(source, limit=settings.FOLIO_IMPORT_MAX_FILE_BYTES)
+            data = site.read_bytes(source)
             meta, _ = frontmatter.read(frontmatter.decode(data))
         except ImportFileError as exc:
             errors.append(f"{source}: {exc}")

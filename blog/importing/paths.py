@@ -11,6 +11,8 @@ import stat
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from django.conf import settings
+
 from .errors import ImportFileError
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -128,9 +130,12 @@ class Site:
             raise ImportFileError(f"{what} {written!r} points outside the site root; not read")
         return resolved
 
-    def read_bytes(self, written, *, base=None, what="file", limit: int, limit_name="") -> bytes:
+    def read_bytes(
+        self, written, *, base=None, what="file", limit: int | None = None, limit_name=""
+    ) -> bytes:
         """The bytes of the file a path written in the content names (see resolve),
-        at most ``limit`` of them (the setting ``limit_name``, named in the error).
+        at most ``limit`` of them (the setting ``limit_name``, named in the error; by
+        default ``FOLIO_IMPORT_MAX_FILE_BYTES``, the limit of every site file).
 
         A regular file whose inode has other links is refused unless the site allows
         hard links: a hard link cannot be told apart from the file it shares, which
@@ -138,6 +143,8 @@ class Site:
         ``ln``), and nothing in the site says which name is the original. Git never
         writes hard links into a checkout, so a real site has none.
         """
+        if limit is None:
+            limit, limit_name = settings.FOLIO_IMPORT_MAX_FILE_BYTES, "FOLIO_IMPORT_MAX_FILE_BYTES"
         path = self.resolve(written, base=base, what=what)
         name = self.relative(path)
         try:

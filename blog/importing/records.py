@@ -502,7 +502,7 @@ def tag_from_file(site: Site, written: str, kind: str, warnings: list) -> TagRef
     """A tag or category described by a data file (id, title, description)."""
     try:
         path = site.resolve(written, what=f"{kind} file")
-        data = site.read_bytes(site.relative(path), limit=settings.FOLIO_IMPORT_MAX_FILE_BYTES)
+        data = site.read_bytes(site.relative(path))
     except ImportFileError as exc:
         warnings.append(f"{kind}: {exc}")
         return None

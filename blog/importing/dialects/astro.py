@@ -28,13 +28,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from django.conf import settings
-
-from .. import frontmatter, siteconfig
+from .. import siteconfig
 from ..errors import ImportFileError
-from ..paths import Site
 from . import cms, jsliteral, mdx, nodesites
-from .base import Dialect, Folders, PageInput, PostInput, text_list
+from .base import Dialect, Folders, PageInput, PostInput, read_text, text_list
 
 CONFIG_FILES = tuple(f"astro.config.{suffix}" for suffix in ("mjs", "ts", "js", "mts", "cjs"))
 CONSTS_FILES = ("src/consts.ts", "src/consts.js", "src/config.ts", "src/site.config.ts")
@@ -116,7 +113,7 @@ class Astro(Dialect):
 
     @classmethod
     def posts_folder(cls, root: Path) -> str | None:
-        found = cms.read(Site(root, root, root, root)).folder_for(root)
+        found = cms.posts_folder(root)
         if found:
             return found
         for name in CONTENT_CONFIG_FILES:
@@ -157,7 +154,7 @@ class Astro(Dialect):
         name = next((n for n in CONFIG_FILES if (site.root / n).is_file()), None)
         if name:
             try:
-                text = _text(site, name)
+                text = read_text(site, name)
                 config, unread = jsliteral.exported_object(text)
                 problems += [f"{name}: {p}" for p in unread]
             except ImportFileError as exc:
@@ -174,7 +171,7 @@ class Astro(Dialect):
         for consts_name in CONSTS_FILES:
             if (site.root / consts_name).is_file():
                 try:
-                    values = jsliteral.constants(_text(site, consts_name))
+                    values = jsliteral.constants(read_text(site, consts_name))
                 except ImportFileError as exc:
                     problems.append(f"{consts_name}: {exc}")
                     break
@@ -453,8 +450,3 @@ def _route(site):
     chosen = found[0]
     folder = chosen.parent.relative_to(pages).as_posix()
     return ("" if folder == "." else folder), site.relative(chosen)
-
-
-def _text(site, name):
-    data = site.read_bytes(name, limit=settings.FOLIO_IMPORT_MAX_FILE_BYTES)
-    return frontmatter.decode(data)

@@ -1,8 +1,10 @@
 """The interface every dialect implements (see the package's docstring)."""
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .. import frontmatter
 from ..errors import ImportFileError
 from ..paths import MARKDOWN_SUFFIXES
 
@@ -215,4 +217,43 @@ def text_list(value, *, split_spaces=False) -> list:
     return [value]
 
 
-__all__ = ["Dialect", "Folders", "ImportFileError", "PageInput", "PostInput", "text_list"]
+def read_text(site, name) -> str:
+    """The text of a site file (a configuration or data file), read as every site file
+    is: inside the root, within the size limit (:meth:`paths.Site.read_bytes`)."""
+    return frontmatter.decode(site.read_bytes(name))
+
+
+def names_someone(author) -> bool:
+    """Whether a configuration's ``author`` is a name, or a mapping with one."""
+    if isinstance(author, dict):
+        author = author.get("name")
+    return isinstance(author, str) and bool(author.strip())
+
+
+def title_from(slug) -> str:
+    """A title for a file that has none, from its slug: ``my-first_post`` → ``My first
+    post``."""
+    words = re.sub(r"[-_]+", " ", str(slug)).strip()
+    return words[:1].upper() + words[1:] if words else "Untitled"
+
+
+def page_address(old) -> str:
+    """The address Folio serves a page at: the old one, without ``.html`` (and
+    ``/index.html`` as its folder)."""
+    if old.endswith(".html"):
+        old = old.removesuffix(".html").removesuffix("/index") or "/"
+    return old if old.endswith("/") else old + "/"
+
+
+__all__ = [
+    "Dialect",
+    "Folders",
+    "ImportFileError",
+    "PageInput",
+    "PostInput",
+    "names_someone",
+    "page_address",
+    "read_text",
+    "text_list",
+    "title_from",
+]

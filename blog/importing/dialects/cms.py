@@ -12,19 +12,19 @@ its configuration says where the content folders are and what each field is.
   with a ``path`` and ``fields`` (``type: datetime|image``, ``list: true``), read with the
   tolerant literal reader (blog/importing/dialects/jsliteral.py), never executed.
 
-A dialect asks :func:`read` once (in ``configure``) and uses :meth:`Cms.folder_for`
-to move where it looks for posts, and :meth:`Cms.remap` to read a post's fields as
+A dialect asks :func:`read` once (in ``configure``) and :func:`posts_folder` (before it
+is bound) to move where it looks for posts, and :meth:`Cms.remap` to read a post's fields as
 the CMS names them (a ``published_on`` datetime field is the date).
 """
 
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from django.conf import settings
-
 from .. import frontmatter
 from ..errors import ImportFileError
+from ..paths import Site
 from . import jsliteral
+from .base import read_text
 
 DECAP_FILES = ("admin/config.yml", "static/admin/config.yml", "public/admin/config.yml")
 FORESTRY_FILE = ".forestry/settings.yml"
@@ -114,19 +114,20 @@ def read(site) -> Cms:
     return Cms()
 
 
+def posts_folder(root: Path) -> str | None:
+    """The posts folder the CMS configuration of the site at ``root`` gives, if it
+    exists (asked before a dialect is bound to the site: ``Dialect.posts_folder``)."""
+    return read(Site(root, root, root, root)).folder_for(root)
+
+
 def _guard(site, name, reader):
     kind = {_decap: "Decap CMS", _forestry: "Forestry", _tina: "Tina"}[reader]
     try:
-        text = _text(site, name)
+        text = read_text(site, name)
         collections, problems = reader(site, name, text)
     except ImportFileError as exc:
         return Cms(kind, name, (), (f"{name}: {exc}",))
     return Cms(kind, name, tuple(collections), tuple(problems))
-
-
-def _text(site, name):
-    data = site.read_bytes(name, limit=settings.FOLIO_IMPORT_MAX_FILE_BYTES)
-    return frontmatter.decode(data)
 
 
 def _folder(written, name, problems):
@@ -195,7 +196,7 @@ def _forestry(site, name, text):
                 problems.append(f"{name}: template {template!r} has no {template_file}")
                 continue
             try:
-                loaded = frontmatter.load_yaml(_text(site, template_file), what="")
+                loaded = frontmatter.load_yaml(read_text(site, template_file), what="")
             except ImportFileError as exc:
                 problems.append(f"{template_file}: {exc}")
                 continue

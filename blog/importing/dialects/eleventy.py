@@ -42,7 +42,6 @@ import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from django.conf import settings
 from django.utils.text import slugify
 
 from folio import routing
@@ -50,7 +49,16 @@ from folio import routing
 from .. import addresses, frontmatter, records, siteconfig
 from ..errors import ImportFileError
 from . import jsliteral, liquid
-from .base import Dialect, Folders, PageInput, PostInput, text_list
+from .base import (
+    Dialect,
+    Folders,
+    PageInput,
+    PostInput,
+    names_someone,
+    page_address,
+    text_list,
+    title_from,
+)
 
 CONFIG_FILES = (".eleventy.js", "eleventy.config.js", "eleventy.config.cjs", "eleventy.config.mjs")
 JS_SUFFIXES = (".js", ".cjs", ".mjs")
@@ -483,8 +491,8 @@ class Eleventy(Dialect):
         meta["date"] = when.isoformat()
         if draft:
             meta["draft"] = True
-        meta["title"] = meta.get("title") or _title_from(file_slug)
-        if meta.get("author") in (None, "") and _names_someone(self.metadata.get("author")):
+        meta["title"] = meta.get("title") or title_from(file_slug)
+        if meta.get("author") in (None, "") and names_someone(self.metadata.get("author")):
             meta["author"] = "\0site"
         old = self._address(permalink, data, rel, when, warnings)
         body, converted = self.convert(body, meta, body_line, page_url=old or "")
@@ -624,7 +632,7 @@ class Eleventy(Dialect):
         data = self.cascade(site, source, meta, warnings)
         rel = self._rel(site, source)
         meta = dict(data)
-        meta["title"] = meta.get("title") or _title_from(
+        meta["title"] = meta.get("title") or title_from(
             _file_slug(rel) if rel.stem != "index" else (rel.parent.name or "Home")
         )
         when = datetime.datetime.now(datetime.UTC)
@@ -635,7 +643,7 @@ class Eleventy(Dialect):
         old = self._address(data.get("permalink"), data, rel, when, warnings) or default_url(rel)
         body, converted = self.convert(body, meta, body_line, page_url=old)
         warnings += converted
-        address = _page_address(old)
+        address = page_address(old)
         found = self._with_prefix(
             [(old, "its permalink" if isinstance(data.get("permalink"), str) else "its place")]
         )
@@ -688,7 +696,7 @@ class Eleventy(Dialect):
 
     def author_sources(self, site):
         return (
-            [f"{self.metadata_file}#author"] if _names_someone(self.metadata.get("author")) else []
+            [f"{self.metadata_file}#author"] if names_someone(self.metadata.get("author")) else []
         )
 
     def author_source(self, site, value):
@@ -800,12 +808,6 @@ def _format_date(when, written):
     return _STRFTIME.sub(lambda m: when.strftime(m.group(0)), written)
 
 
-def _page_address(old):
-    if old.endswith(".html"):
-        old = old.removesuffix(".html").removesuffix("/index") or "/"
-    return old if old.endswith("/") else old + "/"
-
-
 # -- reading files ------------------------------------------------------------------
 
 
@@ -824,9 +826,7 @@ def _read_config(root: Path) -> dict:
     found["file"] = name
     probe = Site(root, root, root, root)
     try:
-        text = frontmatter.decode(
-            probe.read_bytes(name, limit=settings.FOLIO_IMPORT_MAX_FILE_BYTES)
-        )
+        text = frontmatter.decode(probe.read_bytes(name))
     except ImportFileError as exc:
         found["problems"].append(f"{name}: {exc}")
         return found
@@ -952,7 +952,7 @@ def _directory_data_names(folder_name):
 def _data_file(site, source):
     """(value, [problem]) of a JSON or JavaScript data file."""
     try:
-        data = site.read_bytes(source, limit=settings.FOLIO_IMPORT_MAX_FILE_BYTES)
+        data = site.read_bytes(source)
         value, unread = _parse_data(source, data)
     except ImportFileError as exc:
         return None, [f"{source}: {exc}"]
@@ -979,7 +979,7 @@ def _parse_data(name, data):
 
 
 def _front_matter(site, source):
-    data = site.read_bytes(source, limit=settings.FOLIO_IMPORT_MAX_FILE_BYTES)
+    data = site.read_bytes(source)
     text, _, first_line = frontmatter.split(frontmatter.decode(data))
     return frontmatter.load_yaml(text, first_line=first_line)
 
@@ -1023,14 +1023,3 @@ def _is_draft(data):
         or data.get("permalink") is False
         or data.get("eleventyExcludeFromCollections") is True
     )
-
-
-def _names_someone(author):
-    if isinstance(author, dict):
-        author = author.get("name")
-    return isinstance(author, str) and bool(author.strip())
-
-
-def _title_from(slug):
-    words = re.sub(r"[-_]+", " ", str(slug)).strip()
-    return words[:1].upper() + words[1:] if words else "Untitled"

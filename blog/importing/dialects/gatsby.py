@@ -23,11 +23,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from django.conf import settings
-
 from .. import frontmatter, siteconfig
 from ..errors import ImportFileError
-from ..paths import Site
 from . import cms, jsliteral, mdx, nodesites, stackbit
 from .base import Dialect, Folders, PostInput, text_list
 
@@ -95,7 +92,7 @@ class Gatsby(Dialect):
 
     @classmethod
     def posts_folder(cls, root: Path) -> str | None:
-        found = cms.read(Site(root, root, root, root)).folder_for(root)
+        found = cms.posts_folder(root)
         if found:
             return found
         return POSTS_DIR if (root / POSTS_DIR).is_dir() else None
@@ -115,7 +112,7 @@ class Gatsby(Dialect):
         name = next((n for n in CONFIG_FILES if (site.root / n).is_file()), None)
         if name:
             try:
-                data = site.read_bytes(name, limit=settings.FOLIO_IMPORT_MAX_FILE_BYTES)
+                data = site.read_bytes(name)
                 config, unread = jsliteral.exported_object(frontmatter.decode(data))
                 problems += [f"{name}: {p}" for p in unread]
             except ImportFileError as exc:

@@ -13,7 +13,6 @@ non-main section's ``_index.md``, is a page at its old address (docs/importing.m
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -127,7 +126,7 @@ class Hugo(Dialect):
 
     @staticmethod
     def _read(site, name):
-        return site.read_bytes(name, limit=settings.FOLIO_IMPORT_MAX_FILE_BYTES)
+        return site.read_bytes(name)
 
     def layout(self, site, posts_dir_given):
         mains = ", ".join(f"{section}/" for section in sorted(self.mains)) or "none"

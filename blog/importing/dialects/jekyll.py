@@ -34,7 +34,16 @@ from django.utils.text import slugify
 from .. import addresses, frontmatter, records, siteconfig
 from ..errors import ImportFileError
 from . import liquid
-from .base import Dialect, Folders, PageInput, PostInput, text_list
+from .base import (
+    Dialect,
+    Folders,
+    PageInput,
+    PostInput,
+    names_someone,
+    page_address,
+    text_list,
+    title_from,
+)
 
 CONFIG_FILES = ("_config.yml", "_config.yaml")
 AUTHOR_FILES = ("_data/authors.yml", "_data/authors.yaml", "_data/authors.json")
@@ -324,9 +333,9 @@ class Jekyll(Dialect):
             meta.pop("tag", None), split_spaces=True
         )
         meta["tags"] = [str(tag) for tag in tags if isinstance(tag, str | int | float)]
-        if meta.get("author") in (None, "") and _names_someone(self.config.get("author")):
+        if meta.get("author") in (None, "") and names_someone(self.config.get("author")):
             meta["author"] = "\0site"
-        meta["title"] = meta.get("title") or _title_from(slug)
+        meta["title"] = meta.get("title") or title_from(slug)
         body, converted = self.convert(site, source, body, meta, body_line)
         warnings += converted
         for key in ("excerpt", "description"):
@@ -474,7 +483,7 @@ class Jekyll(Dialect):
         meta = self._defaults(source, "pages", meta)
         warnings = []
         path = PurePosixPath(source)
-        meta["title"] = meta.get("title") or _title_from(
+        meta["title"] = meta.get("title") or title_from(
             path.stem if path.stem != "index" else path.parent.name or "Home"
         )
         written = meta.get("permalink")
@@ -489,7 +498,7 @@ class Jekyll(Dialect):
                 found.append((address, "redirect_from"))
         body, converted = self.convert(site, source, body, meta, body_line)
         warnings += converted
-        address = _page_address(old)
+        address = page_address(old)
         return PageInput(
             meta=meta,
             body=body,
@@ -552,7 +561,7 @@ class Jekyll(Dialect):
                 return None
             return "/" + source
         try:
-            data = site.read_bytes(source, limit=settings.FOLIO_IMPORT_MAX_FILE_BYTES)
+            data = site.read_bytes(source)
             text, _, _ = frontmatter.split(frontmatter.decode(data))
             meta = frontmatter.load_yaml(text)
         except ImportFileError:
@@ -663,7 +672,7 @@ class Jekyll(Dialect):
 
 
 def _load(site, name):
-    return _parse(name, site.read_bytes(name, limit=settings.FOLIO_IMPORT_MAX_FILE_BYTES))
+    return _parse(name, site.read_bytes(name))
 
 
 def _parse(name, data):
@@ -683,7 +692,7 @@ def _has_front_matter(site, path):
     """Whether a page-like file starts with front matter (Jekyll copies the others as
     they are); a file that cannot be read is listed, to be reported."""
     try:
-        data = site.read_bytes(site.relative(path), limit=settings.FOLIO_IMPORT_MAX_FILE_BYTES)
+        data = site.read_bytes(site.relative(path))
     except ImportFileError:
         return True
     return data.lstrip(b"\xef\xbb\xbf").startswith(b"---")
@@ -703,23 +712,3 @@ def _redirect_target(value):
     if isinstance(value, list):
         value = value[0] if value else None
     return str(value).strip() or None if isinstance(value, str | int | float) else None
-
-
-def _names_someone(author):
-    """Whether _config.yml's ``author`` is a name, or a mapping with one."""
-    if isinstance(author, dict):
-        author = author.get("name")
-    return isinstance(author, str) and bool(author.strip())
-
-
-def _title_from(slug):
-    words = re.sub(r"[-_]+", " ", str(slug)).strip()
-    return words[:1].upper() + words[1:] if words else "Untitled"
-
-
-def _page_address(old):
-    """The address Folio serves a page at: the old one, without ``.html``."""
-    if old.endswith(".html"):
-        old = old.removesuffix(".html")
-        old = old.removesuffix("/index") or "/"
-    return old if old.endswith("/") else old + "/"
