@@ -16,7 +16,7 @@ from blog.models import Post, Redirect
 from pages.models import Page
 from sitesettings.models import SiteSettings
 from tests import node_sites
-from tests.test_jekyll import answer, imported, warnings_of
+from tests.parity import answer, broken_addresses, imported, warnings_of
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +30,7 @@ def site(tmp_path):
 def test_every_old_address_answers_with_and_without_the_base(site, client):
     root, old_addresses = site
     imported(root)
-    broken = {}
-    for path in old_addresses:
-        status, hops = answer(client, path)
-        if status != 200 or len(hops) > 1:
-            broken[path] = (status, hops)
+    broken = broken_addresses(client, old_addresses)
     assert not broken, broken
     post = Post.objects.get(slug="first-post")
     assert client.get("/notes/posts/first-post/")["Location"] == post.get_absolute_url()

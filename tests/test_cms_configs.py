@@ -9,7 +9,7 @@ from blog.importing.dialects import cms
 from blog.importing.paths import Site
 from blog.models import Post, Redirect
 from tests import node_sites
-from tests.test_jekyll import answer, imported
+from tests.parity import answer, imported
 
 pytestmark = pytest.mark.django_db
 

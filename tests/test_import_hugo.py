@@ -13,6 +13,7 @@ from blog.models import Post, Redirect, Tag
 from pages.models import Page
 from sitesettings.models import MenuItem, SiteSettings
 from tests import html_safety, hugo_site
+from tests.parity import answer, broken_addresses
 
 pytestmark = pytest.mark.django_db
 
@@ -24,15 +25,6 @@ def imported(tmp_path):
     result = import_site(root, ImportOptions())
     assert not result.failed, [(r.path, r.detail) for r in result.reports if r.action == "error"]
     return root, old, result
-
-
-def answer(client, path):
-    response = client.get(quote(path))
-    if response.status_code != 301:
-        return response.status_code, []
-    target = response["Location"]
-    final = client.get(target)
-    return final.status_code, [target] + ([final["Location"]] if final.status_code == 301 else [])
 
 
 def test_the_site_is_detected_as_hugo_and_each_file_has_its_report(imported):
@@ -48,11 +40,7 @@ def test_the_site_is_detected_as_hugo_and_each_file_has_its_report(imported):
 
 def test_every_old_address_answers_with_and_without_the_base_path(imported, client):
     _, old, _ = imported
-    broken = {}
-    for path in old:
-        status, hops = answer(client, path)
-        if status != 200 or len(hops) > 1:
-            broken[path] = (status, hops)
+    broken = broken_addresses(client, old)
     assert not broken, broken
 
 

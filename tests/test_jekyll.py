@@ -4,7 +4,6 @@ stored and rewritten, drafts stay hidden, and a re-run writes nothing."""
 
 import re
 from html import unescape
-from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
@@ -15,28 +14,9 @@ from blog.models import Post, Redirect
 from pages.models import Page
 from sitesettings.models import SiteSettings
 from tests import jekyll_sites
+from tests.parity import answer, broken_addresses, imported, warnings_of
 
 pytestmark = pytest.mark.django_db
-
-
-def answer(client, path):
-    """(status, [hops]) of ``path``, following at most one redirect."""
-    response = client.get(quote(path))
-    if response.status_code != 301:
-        return response.status_code, []
-    target = response["Location"]
-    final = client.get(target)
-    return final.status_code, [target] + ([final["Location"]] if final.status_code == 301 else [])
-
-
-def imported(root, **options):
-    result = import_site(root, ImportOptions(**options))
-    assert not result.failed, [(r.path, r.detail) for r in result.reports if r.detail]
-    return result
-
-
-def warnings_of(result, path):
-    return [w for r in result.reports if r.path == path for w in r.warnings]
 
 
 @pytest.fixture
@@ -48,11 +28,7 @@ def site(tmp_path):
 def test_every_old_address_answers_with_and_without_the_baseurl(site, client):
     root, old_addresses = site
     imported(root)
-    broken = {}
-    for path in old_addresses:
-        status, hops = answer(client, path)
-        if status != 200 or len(hops) > 1:
-            broken[path] = (status, hops)
+    broken = broken_addresses(client, old_addresses)
     assert not broken, broken
 
 

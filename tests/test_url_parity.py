@@ -1,25 +1,14 @@
 """Every address the old site served answers after an import: 200, or one 301 to a page
 that answers 200 — on one site of each Stackbit generation (tests/stackbit_sites.py)."""
 
-from urllib.parse import quote
-
 import pytest
 
 from blog.importing import ImportOptions, import_site
 from blog.models import Post
 from tests import stackbit_sites
+from tests.parity import answer, broken_addresses
 
 pytestmark = pytest.mark.django_db
-
-
-def answer(client, path):
-    """(status, [hops]) of ``path``, following at most one redirect."""
-    response = client.get(quote(path))
-    if response.status_code != 301:
-        return response.status_code, []
-    target = response["Location"]
-    final = client.get(target)
-    return final.status_code, [target] + ([final["Location"]] if final.status_code == 301 else [])
 
 
 @pytest.mark.parametrize("generation", ["site_2020", "site_2019"])
@@ -28,11 +17,7 @@ def test_every_old_address_answers(generation, tmp_path, client):
     old_addresses = getattr(stackbit_sites, generation)(root)
     result = import_site(root, ImportOptions())
     assert not result.failed, [(r.path, r.detail) for r in result.reports if r.detail]
-    broken = {}
-    for path in old_addresses:
-        status, hops = answer(client, path)
-        if status != 200 or len(hops) > 1:
-            broken[path] = (status, hops)
+    broken = broken_addresses(client, old_addresses)
     assert not broken, broken
 
 
