@@ -334,18 +334,22 @@ def parse_date(value) -> datetime.datetime:
             raise ImportFileError(
                 f"date {text!r} is not a valid date (expected YYYY-MM-DD)"
             ) from None
+    return storable(parsed, zoneinfo.ZoneInfo(settings.TIME_ZONE), f"date {value!s:.40}")
+
+
+def storable(parsed: datetime.datetime, zone, what: str) -> datetime.datetime:
+    """``parsed``, on ``zone`` when it was written without one; ImportFileError naming
+    ``what`` when the database cannot store it. (The database stores UTC: a date at the
+    edge of the calendar whose offset carries it past year 9999 or before year 1 cannot
+    be stored at all, and pages show years MIN_YEAR to MAX_YEAR.)"""
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+        parsed = parsed.replace(tzinfo=zone)
     try:
-        # The database stores UTC: a date at the edge of the calendar whose offset
-        # carries it past year 9999 or before year 1 cannot be stored at all.
         in_utc = parsed.astimezone(datetime.UTC)
     except (OverflowError, ValueError):
         in_utc = None
     if in_utc is None or not MIN_YEAR <= in_utc.year <= MAX_YEAR:
-        raise ImportFileError(
-            f"date {value!s:.40} is out of range (years {MIN_YEAR} to {MAX_YEAR})"
-        )
+        raise ImportFileError(f"{what} is out of range (years {MIN_YEAR} to {MAX_YEAR})")
     return parsed
 
 

@@ -24,7 +24,7 @@ from pathlib import PurePosixPath
 from folio.slugs import slug_error
 
 from ..errors import ImportFileError
-from ..records import MAX_TITLE, MAX_YEAR, MIN_YEAR, normalise_excerpt
+from ..records import MAX_TITLE, normalise_excerpt, storable
 from . import urls
 from .config import POST_SECTIONS, HugoConfig
 
@@ -195,17 +195,7 @@ def parse_date(value, zone: datetime.tzinfo, key: str) -> datetime.datetime:
                 f"{key} {text[:40]!r} is not a date "
                 "(expected 2006-01-02 or 2006-01-02T15:04:05-07:00)"
             ) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=zone)
-    try:
-        in_utc = parsed.astimezone(datetime.UTC)
-    except (OverflowError, ValueError):
-        in_utc = None
-    if in_utc is None or not MIN_YEAR <= in_utc.year <= MAX_YEAR:
-        raise ImportFileError(
-            f"{key} {text[:40]!r} is out of range (years {MIN_YEAR} to {MAX_YEAR})"
-        )
-    return parsed
+    return storable(parsed, zone, f"{key} {text[:40]!r}")
 
 
 def _dates(config, meta, where, item) -> dict:
