@@ -1,12 +1,6 @@
-from urllib.parse import quote
-
 from django.http import HttpResponsePermanentRedirect
-from django.utils.http import RFC3986_SUBDELIMS
 
 from .models import Redirect
-
-# What django.urls.reverse() leaves unencoded in a path.
-_REVERSE_SAFE = RFC3986_SUBDELIMS + "/~:@"
 
 
 class RedirectFallbackMiddleware:
@@ -28,13 +22,9 @@ class RedirectFallbackMiddleware:
             return response  # (PostgreSQL cannot compare text holding NUL)
         # A non-ASCII address is stored as it was given: percent-encoded as reverse()
         # encodes it (every address a post moved from), or as typed in front matter or
-        # the admin. request.path is decoded; look for both.
-        path = request.path
-        other = path[:-1] if path.endswith("/") and len(path) > 1 else path + "/"
-        forms = {form for p in (path, other) for form in (p, quote(p, safe=_REVERSE_SAFE))}
-        redirects = Redirect.objects.filter(old_path__in=forms)
-        new_path = redirects.values_list("new_path", flat=True).first()
-        if new_path is None or new_path in forms:
+        # the admin. request.path is decoded; the lookup tries both.
+        new_path = Redirect.objects.targets([request.path]).get(request.path)
+        if new_path is None:
             return response
         query = request.META.get("QUERY_STRING", "")
         return HttpResponsePermanentRedirect(f"{new_path}?{query}" if query else new_path)

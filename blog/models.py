@@ -1,4 +1,5 @@
 from typing import NamedTuple
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -6,6 +7,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 
@@ -599,6 +601,29 @@ class PostRevision(Revision):
 
 
 class RedirectQuerySet(models.QuerySet):
+    def targets(self, paths) -> dict[str, str]:
+        """{path: where the URL map sends it} for those of ``paths`` (decoded, as
+        ``request.path`` holds them) it answers: the rule of
+        ``blog.middleware.RedirectFallbackMiddleware``, which asks it for one path and
+        the link check (linkcheck) for many at a time.
+
+        An address is found with or without its trailing slash, and as written or
+        percent-encoded the way ``reverse()`` encodes it (every address a post moved
+        from); a redirect to one of those forms is no answer.
+        """
+        forms = {path: _old_path_forms(path) for path in paths if "\x00" not in path}
+        wanted = sorted(set().union(*forms.values()))
+        found = {}
+        for start in range(0, len(wanted), _LOOKUP_CHUNK):
+            chunk = wanted[start : start + _LOOKUP_CHUNK]
+            found.update(self.filter(old_path__in=chunk).values_list("old_path", "new_path"))
+        answers = {}
+        for path, its_forms in forms.items():
+            hits = sorted(form for form in its_forms if form in found)
+            if hits and found[hits[0]] not in its_forms:
+                answers[path] = found[hits[0]]
+        return answers
+
     def record_move(self, old_path, new_path):
         """Send old_path to new_path, keeping every redirect one hop and loop-free."""
         # Whatever pointed at the old address now points straight at the new one...
@@ -607,6 +632,18 @@ class RedirectQuerySet(models.QuerySet):
         # (this also removes the self-loop the line above makes when a post moves back).
         self.filter(old_path=new_path).delete()
         self.update_or_create(old_path=old_path, defaults={"new_path": new_path})
+
+
+# What django.urls.reverse() leaves unencoded in a path.
+_REVERSE_SAFE = RFC3986_SUBDELIMS + "/~:@"
+# Old addresses looked up per query (SQLite allows 999 parameters on old builds).
+_LOOKUP_CHUNK = 500
+
+
+def _old_path_forms(path):
+    """The stored forms ``path`` may have in the URL map (RedirectQuerySet.targets)."""
+    other = path[:-1] if path.endswith("/") and len(path) > 1 else path + "/"
+    return {form for p in (path, other) for form in (p, quote(p, safe=_REVERSE_SAFE))}
 
 
 class Redirect(models.Model):

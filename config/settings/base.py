@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "pages",  # after blog: its catch-all route and models build on blog's
     "search",
     "sitesettings",
+    "linkcheck",  # reads every app's content: last
 ]
 
 MIDDLEWARE = [

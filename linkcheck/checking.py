@@ -1,0 +1,346 @@
+"""The link check: every link and image of the site's content, and whether it answers.
+
+One module for everything that checks links: ``manage.py check_links``, the admin's
+Site health page, the line that ends every import, and the warning an editor gets on
+saving a post or page with a broken link.
+
+* :func:`sources` reads where links live: posts (body, written excerpt, hero and card
+  images), pages (body, hero, their sections and items: markdown, buttons, images),
+  author bios and photos, tag descriptions, the menus' URLs, and the footer, logo and
+  favicon of the site settings. Links come out of the stored, sanitized HTML
+  (``folio.rendering.links_in``); nothing is rendered again.
+* :func:`check` sorts each link: skipped (``mailto:``, ``tel:``, a fragment on the
+  same page), internal (a path, a relative link read against the page's own address,
+  or a full URL on the site's canonical host), an upload on object storage, or
+  external; internal ones are resolved by :mod:`linkcheck.internal` (no HTTP), external
+  ones only when asked, by :mod:`linkcheck.external`.
+* :func:`store` keeps what a check found for the Site health page
+  (:class:`~linkcheck.models.BrokenLink`), :func:`summary` says it in one line.
+"""
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from authors.models import Author
+from blog.models import Post, Tag
+from folio.rendering import FoundLink, links_in
+from pages.models import Page
+from sitesettings.models import SITE_PK, MenuItem, SiteSettings
+
+from . import internal
+from .models import BrokenLink, CheckRun, Scope
+
+#: What each kind of source is called, one and many.
+KINDS = {
+    "post": ("post", "posts"),
+    "page": ("page", "pages"),
+    "author": ("author bio", "author bios"),
+    "tag": ("tag description", "tag descriptions"),
+    "menu": ("menu", "menus"),
+    "settings": ("the site settings", "the site settings"),
+}
+_POST_COLUMNS = ("pk", "title", "slug", "body_html", "excerpt_html", "image", "thumb_image")
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where a link was found: a post, a page, a bio... (what the report lists it by)."""
+
+    kind: str
+    pk: int | None
+    title: str
+    #: Its public address, which relative links are read against ("" for none).
+    url: str = ""
+
+
+@dataclass
+class Source:
+    ref: SourceRef
+    links: list[FoundLink]
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str  # "internal" (a decoded path), "external" (a URL), "upload" (a storage name)
+    key: str
+
+
+@dataclass(frozen=True)
+class Broken:
+    source: SourceRef
+    link: FoundLink
+    scope: str
+    reason: str
+
+
+@dataclass
+class Report:
+    sources: int = 0
+    links: int = 0
+    #: Distinct addresses checked.
+    targets: int = 0
+    external_targets: int = 0
+    #: Links that answer, but through a redirect (a hop a reader's browser pays).
+    redirected: int = 0
+    broken: list[Broken] = field(default_factory=list)
+    external_checked: bool = False
+    seconds: float = 0.0
+
+    def broken_in(self, scope):
+        return [item for item in self.broken if item.scope == scope]
+
+
+# -- Where links live ------------------------------------------------------------------
+
+
+def _images(obj, labels):
+    """The stored images of ``obj``'s image fields ({field: what it is}), as links."""
+    found = []
+    for name, label in labels.items():
+        file = getattr(obj, name)
+        if file:
+            found.append(FoundLink(file.url, label, True))
+    return found
+
+
+def post_source(post) -> Source:
+    links = [*links_in(post.body_html), *links_in(post.excerpt_html)]
+    links += _images(post, {"image": "hero image", "thumb_image": "thumbnail"})
+    return Source(SourceRef("post", post.pk, post.title, post.get_absolute_url()), links)
+
+
+def page_source(page, sections=None) -> Source:
+    """A page's links: its body, hero image and sections (``sections``: its sections
+    with their items prefetched; None reads them)."""
+    if sections is None:
+        sections = page.sections.prefetch_related("items")
+    links = [*links_in(page.body_html), *_images(page, {"image": "hero image"})]
+    for section in sections:
+        for entry in (section, *section.items.all()):
+            links += _rendered_links(entry)
+    return Source(SourceRef("page", page.pk, page.title, page.get_absolute_url()), links)
+
+
+def _rendered_links(entry):
+    """What a section or item shows (``render_entry``): markdown, buttons, an image."""
+    rendered = entry.rendered if isinstance(entry.rendered, dict) else {}
+    links = []
+    for key, value in rendered.items():
+        if key == "actions":
+            links += [FoundLink(action["href"], action["label"], False) for action in value]
+        elif key == "image_url":
+            links.append(FoundLink(value, "section image", True))
+        elif isinstance(value, str):
+            links += links_in(value)
+    return links + _images(entry, {"image": "section image"})
+
+
+def sources():
+    """Every place a link can be, one :class:`Source` each (read in chunks)."""
+    for post in Post.objects.only(*_POST_COLUMNS).iterator(chunk_size=500):
+        yield post_source(post)
+    pages = Page.objects.only("pk", "title", "path", "body_html", "image")
+    for page in pages.prefetch_related("sections__items"):
+        yield page_source(page, page.sections.all())
+    authors = Author.objects.only("pk", "first_name", "last_name", "slug", "bio_html", "photo")
+    for author in authors:
+        links = [*links_in(author.bio_html), *_images(author, {"photo": "photo"})]
+        ref = SourceRef("author", author.pk, author.name, author.get_absolute_url())
+        yield Source(ref, links)
+    for tag in Tag.objects.exclude(description_html="").only(
+        "pk", "name", "slug", "kind", "description_html"
+    ):
+        ref = SourceRef("tag", tag.pk, str(tag), tag.get_absolute_url())
+        yield Source(ref, links_in(tag.description_html))
+    # Links naming a post or a page follow it (and hide while it is not published).
+    menu_links = {}
+    for item in MenuItem.objects.filter(post=None, page=None).exclude(url=""):
+        menu_links.setdefault(item.menu, []).append(FoundLink(item.url, item.label, False))
+    for menu, label in MenuItem.Menu.choices:
+        if menu in menu_links:
+            yield Source(SourceRef("menu", None, label, "/"), menu_links[menu])
+    site = SiteSettings.objects.filter(pk=SITE_PK).first()
+    if site is not None:
+        links = [*links_in(site.footer_html), *_images(site, {"logo": "logo", "favicon": "icon"})]
+        yield Source(SourceRef("settings", site.pk, "Site settings", "/"), links)
+
+
+# -- Sorting and checking --------------------------------------------------------------
+
+
+def own_hosts() -> set[str]:
+    """The hosts whose full URLs are this site's: the canonical base URL's (site
+    settings, or ``FOLIO_SITE_URL``), with and without ``www.``."""
+    hosts = set()
+    for url in (SiteSettings.load().base_url, settings.SITE_URL):
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        if host:
+            hosts |= {host, f"www.{host}"}
+    return hosts
+
+
+def target_of(url: str, base: str, hosts: set[str]) -> Target | None:
+    """What a link written as ``url`` on the page at ``base`` asks for, or None for a
+    link not checked (``mailto:``, ``tel:``, ``data:``, a fragment of the same page)."""
+    url = url.strip()
+    if not url or url.startswith("#"):
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return Target("invalid", url)
+    if parts.scheme and parts.scheme.lower() not in {"http", "https"}:
+        return None
+    if parts.netloc:
+        if (name := internal.media_name(url)) is not None:
+            return Target("upload", name)
+        if host and host.lower().rstrip(".") in hosts:
+            return Target("internal", internal.path_of(url))
+        if not host:
+            return Target("invalid", url)
+        return Target("external", parts._replace(fragment="").geturl())
+    if parts.scheme:  # "http:/path", "https:page"
+        return Target("invalid", url)
+    return Target("internal", internal.path_of(urljoin(base or "/", url)))
+
+
+def check(found_in, *, external=None, internal_checker=None, progress=None) -> Report:
+    """Check the links of the sources ``found_in``. ``external``: an
+    :class:`~linkcheck.external.ExternalChecker` to check links to other sites with
+    (None: they are not checked). ``progress(stage, done, total)`` is told how far it got.
+    """
+    started = time.perf_counter()
+    report = Report(external_checked=external is not None)
+    hosts = own_hosts()
+    collected = []
+    for source in found_in:
+        report.sources += 1
+        seen = set()
+        for link in source.links:
+            if link in seen:
+                continue
+            seen.add(link)
+            target = target_of(link.url, source.ref.url, hosts)
+            if target is not None:
+                collected.append((source.ref, link, target))
+    report.links = len(collected)
+    by_kind = {"internal": set(), "external": set(), "upload": set()}
+    for _, _, target in collected:
+        if target.kind in by_kind:
+            by_kind[target.kind].add(target.key)
+    report.targets = sum(len(keys) for keys in by_kind.values())
+    if progress:
+        progress("internal", 0, len(by_kind["internal"]))
+    checker = internal_checker or internal.InternalChecker()
+    verdicts = {("internal", key): v for key, v in checker.check(by_kind["internal"]).items()}
+    for name in by_kind["upload"]:
+        verdicts[("upload", name)] = internal.stored_upload(name)
+    if external is not None:
+        report.external_targets = len(by_kind["external"])
+        checked = external.check(by_kind["external"], progress=progress)
+        verdicts.update({("external", url): verdict for url, verdict in checked.items()})
+    for ref, link, target in collected:
+        if target.kind == "invalid":
+            report.broken.append(Broken(ref, link, Scope.INTERNAL, "not a valid address"))
+            continue
+        verdict = verdicts.get((target.kind, target.key))
+        if verdict is None:
+            continue  # external, not checked
+        scope = Scope.EXTERNAL if target.kind == "external" else Scope.INTERNAL
+        if not verdict.ok:
+            report.broken.append(Broken(ref, link, scope, verdict.reason))
+        elif verdict.moved_to:
+            report.redirected += 1
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+# -- Keeping and saying what was found -------------------------------------------------
+
+
+def _rows(broken):
+    return [
+        BrokenLink(
+            scope=item.scope,
+            source_kind=item.source.kind,
+            source_id=item.source.pk,
+            source_title=Truncator(item.source.title).chars(300),
+            source_url=item.source.url[:500],
+            text=Truncator(item.link.text).chars(300),
+            target=item.link.url,
+            image=item.link.image,
+            reason=Truncator(item.reason).chars(300),
+        )
+        for item in broken
+    ]
+
+
+def store(report: Report, by: str):
+    """Keep what ``report`` found as the last check of its scopes (the internal one,
+    and the external one when it checked external links)."""
+    scopes = [Scope.INTERNAL] + ([Scope.EXTERNAL] if report.external_checked else [])
+    with transaction.atomic():
+        for scope in scopes:
+            BrokenLink.objects.filter(scope=scope).delete()
+            BrokenLink.objects.bulk_create(_rows(report.broken_in(scope)), batch_size=500)
+            CheckRun.objects.update_or_create(
+                scope=scope,
+                defaults={
+                    "finished": timezone.now(),
+                    "by": by[:200],
+                    "sources": report.sources,
+                    "links": report.links,
+                    "targets": report.external_targets
+                    if scope == Scope.EXTERNAL
+                    else report.targets - report.external_targets,
+                    "seconds": report.seconds,
+                },
+            )
+
+
+def check_one(source: Source) -> list[Broken]:
+    """The broken internal links of one post or page (an editor's save), kept in place
+    of what the last check found in it, so the Site health page stays current."""
+    report = check([source])
+    broken = report.broken_in(Scope.INTERNAL)
+    ref = source.ref
+    with transaction.atomic():
+        BrokenLink.objects.filter(
+            scope=Scope.INTERNAL, source_kind=ref.kind, source_id=ref.pk
+        ).delete()
+        BrokenLink.objects.bulk_create(_rows(broken))
+    return broken
+
+
+def _counted(count, kind):
+    one, many = KINDS[kind]
+    if kind == "settings":
+        return one
+    return f"{count} {one if count == 1 else many}"
+
+
+def where(broken) -> str:
+    """The sources of ``broken`` counted by kind: "2 posts and 1 page"."""
+    places = {(item.source.kind, item.source.pk or item.source.title) for item in broken}
+    kinds = Counter(kind for kind, _ in places)
+    parts = [_counted(kinds[kind], kind) for kind in KINDS if kinds[kind]]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def summary(report: Report, scope=Scope.INTERNAL) -> str:
+    """One line: "3 broken internal links in 2 posts; run manage.py check_links"."""
+    what = "internal" if scope == Scope.INTERNAL else "external"
+    broken = report.broken_in(scope)
+    if not broken:
+        return f"No broken {what} links ({report.links:,} links and images checked)."
+    links = "link" if len(broken) == 1 else "links"
+    line = f"{len(broken):,} broken {what} {links} in {where(broken)}"
+    return line + ("; run manage.py check_links" if scope == Scope.INTERNAL else "")
