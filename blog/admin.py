@@ -12,6 +12,8 @@ from django.utils.formats import date_format
 
 from authors.models import Author
 from folio.admin import CheckedSlugAdmin, MarkdownEditorAdmin, UploadsStoredFirstForm
+from linkcheck.admin import WarnsOfBrokenLinks
+from linkcheck.checking import post_source
 
 from . import changes, history, review
 from .admin_review import ReviewAdminMixin, ReviewFilter
@@ -317,7 +319,12 @@ class RevisionsAdmin:
 
 @admin.register(Post)
 class PostAdmin(
-    ReviewAdminMixin, PublishActionsAdmin, RevisionsAdmin, CheckedSlugAdmin, MarkdownEditorAdmin
+    ReviewAdminMixin,
+    PublishActionsAdmin,
+    RevisionsAdmin,
+    WarnsOfBrokenLinks,
+    CheckedSlugAdmin,
+    MarkdownEditorAdmin,
 ):
     """The post editor, for two roles (docs/editors.md).
 
@@ -445,6 +452,12 @@ class PostAdmin(
             obj.status = Post.Status.DRAFT
         obj.edited_by = request.user
         super().save_model(request, obj, form, change)
+        submitted = getattr(obj, "_submitted", None)  # (ReviewAdminMixin)
+        if submitted is not False:
+            # A change kept for review is checked as written, and not kept as the
+            # post's links: readers do not see it yet.
+            obj.render()
+            self.warn_about_links(request, post_source(obj), keep=submitted is None)
 
 
 def restored_message(obj, revision, chosen):

@@ -26,6 +26,7 @@ from urllib.parse import urljoin, urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.encoding import uri_to_iri
 from django.utils.text import Truncator
 
 from authors.models import Author
@@ -256,7 +257,9 @@ def check(found_in, *, external=None, internal_checker=None, progress=None) -> R
             continue  # external, not checked
         scope = Scope.EXTERNAL if target.kind == "external" else Scope.INTERNAL
         if not verdict.ok:
-            report.broken.append(Broken(ref, link, scope, verdict.reason))
+            # As the editor wrote it: the renderer percent-encodes /blog/привет/.
+            shown = link._replace(url=uri_to_iri(link.url))
+            report.broken.append(Broken(ref, shown, scope, verdict.reason))
         elif verdict.moved_to:
             report.redirected += 1
     report.seconds = time.perf_counter() - started
@@ -306,18 +309,44 @@ def store(report: Report, by: str):
             )
 
 
-def check_one(source: Source) -> list[Broken]:
-    """The broken internal links of one post or page (an editor's save), kept in place
-    of what the last check found in it, so the Site health page stays current."""
+def check_site(by: str) -> Report:
+    """Check every internal link of the site (no HTTP) and keep what was found."""
+    report = check(sources())
+    store(report, by)
+    return report
+
+
+def check_one(source: Source, *, keep=True) -> list[Broken]:
+    """The broken internal links of one post or page (an editor's save); ``keep``:
+    in place of what the last check found in it, so the Site health page stays current
+    (not for a writer's change awaiting review, which readers do not see yet)."""
     report = check([source])
     broken = report.broken_in(Scope.INTERNAL)
     ref = source.ref
+    if not keep:
+        return broken
     with transaction.atomic():
         BrokenLink.objects.filter(
             scope=Scope.INTERNAL, source_kind=ref.kind, source_id=ref.pk
         ).delete()
         BrokenLink.objects.bulk_create(_rows(broken))
     return broken
+
+
+#: How many broken links a save's warning names (the Site health page lists them all).
+WARNING_SHOWS = 5
+
+
+def warning(broken: list[Broken], what: str) -> str:
+    """What an editor is told on saving a ``what`` ("post") with broken links."""
+    count = len(broken)
+    listed = "; ".join(
+        f"“{item.link.text or item.link.url}” → {item.link.url} ({item.reason})"
+        for item in broken[:WARNING_SHOWS]
+    )
+    more = f"; and {count - WARNING_SHOWS} more" if count > WARNING_SHOWS else ""
+    links = "a link that does not answer" if count == 1 else f"{count} links that do not answer"
+    return f"This {what} has {links}: {listed}{more}. Readers who follow it get an error page."
 
 
 def _counted(count, kind):

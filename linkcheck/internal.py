@@ -124,6 +124,9 @@ class _Answer(NamedTuple):
     found: bool
     reason: str = ""
     moved_to: str = ""  # a 301's Location (a path, or a full URL off the site)
+    #: An upload or a static file: a file's address, which APPEND_SLASH leaves alone
+    #: (the uploads' route resolves it; for static files, a slash would not help).
+    file: bool = False
 
 
 def _prefix(url):
@@ -184,7 +187,7 @@ class InternalChecker:
                 answers[path] = answer
             else:
                 by_route[route][path] = key
-        unanswered = {}
+        unanswered, files = {}, set()
         for route, keys in by_route.items():
             finder = FINDERS[route]
             existing = finder.existing(set(keys.values()))
@@ -196,15 +199,22 @@ class InternalChecker:
         for path, answer in answers.items():
             if not answer.found and not answer.moved_to:
                 unanswered.setdefault(path, answer.reason)
+                if answer.file:
+                    files.add(path)
         # A 404: the URL map first (RedirectFallbackMiddleware), then APPEND_SLASH.
         moved = Redirect.objects.targets(unanswered)
         for path, reason in unanswered.items():
             if path in moved:
                 answers[path] = _Answer(False, reason, moved[path])
-            elif settings.APPEND_SLASH and not path.endswith("/") and _resolves(path + "/"):
+            elif (
+                settings.APPEND_SLASH
+                and path not in files
+                and not path.endswith("/")
+                and _resolves(path + "/")
+            ):
                 answers[path] = _Answer(False, reason, path + "/")
             else:
-                answers[path] = _Answer(False, reason)
+                answers[path] = _Answer(False, reason, file=path in files)
         return answers
 
     def _route(self, path):
@@ -243,7 +253,7 @@ def _stored(storage, name, missing):
         present = bool(name) and storage.exists(name)
     except (SuspiciousOperation, ValueError, OSError):
         present = False
-    return _Answer(True) if present else _Answer(False, missing)
+    return _Answer(True) if present else _Answer(False, missing, file=True)
 
 
 def _static(name):

@@ -4,6 +4,8 @@ from django.db import router, transaction
 from blog import changes
 from blog.admin import PublishActionsAdmin, RevisionsAdmin, StaleEditRefusingForm, StateFilter
 from folio.admin import MarkdownEditorAdmin
+from linkcheck.admin import WarnsOfBrokenLinks
+from linkcheck.checking import page_source
 
 from . import addresses
 from .models import Page
@@ -20,7 +22,7 @@ class PageAdminForm(StaleEditRefusingForm):
 
 
 @admin.register(Page)
-class PageAdmin(PublishActionsAdmin, RevisionsAdmin, MarkdownEditorAdmin):
+class PageAdmin(PublishActionsAdmin, RevisionsAdmin, WarnsOfBrokenLinks, MarkdownEditorAdmin):
     """The page editor, for the same two roles as posts (docs/editors.md).
 
     Editors (``pages.can_publish``) work on every page and publish; writers
@@ -101,3 +103,8 @@ class PageAdmin(PublishActionsAdmin, RevisionsAdmin, MarkdownEditorAdmin):
                 f"In the address {obj.path}, {warning}. Check that it is the one you meant.",
                 messages.WARNING,
             )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the sections (inlines): their buttons and markdown are the page's links.
+        self.warn_about_links(request, page_source(form.instance))

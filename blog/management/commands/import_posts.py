@@ -4,6 +4,7 @@ and site settings (name, logo, menus: blog/importing/siteconfig.py) in.
 Parses arguments, calls :func:`blog.importing.import_site`, prints what happened.
 """
 
+import logging
 import sys
 import time
 
@@ -16,6 +17,9 @@ from blog.importing.inspection import inspect_site
 from blog.importing.paths import Site
 from folio import pagecache
 from folio.storage import AtomicFileSystemStorage
+from linkcheck import checking as link_check
+
+logger = logging.getLogger(__name__)
 
 _STYLES = {
     Action.CREATED: "SUCCESS",
@@ -112,6 +116,7 @@ class Command(BaseCommand):
         self._print_reports(result)
         self._print_addresses(result)
         self._print_summary(result, time.perf_counter() - started)
+        self._print_links(result)
         if not result.dry_run and pagecache.writes_waiting():
             self.stderr.write(
                 self.style.WARNING(
@@ -185,6 +190,27 @@ class Command(BaseCommand):
         self.stdout.write(f"Old addresses that {would} with a 301 ({len(result.addresses)}):")
         for address in result.addresses:
             self.stdout.write(f"  {address.old} → {address.new}   [{address.origin}]")
+
+    def _print_links(self, result):
+        """The import ends with what is broken now: the internal links of the whole
+        site (no HTTP request; docs/performance.md: what it costs), kept for the
+        admin's Site health page."""
+        if result.dry_run:
+            return
+        try:
+            report = link_check.check_site("an import")
+        except Exception as exc:  # the import itself is done: never fail it here
+            logger.exception("Import: the link check failed")
+            self.stderr.write(
+                self.style.WARNING(
+                    f"The link check did not run ({type(exc).__name__}: {exc}); "
+                    "run manage.py check_links."
+                )
+            )
+            return
+        if self.verbosity >= 1:
+            line = link_check.summary(report)
+            self.stdout.write(self.style.WARNING(line) if report.broken else line)
 
     def _print_summary(self, result, seconds):
         if self.verbosity < 1:
