@@ -346,7 +346,8 @@ def warning(broken: list[Broken], what: str) -> str:
     )
     more = f"; and {count - WARNING_SHOWS} more" if count > WARNING_SHOWS else ""
     links = "a link that does not answer" if count == 1 else f"{count} links that do not answer"
-    return f"This {what} has {links}: {listed}{more}. Readers who follow it get an error page."
+    them = "it" if count == 1 else "them"
+    return f"This {what} has {links}: {listed}{more}. Readers who follow {them} get an error."
 
 
 def _counted(count, kind):
