@@ -193,6 +193,8 @@ def target_of(url: str, base: str, hosts: set[str]) -> Target | None:
     url = url.strip()
     if not url or url.startswith("#"):
         return None
+    if url.startswith("/") and not url.startswith(("//", "/\\")):  # most links: a path
+        return Target("internal", internal.path_of(url))
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -222,6 +224,7 @@ def check(found_in, *, external=None, internal_checker=None, progress=None) -> R
     report = Report(external_checked=external is not None)
     hosts = own_hosts()
     collected = []
+    targets = {}  # a URL's target, for those that do not depend on the page they are on
     for source in found_in:
         report.sources += 1
         seen = set()
@@ -229,7 +232,13 @@ def check(found_in, *, external=None, internal_checker=None, progress=None) -> R
             if link in seen:
                 continue
             seen.add(link)
-            target = target_of(link.url, source.ref.url, hosts)
+            url = link.url
+            # A path or a URL with a scheme means the same on every page.
+            absolute = url.startswith("/") or ":" in url.partition("/")[0]
+            if not absolute:
+                target = target_of(url, source.ref.url, hosts)
+            elif (target := targets.get(url, False)) is False:
+                target = targets[url] = target_of(url, "/", hosts)
             if target is not None:
                 collected.append((source.ref, link, target))
     report.links = len(collected)

@@ -135,7 +135,11 @@ def _prefix(url):
 
 def path_of(target: str) -> str:
     """The decoded path a URL of this site asks for (its query and fragment dropped)."""
-    return unquote(urlsplit(target).path) or "/"
+    if target.startswith("/") and not target.startswith("//"):
+        path = target.partition("#")[0].partition("?")[0]  # (what urlsplit does, faster)
+    else:
+        path = urlsplit(target).path
+    return unquote(path) or "/"
 
 
 class InternalChecker:
