@@ -32,6 +32,7 @@ from django.urls import Resolver404, resolve
 
 from authors.models import Author
 from blog.models import Post, Redirect, Tag
+from folio.views import serve_media
 from pages.models import Page
 
 #: Redirects followed before a chain counts as broken (the URL map keeps them one hop;
@@ -238,6 +239,8 @@ class InternalChecker:
             match = resolve(path)
         except Resolver404:
             return _Answer(False, "nothing on this site has this address"), None, None
+        if match.func is serve_media:  # (the uploads' route, whatever MEDIA_URL says now)
+            return _stored(default_storage, match.kwargs["path"], "no such upload"), None, None
         finder = FINDERS.get(match.view_name)
         if finder is None:
             return _Answer(True), None, None  # a fixed page (/blog/, /search/, a feed)

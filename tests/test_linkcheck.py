@@ -280,3 +280,33 @@ def test_every_import_ends_with_the_link_summary(site):
     dry = io.StringIO()
     call_command("import_posts", str(site.root), "--dry-run", stdout=dry)
     assert "broken internal" not in dry.getvalue()
+
+
+def test_uploads_at_a_full_media_url_are_checked_in_storage(settings):
+    settings.MEDIA_URL = "https://cdn.example.net/media/"
+    default_storage.save("posts/here.jpg", ContentFile(b"x"))
+    post_linking(
+        "![a](https://cdn.example.net/media/posts/here.jpg) "
+        "![b](https://cdn.example.net/media/posts/gone.jpg) [c](/media/../config/urls.py)"
+    )
+    broken = broken_of(check_site())
+    assert broken == {
+        ("Links", "https://cdn.example.net/media/posts/gone.jpg"): "no such upload",
+        ("Links", "/media/../config/urls.py"): "no such upload",
+    }
+
+
+def test_links_are_read_from_the_stored_html_with_their_text():
+    from folio.rendering import links_in, render_markdown
+
+    html = render_markdown(
+        '[**Bold** text](/a/ "t") [![Логотип](/logo.png)](https://x.org/?a=1&b=2) '
+        '<a href="/raw">raw <em>HTML</em></a> ![alt > text](/i.png)'
+    )
+    assert [(link.url, link.text, link.image) for link in links_in(html)] == [
+        ("/a/", "Bold text", False),
+        ("https://x.org/?a=1&b=2", "Логотип", False),
+        ("/logo.png", "Логотип", True),
+        ("/raw", "raw HTML", False),
+        ("/i.png", "alt > text", True),
+    ]
