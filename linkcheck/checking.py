@@ -85,7 +85,7 @@ class Broken:
 class Report:
     sources: int = 0
     links: int = 0
-    #: Distinct addresses checked.
+    #: Distinct addresses on this site checked, and on other sites (when they are).
     targets: int = 0
     external_targets: int = 0
     #: Links that answer, but through a redirect (a hop a reader's browser pays).
@@ -215,10 +215,10 @@ def target_of(url: str, base: str, hosts: set[str]) -> Target | None:
     return Target("internal", internal.path_of(urljoin(base or "/", url)))
 
 
-def check(found_in, *, external=None, internal_checker=None, progress=None) -> Report:
+def check(found_in, *, external=None, progress=None) -> Report:
     """Check the links of the sources ``found_in``. ``external``: an
     :class:`~linkcheck.external.ExternalChecker` to check links to other sites with
-    (None: they are not checked). ``progress(stage, done, total)`` is told how far it got.
+    (None: they are not checked), telling ``progress(done, total)`` how far it got.
     """
     started = time.perf_counter()
     report = Report(external_checked=external is not None)
@@ -246,11 +246,9 @@ def check(found_in, *, external=None, internal_checker=None, progress=None) -> R
     for _, _, target in collected:
         if target.kind in by_kind:
             by_kind[target.kind].add(target.key)
-    report.targets = sum(len(keys) for keys in by_kind.values())
-    if progress:
-        progress("internal", 0, len(by_kind["internal"]))
-    checker = internal_checker or internal.InternalChecker()
-    verdicts = {("internal", key): v for key, v in checker.check(by_kind["internal"]).items()}
+    report.targets = len(by_kind["internal"]) + len(by_kind["upload"])
+    checked = internal.InternalChecker().check(by_kind["internal"])
+    verdicts = {("internal", key): verdict for key, verdict in checked.items()}
     for name in by_kind["upload"]:
         verdicts[("upload", name)] = internal.stored_upload(name)
     if external is not None:
@@ -312,7 +310,7 @@ def store(report: Report, by: str):
                     "links": report.links,
                     "targets": report.external_targets
                     if scope == Scope.EXTERNAL
-                    else report.targets - report.external_targets,
+                    else report.targets,
                     "seconds": report.seconds,
                 },
             )

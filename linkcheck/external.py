@@ -94,7 +94,7 @@ class ExternalChecker:
         self.requests = 0
         done = 0
         if progress:
-            progress("external", 0, len(todo))
+            progress(0, len(todo))
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
             for url, (status, ok, reason) in zip(todo, pool.map(self._ask, todo), strict=True):
                 verdicts[url] = Verdict(ok, reason)
@@ -111,7 +111,7 @@ class ExternalChecker:
                     )
                 done += 1
                 if progress:
-                    progress("external", done, len(todo))
+                    progress(done, len(todo))
         return verdicts
 
     def _ask(self, url):

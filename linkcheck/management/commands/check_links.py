@@ -56,7 +56,7 @@ class Command(BaseCommand):
             external = ExternalChecker(
                 workers=options["workers"], timeout=options["timeout"], delay=options["delay"]
             )
-        show_progress = self.verbosity >= 1 and sys.stderr.isatty()
+        show_progress = external is not None and self.verbosity >= 1 and sys.stderr.isatty()
         report = checking.check(
             checking.sources(),
             external=external,
@@ -69,8 +69,8 @@ class Command(BaseCommand):
         if options["fail"] and report.broken:
             raise CommandError(f"{len(report.broken)} broken link(s).")
 
-    def _progress(self, stage, done, total):
-        if stage == "external" and total and (done == total or done % 10 == 0):
+    def _progress(self, done, total):
+        if total and (done == total or done % 10 == 0):
             self.stderr.write(f"\rexternal links: {done}/{total}", ending="")
             self.stderr.flush()
 
@@ -100,8 +100,9 @@ class Command(BaseCommand):
                 "with one more request for the reader."
             )
         lines.append(
-            f"{report.sources:,} posts, pages, bios, menus… read; {report.targets:,} distinct "
-            f"addresses checked in {report.seconds:.1f}s."
+            f"{report.sources:,} posts, pages, bios, menus… read; "
+            f"{report.targets + report.external_targets:,} distinct addresses checked in "
+            f"{report.seconds:.1f}s."
         )
         for line in lines:
             style = self.style.ERROR if "broken" in line and not line.startswith("No") else None
