@@ -20,10 +20,13 @@ saving a post or page with a broken link.
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.encoding import uri_to_iri
@@ -57,19 +60,29 @@ class SourceRef:
     kind: str
     pk: int | None
     title: str
-    #: Its public address, which relative links are read against ("" for none).
-    url: str = ""
+    #: Its public address, or a function that gives it (asked only when a relative link
+    #: or a broken one needs it: reversing 10,000 post URLs costs a second).
+    address: str | Callable[[], str] = ""
+
+    @cached_property
+    def url(self) -> str:
+        """Its public address, which relative links are read against ("" for none)."""
+        return self.address() if callable(self.address) else self.address
 
 
 @dataclass
 class Source:
     ref: SourceRef
     links: list[FoundLink]
+    #: Its stored files (image fields): (storage name, what it is), checked in storage.
+    files: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Target:
-    kind: str  # "internal" (a decoded path), "external" (a URL), "upload" (a storage name)
+    # "internal" (a decoded path), "external" (a URL), "upload" (the storage name of a
+    # full MEDIA_URL link), "stored" (the storage name of an image field's file)
+    kind: str
     key: str
 
 
@@ -101,20 +114,23 @@ class Report:
 # -- Where links live ------------------------------------------------------------------
 
 
-def _images(obj, labels):
-    """The stored images of ``obj``'s image fields ({field: what it is}), as links."""
-    found = []
-    for name, label in labels.items():
-        file = getattr(obj, name)
-        if file:
-            found.append(FoundLink(file.url, label, True))
-    return found
+def _files(obj, labels):
+    """The stored files of ``obj``'s image fields ({field: what it is}) (all in the
+    default storage), by storage name: no URL is made for them unless one is broken."""
+    names = ((getattr(obj, name).name, label) for name, label in labels.items())
+    return [(name, label) for name, label in names if name]
 
 
 def post_source(post) -> Source:
-    links = [*links_in(post.body_html), *links_in(post.excerpt_html)]
-    links += _images(post, {"image": "hero image", "thumb_image": "thumbnail"})
-    return Source(SourceRef("post", post.pk, post.title, post.get_absolute_url()), links)
+    """A post's links: its body, a written excerpt, its hero image and thumbnail."""
+    files = {"hero image": post.image.name, "thumbnail": post.thumb_image.name}
+    return _post(post.pk, post.title, post.slug, post.body_html, post.excerpt_html, files)
+
+
+def _post(pk, title, slug, body_html, excerpt_html, files):
+    links = [*links_in(body_html), *links_in(excerpt_html)]
+    files = [(name, label) for label, name in files.items() if name]
+    return Source(SourceRef("post", pk, title, partial(Post.address_of, slug)), links, files)
 
 
 def page_source(page, sections=None) -> Source:
@@ -122,11 +138,13 @@ def page_source(page, sections=None) -> Source:
     with their items prefetched; None reads them)."""
     if sections is None:
         sections = page.sections.prefetch_related("items")
-    links = [*links_in(page.body_html), *_images(page, {"image": "hero image"})]
+    links, files = links_in(page.body_html), _files(page, {"image": "hero image"})
     for section in sections:
         for entry in (section, *section.items.all()):
             links += _rendered_links(entry)
-    return Source(SourceRef("page", page.pk, page.title, page.get_absolute_url()), links)
+            files += _files(entry, {"image": "section image"})
+    ref = SourceRef("page", page.pk, page.title, partial(Page.address_of, page.path))
+    return Source(ref, links, files)
 
 
 def _rendered_links(entry):
@@ -140,21 +158,23 @@ def _rendered_links(entry):
             links.append(FoundLink(value, "section image", True))
         elif isinstance(value, str):
             links += links_in(value)
-    return links + _images(entry, {"image": "section image"})
+    return links
 
 
 def sources():
     """Every place a link can be, one :class:`Source` each (read in chunks)."""
-    for post in Post.objects.only(*_POST_COLUMNS).iterator(chunk_size=500):
-        yield post_source(post)
+    # As rows, not models: on 10,000 posts, making models costs more than reading.
+    posts = Post.objects.values_list(*_POST_COLUMNS).iterator(chunk_size=500)
+    for pk, title, slug, body_html, excerpt_html, image, thumb_image in posts:
+        files = {"hero image": image, "thumbnail": thumb_image}
+        yield _post(pk, title, slug, body_html, excerpt_html, files)
     pages = Page.objects.only("pk", "title", "path", "body_html", "image")
     for page in pages.prefetch_related("sections__items"):
         yield page_source(page, page.sections.all())
     authors = Author.objects.only("pk", "first_name", "last_name", "slug", "bio_html", "photo")
     for author in authors:
-        links = [*links_in(author.bio_html), *_images(author, {"photo": "photo"})]
         ref = SourceRef("author", author.pk, author.name, author.get_absolute_url())
-        yield Source(ref, links)
+        yield Source(ref, links_in(author.bio_html), _files(author, {"photo": "photo"}))
     for tag in Tag.objects.exclude(description_html="").only(
         "pk", "name", "slug", "kind", "description_html"
     ):
@@ -169,8 +189,10 @@ def sources():
             yield Source(SourceRef("menu", None, label, "/"), menu_links[menu])
     site = SiteSettings.objects.filter(pk=SITE_PK).first()
     if site is not None:
-        links = [*links_in(site.footer_html), *_images(site, {"logo": "logo", "favicon": "icon"})]
-        yield Source(SourceRef("settings", site.pk, "Site settings", "/"), links)
+        files = _files(site, {"logo": "logo", "favicon": "icon"})
+        yield Source(
+            SourceRef("settings", site.pk, "Site settings", "/"), links_in(site.footer_html), files
+        )
 
 
 # -- Sorting and checking --------------------------------------------------------------
@@ -209,7 +231,7 @@ def target_of(url: str, base: str, hosts: set[str]) -> Target | None:
             return Target("internal", internal.path_of(url))
         if not host:
             return Target("invalid", url)
-        return Target("external", parts._replace(fragment="").geturl())
+        return Target("external", url.partition("#")[0])
     if parts.scheme:  # "http:/path", "https:page"
         return Target("invalid", url)
     return Target("internal", internal.path_of(urljoin(base or "/", url)))
@@ -241,16 +263,19 @@ def check(found_in, *, external=None, progress=None) -> Report:
                 target = targets[url] = target_of(url, "/", hosts)
             if target is not None:
                 collected.append((source.ref, link, target))
+        for name, label in source.files:
+            collected.append((source.ref, FoundLink(name, label, True), Target("stored", name)))
     report.links = len(collected)
-    by_kind = {"internal": set(), "external": set(), "upload": set()}
+    by_kind = {"internal": set(), "external": set(), "upload": set(), "stored": set()}
     for _, _, target in collected:
         if target.kind in by_kind:
             by_kind[target.kind].add(target.key)
-    report.targets = len(by_kind["internal"]) + len(by_kind["upload"])
+    report.targets = len(by_kind["internal"]) + len(by_kind["upload"] | by_kind["stored"])
     checked = internal.InternalChecker().check(by_kind["internal"])
     verdicts = {("internal", key): verdict for key, verdict in checked.items()}
-    for name in by_kind["upload"]:
-        verdicts[("upload", name)] = internal.stored_upload(name)
+    for kind in ("upload", "stored"):
+        for name in by_kind[kind]:
+            verdicts[(kind, name)] = internal.stored_upload(name)
     if external is not None:
         report.external_targets = len(by_kind["external"])
         checked = external.check(by_kind["external"], progress=progress)
@@ -264,8 +289,10 @@ def check(found_in, *, external=None, progress=None) -> Report:
             continue  # external, not checked
         scope = Scope.EXTERNAL if target.kind == "external" else Scope.INTERNAL
         if not verdict.ok:
-            # As the editor wrote it: the renderer percent-encodes /blog/привет/.
-            shown = link._replace(url=uri_to_iri(link.url))
+            # As the editor wrote it: the renderer percent-encodes /blog/привет/. A
+            # stored file by its URL, made only now.
+            url = default_storage.url(link.url) if target.kind == "stored" else link.url
+            shown = link._replace(url=uri_to_iri(url))
             report.broken.append(Broken(ref, shown, scope, verdict.reason))
         elif verdict.moved_to:
             report.redirected += 1

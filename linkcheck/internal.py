@@ -61,6 +61,11 @@ class Finder(NamedTuple):
 
 
 def _in_chunks(queryset, field, keys):
+    """Which of ``keys`` the ``field`` of ``queryset``'s rows holds."""
+    if len(keys) > CHUNK:
+        # Many: one pass over the rows beats a pass per chunk (SQLite answers each
+        # ``published()`` query through the status/date index, not the slug's).
+        return keys & set(queryset.values_list(field, flat=True))
     found = set()
     keys = sorted(keys)
     for start in range(0, len(keys), CHUNK):
