@@ -319,10 +319,10 @@ class RevisionsAdmin:
 
 @admin.register(Post)
 class PostAdmin(
+    WarnsOfBrokenLinks,
     ReviewAdminMixin,
     PublishActionsAdmin,
     RevisionsAdmin,
-    WarnsOfBrokenLinks,
     CheckedSlugAdmin,
     MarkdownEditorAdmin,
 ):
@@ -457,7 +457,7 @@ class PostAdmin(
             # A change kept for review is checked as written, and not kept as the
             # post's links: readers do not see it yet.
             obj.render()
-            self.warn_about_links(request, post_source(obj), keep=submitted is None)
+            self.warn_about_links(request, obj, post_source(obj), keep=submitted is None)
 
 
 def restored_message(obj, revision, chosen):

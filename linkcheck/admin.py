@@ -43,12 +43,26 @@ _CHANGE_PAGES = {
 
 
 class WarnsOfBrokenLinks:
-    """For the post and page admins: a save that leaves links which do not answer
-    says which (internal links only: no HTTP request in a save)."""
+    """For the post and page admins (first among their bases): a save that leaves
+    links which do not answer says which (internal links only: no HTTP request in a
+    save), after the admin's own "was changed successfully"."""
 
-    def warn_about_links(self, request, source, *, keep=True):
-        broken = checking.check_one(source, keep=keep)
-        if broken:
+    def warn_about_links(self, request, obj, source, *, keep=True):
+        """Check ``source`` (``obj``'s links) once saved; the warning follows."""
+        obj._broken_links = checking.check_one(source, keep=keep)
+
+    def response_add(self, request, obj, *args, **kwargs):
+        response = super().response_add(request, obj, *args, **kwargs)
+        self._tell_broken_links(request, obj)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        self._tell_broken_links(request, obj)
+        return response
+
+    def _tell_broken_links(self, request, obj):
+        if broken := getattr(obj, "_broken_links", None):
             what = self.opts.verbose_name
             self.message_user(request, checking.warning(broken, what), messages.WARNING)
 

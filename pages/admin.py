@@ -22,7 +22,7 @@ class PageAdminForm(StaleEditRefusingForm):
 
 
 @admin.register(Page)
-class PageAdmin(PublishActionsAdmin, RevisionsAdmin, WarnsOfBrokenLinks, MarkdownEditorAdmin):
+class PageAdmin(WarnsOfBrokenLinks, PublishActionsAdmin, RevisionsAdmin, MarkdownEditorAdmin):
     """The page editor, for the same two roles as posts (docs/editors.md).
 
     Editors (``pages.can_publish``) work on every page and publish; writers
@@ -107,4 +107,4 @@ class PageAdmin(PublishActionsAdmin, RevisionsAdmin, WarnsOfBrokenLinks, Markdow
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # After the sections (inlines): their buttons and markdown are the page's links.
-        self.warn_about_links(request, page_source(form.instance))
+        self.warn_about_links(request, form.instance, page_source(form.instance))

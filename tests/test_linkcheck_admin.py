@@ -106,6 +106,8 @@ def test_saving_a_post_with_a_broken_link_warns_and_updates_the_report(staff_cli
     body = "[ok](/blog/there/) [Привет](/blog/привет/) ![pic](/media/none.png)"
     response = staff_client.post(url, post_form_data(post, body=body))
     assert response.status_code == 302
+    levels = [message.level_tag for message in get_messages(response.wsgi_request)]
+    assert levels == ["success", "warning"]  # after "was changed successfully"
     (warning,) = warnings_of(response)
     assert warning.startswith("This post has 2 links that do not answer:")
     assert "“Привет” → /blog/привет/ (no published post has this address)" in warning
