@@ -9,12 +9,16 @@ rows and checks nothing, however large the site; "Check now" runs the internal c
 (``--external``): minutes of polite requests have no place in a request.
 """
 
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.translation import ngettext
 
 from blog.models import Post
@@ -126,6 +130,7 @@ class SiteHealthAdmin(admin.ModelAdmin):
                     "scope": scope,
                     "label": label,
                     "run": runs.get(scope),
+                    "when": _ago(runs[scope].finished) if scope in runs else "",
                     "groups": _grouped(broken[:SHOWN]),
                     "count": len(broken)
                     if len(broken) <= SHOWN
@@ -174,6 +179,12 @@ class SiteHealthAdmin(admin.ModelAdmin):
                 "link": ngettext("Show it", "Show them", count),
             }
         ]
+
+
+def _ago(moment):
+    if timezone.now() - moment < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment)} ago"
 
 
 def _grouped(rows):
