@@ -34,7 +34,7 @@ from django.utils import timezone
 from .internal import Verdict
 from .models import ExternalResult
 
-USER_AGENT = "Folio link check (+https://github.com/folio)"
+USER_AGENT = "Mozilla/5.0 (compatible; Folio link check)"
 #: Statuses that say nothing about whether the page exists.
 NOT_BROKEN = {401, 403, 429}
 
