@@ -136,37 +136,28 @@ class _Snapshot:
         }
 
 
-def refresh(post_ids=None, tag_ids=(), *, model=Post) -> set[int]:
+def refresh(post_ids=None, tag_ids=(), *, in_place=(), model=Post) -> set[int]:
     """Recompute the links a change to these posts and tags can affect (every post's
     when ``post_ids`` is None); returns the pks of the posts whose links changed.
 
+    ``in_place``: those of ``post_ids`` whose status and publish date did not change
+    (``content_changed``'s ``posts_in_place``): the order of posts is then as it was,
+    and only the rankings that count their changed tags can change.
     ``model`` is the Post model (a migration passes its historical one).
     """
     # What is read and what is written must be one consistent state: in a transaction
     # (the writer's, or one of its own after an import), with other writers waiting.
     with transaction.atomic():
         serialize()
-        return _refresh(model, post_ids, tag_ids)
+        return _refresh(model, post_ids, tag_ids, in_place)
 
 
-def _refresh(model, post_ids, tag_ids):
+def _refresh(model, post_ids, tag_ids, in_place=()):
     snapshot = _Snapshot(model)
     if post_ids is None:
         affected = set(snapshot.dates)
     else:
-        post_ids = set(post_ids)
-        # Rankings that may gain or lose these posts: every post sharing one of their
-        # tags, or one of the tags that changed...
-        tags = set(tag_ids).union(*(snapshot.tags_of.get(pk, ()) for pk in post_ids))
-        affected = post_ids.union(*(snapshot.tagged.get(tag, ()) for tag in tags))
-        # ...those that have them as neighbours from now on, and those that had (found by
-        # what the others store: a post's own stored links are no guide, since saving an
-        # object loaded earlier writes back the links it was loaded with).
-        for pk in post_ids & snapshot.rank.keys():
-            affected |= snapshot.around(pk)
-        linked = Q(links__previous__in=post_ids) | Q(links__next__in=post_ids)
-        affected.update(model.objects.filter(linked).values_list("pk", flat=True))
-        affected &= snapshot.dates.keys()
+        affected = _affected(model, snapshot, set(post_ids), tag_ids, in_place)
     changed = []
     affected = sorted(affected)
     for start in range(0, len(affected), BATCH_SIZE):
@@ -180,12 +171,33 @@ def _refresh(model, post_ids, tag_ids):
     return {post.pk for post in changed}
 
 
+def _affected(model, snapshot, post_ids, tag_ids, in_place):
+    """The posts whose links a change to these posts and tags can change."""
+    moved = post_ids.difference(in_place)
+    # Rankings that may gain or lose these posts: every post sharing one of the tags that
+    # changed, or one of the moved posts' tags (one left in place keeps its rank, so
+    # only the rankings counting a changed tag see it differently)...
+    tags = set(tag_ids).union(*(snapshot.tags_of.get(pk, ()) for pk in moved))
+    affected = post_ids.union(*(snapshot.tagged.get(tag, ()) for tag in tags))
+    # ...those that have the moved posts as neighbours from now on, and those that had
+    # (found by what the others store: a post's own stored links are no guide, since
+    # saving an object loaded earlier writes back the links it was loaded with).
+    if moved:
+        for pk in moved & snapshot.rank.keys():
+            affected |= snapshot.around(pk)
+        linked = Q(links__previous__in=moved) | Q(links__next__in=moved)
+        affected.update(model.objects.filter(linked).values_list("pk", flat=True))
+    return affected & snapshot.dates.keys()
+
+
 @receiver(content_changed, dispatch_uid="folio-post-links")
-def update(sender, post_ids=frozenset(), tag_ids=frozenset(), **kwargs):
-    if not post_ids and not tag_ids:
-        return  # an author's change moves no post
+def update(sender, post_ids=frozenset(), tag_ids=frozenset(), posts_in_place=frozenset(), **kwargs):
+    if not tag_ids and post_ids <= posts_in_place:
+        # An author's change, or edits that leave every post's status, date and tags as
+        # they were (a body, a title, a slug): nothing links derive from changed.
+        return
     bulk = len(post_ids) > caching.BULK_CHANGE
-    changed = refresh(None if bulk else post_ids, tag_ids)
+    changed = refresh(None if bulk else post_ids, tag_ids, in_place=posts_in_place)
     # After a bulk change every page is re-rendered anyway. A change to tags alone (a
     # rename) changes only the stored tags, and the pages showing a tag depend on it.
     if changed and post_ids and not bulk:
