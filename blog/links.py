@@ -29,7 +29,7 @@ scheduled posts ranked above it are there when they go live.
 import heapq
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from itertools import chain
+from itertools import chain, combinations
 
 from django.db import transaction
 from django.db.models import Q
@@ -40,7 +40,7 @@ from folio import pagecache
 
 from . import caching
 from .changes import content_changed, serialize
-from .models import RELATED_SHOWN, TAG_LINK_FIELDS, Post
+from .models import RELATED_SHOWN, TAG_LINK_FIELDS, Post, Status
 
 BATCH_SIZE = 500
 
@@ -48,11 +48,18 @@ BATCH_SIZE = 500
 class _Snapshot:
     """Every post's date and tags, and the order of the published ones, read once."""
 
-    def __init__(self, model):
+    def __init__(self, model, tags=None):
+        """``tags``: read only the posts carrying one of these tags, and only these tags'
+        links to posts; enough to rank the posts sharing them (:meth:`related`, whose
+        ranks are relative) and to give their tags, not for :meth:`neighbours`."""
         self.now = timezone.now()
         self.dates = {}  # pk -> publish_at, every post
+        posts, through = model.objects.all(), model.tags.through.objects.all()
+        if tags is not None:
+            through = through.filter(tag_id__in=tags)
+            posts = posts.filter(pk__in=through.values("post_id"))
         published, unpublished = [], []
-        for pk, status, publish_at in model.objects.values_list("pk", "status", "publish_at"):
+        for pk, status, publish_at in posts.values_list("pk", "status", "publish_at"):
             self.dates[pk] = publish_at
             (published if status == "published" else unpublished).append((publish_at, pk))
         published.sort()
@@ -64,7 +71,7 @@ class _Snapshot:
         self.tags_of = defaultdict(list)  # post pk (any status) -> tag pks
         self.tagged = defaultdict(list)  # tag pk -> post pks (any status)
         self.members = defaultdict(list)  # tag pk -> ranks of its published posts
-        for post_id, tag_id in model.tags.through.objects.values_list("post_id", "tag_id"):
+        for post_id, tag_id in through.values_list("post_id", "tag_id"):
             self.tags_of[post_id].append(tag_id)
             self.tagged[tag_id].append(post_id)
             if post_id in self.rank:
@@ -190,6 +197,73 @@ def _affected(model, snapshot, post_ids, tag_ids, in_place):
     return affected & snapshot.dates.keys()
 
 
+def refresh_retagged(pk, tag_ids, *, model=Post):
+    """After a change of post ``pk``'s tags alone (``tag_ids``: those it gained or lost;
+    its status and date as they were), recompute its links without reading every post;
+    returns the pks of the posts whose links changed, or None when that cannot be done
+    so (some other post's ranking may change too): :func:`refresh` then."""
+    with transaction.atomic():
+        serialize()
+        found = _retagged(model, pk, set(tag_ids))
+        if found is None:
+            return None
+        links, stored = found
+        if links == stored:
+            return set()
+        model.objects.filter(pk=pk).update(links=links)
+        return {pk}
+
+
+def _retagged(model, pk, tag_ids):
+    """(the links of post ``pk`` after a change of its tags alone, the stored ones), or
+    None."""
+    post = model.objects.filter(pk=pk).values("status", "publish_at", "links").first()
+    stored = post["links"] if post else None
+    if not stored or "tags" not in stored:
+        return None
+    old = {tag["id"] for tag in stored["tags"]}  # as the last refresh found them
+    new = set(model.tags.through.objects.filter(post_id=pk).values_list("tag_id", flat=True))
+    if not tag_ids <= old ^ new:
+        return None  # another change came with it (a tag renamed)
+    if post["status"] == Status.PUBLISHED and _may_rank_elsewhere(model, pk, post, old, new):
+        return None
+    snapshot = _Snapshot(model, tags=new)
+    # Its place among posts is as it was, so are its neighbours.
+    links = {
+        "previous": stored.get("previous"),
+        "next": stored.get("next"),
+        "related": snapshot.related(pk),
+        "tags": snapshot.tags(pk),
+    }
+    return links, stored
+
+
+def _may_rank_elsewhere(model, pk, post, old, new):
+    """Whether published post ``pk``, whose tags change from ``old`` to ``new``, may be
+    (or have been) in the stored ranking of another post.
+
+    Another post Y sharing the tags U with it ranks after it every post sharing U too
+    and newer (or as many tags and newer); if RELATED_SHOWN live posts other than Y do,
+    the ranking stops before reaching it. So when, for every set U of its tags holding
+    a changed one, RELATED_SHOWN + 1 live posts newer than it carry all of U (before
+    the change and after), no other post's ranking can gain, lose or move it.
+    """
+    now = timezone.now()
+    newer = Q(publish_at__gt=post["publish_at"]) | Q(publish_at=post["publish_at"], pk__gt=pk)
+    ahead = model.objects.filter(newer, status=Status.PUBLISHED, publish_at__lte=now)
+    for tags, changed in ((new, new - old), (old, old - new)):
+        for size in range(1, len(tags) + 1):
+            for shared in combinations(sorted(tags), size):
+                if changed.isdisjoint(shared):
+                    continue
+                posts = ahead
+                for tag in shared:
+                    posts = posts.filter(tags=tag)
+                if len(posts.order_by().values_list("pk")[: RELATED_SHOWN + 1]) <= RELATED_SHOWN:
+                    return True
+    return False
+
+
 @receiver(content_changed, dispatch_uid="folio-post-links")
 def update(sender, post_ids=frozenset(), tag_ids=frozenset(), posts_in_place=frozenset(), **kwargs):
     if not tag_ids and post_ids <= posts_in_place:
@@ -197,7 +271,11 @@ def update(sender, post_ids=frozenset(), tag_ids=frozenset(), posts_in_place=fro
         # they were (a body, a title, a slug): nothing links derive from changed.
         return
     bulk = len(post_ids) > caching.BULK_CHANGE
-    changed = refresh(None if bulk else post_ids, tag_ids, in_place=posts_in_place)
+    changed = None
+    if len(post_ids) == 1 and post_ids <= posts_in_place:  # one post's tags changed
+        changed = refresh_retagged(next(iter(post_ids)), tag_ids)
+    if changed is None:
+        changed = refresh(None if bulk else post_ids, tag_ids, in_place=posts_in_place)
     # After a bulk change every page is re-rendered anyway. A change to tags alone (a
     # rename) changes only the stored tags, and the pages showing a tag depend on it.
     if changed and post_ids and not bulk:

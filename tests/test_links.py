@@ -6,8 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.utils import timezone
 
+from blog import changes, links
 from blog.links import refresh
 from blog.models import Post, Tag
 from tests.factories import make_post, make_tag
@@ -193,6 +195,42 @@ def test_stored_links_match_the_definition_on_random_sites(seed):
         with time_machine.travel(now, tick=False):
             for post in posts:
                 assert links_of(post) == _expected(post, posts, tags_of, now), post.pk
+
+
+def _recomputed():
+    """Every post's links as a full recomputation gives them."""
+    snapshot = links._Snapshot(Post)
+    return {pk: snapshot.links(pk) for pk in Post.objects.values_list("pk", flat=True)}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_saves_in_place_leave_the_same_links_as_a_full_recomputation(seed, monkeypatch):
+    """Saves that keep a post's status and date (an edit, a change of its tags) take the
+    short ways (none, or the post's own links alone when no other ranking can change);
+    after each, every stored link is what a full recomputation gives."""
+    rng = random.Random(seed)
+    shortcuts = []
+    retagged = links._retagged
+    monkeypatch.setattr(
+        links, "_retagged", lambda *args: shortcuts.append(retagged(*args)) or shortcuts[-1]
+    )
+    tags = [make_tag(name) for name in ("Été", "Кофе", "写真", "Garden", "Rye", "Soil")]
+    with time_machine.travel(NOW, tick=False):
+        posts = []
+        for n in range(60):
+            status = rng.choice(["published"] * 6 + ["draft"])
+            # Many posts per tag, so that most rankings stop before an older post.
+            publish_at = NOW - timedelta(days=rng.randint(-2, 60), hours=n)
+            posts.append(make_post(status=status, publish_at=publish_at, tags=rng.sample(tags, 2)))
+        for _ in range(25):
+            post = Post.objects.get(pk=rng.choice(posts).pk)  # as the admin loads it
+            with transaction.atomic(), changes.batch():
+                post.body += "\n\nEdited."
+                post.save()
+                if rng.random() < 0.7:
+                    post.tags.set(rng.sample(tags, rng.choice([0, 1, 2, 3])))
+            assert dict(Post.objects.values_list("pk", "links")) == _recomputed()
+    assert any(found is not None for found in shortcuts)
 
 
 def test_rankings_run_to_the_third_live_post_and_refresh_is_idempotent():
