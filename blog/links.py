@@ -197,71 +197,99 @@ def _affected(model, snapshot, post_ids, tag_ids, in_place):
     return affected & snapshot.dates.keys()
 
 
+#: How many other posts' rankings a change of one post's tags may recompute through
+#: :func:`refresh_retagged` (past it, :func:`refresh`).
+RETAGGED_OTHERS = 50
+
+
 def refresh_retagged(pk, tag_ids, *, model=Post):
     """After a change of post ``pk``'s tags alone (``tag_ids``: those it gained or lost;
-    its status and date as they were), recompute its links without reading every post;
-    returns the pks of the posts whose links changed, or None when that cannot be done
-    so (some other post's ranking may change too): :func:`refresh` then."""
+    its status and date as they were), recompute the links it can change without
+    reading every post; returns the pks of the posts whose links changed, or None when
+    that cannot be done so (too many rankings may change): :func:`refresh` then."""
     with transaction.atomic():
         serialize()
         found = _retagged(model, pk, set(tag_ids))
         if found is None:
             return None
-        links, stored = found
-        if links == stored:
-            return set()
-        model.objects.filter(pk=pk).update(links=links)
-        return {pk}
+        changed = [model(pk=pk, links=links) for pk, (links, stored) in found.items()]
+        changed = [post for post in changed if post.links != found[post.pk][1]]
+        model.objects.bulk_update(changed, ["links"])
+        return {post.pk for post in changed}
 
 
 def _retagged(model, pk, tag_ids):
-    """(the links of post ``pk`` after a change of its tags alone, the stored ones), or
-    None."""
+    """{pk: (new links, stored links)} of post ``pk`` and of the posts whose rankings
+    its change of tags can change, or None."""
     post = model.objects.filter(pk=pk).values("status", "publish_at", "links").first()
-    stored = post["links"] if post else None
-    if not stored or "tags" not in stored:
+    stored = {pk: post["links"]} if post else {}
+    if not stored.get(pk) or "tags" not in stored[pk]:
         return None
-    old = {tag["id"] for tag in stored["tags"]}  # as the last refresh found them
+    old = {tag["id"] for tag in stored[pk]["tags"]}  # as the last refresh found them
     new = set(model.tags.through.objects.filter(post_id=pk).values_list("tag_id", flat=True))
     if not tag_ids <= old ^ new:
         return None  # another change came with it (a tag renamed)
-    if post["status"] == Status.PUBLISHED and _may_rank_elsewhere(model, pk, post, old, new):
+    others = set()
+    if post["status"] == Status.PUBLISHED:
+        others = _may_rank_it(model, pk, post, old, new)
+        if others is None:
+            return None
+        stored.update(model.objects.filter(pk__in=others).values_list("pk", "links"))
+    if any("tags" not in links for links in stored.values()):
         return None
-    snapshot = _Snapshot(model, tags=new)
-    # Its place among posts is as it was, so are its neighbours.
-    links = {
-        "previous": stored.get("previous"),
-        "next": stored.get("next"),
-        "related": snapshot.related(pk),
-        "tags": snapshot.tags(pk),
+    # Every tag of the posts to rank (their own are as stored: only this post's changed).
+    tags = new.union(*({tag["id"] for tag in stored[other]["tags"]} for other in others))
+    snapshot = _Snapshot(model, tags=tags)
+    # Their places among posts are as they were, so are their neighbours.
+    return {
+        post_pk: (
+            {
+                "previous": links.get("previous"),
+                "next": links.get("next"),
+                "related": snapshot.related(post_pk),
+                "tags": snapshot.tags(post_pk),
+            },
+            links,
+        )
+        for post_pk, links in stored.items()
     }
-    return links, stored
 
 
-def _may_rank_elsewhere(model, pk, post, old, new):
-    """Whether published post ``pk``, whose tags change from ``old`` to ``new``, may be
-    (or have been) in the stored ranking of another post.
+def _may_rank_it(model, pk, post, old, new):
+    """The other posts whose stored ranking may hold (or have held) published post
+    ``pk``, whose tags change from ``old`` to ``new``; None if too many.
 
-    Another post Y sharing the tags U with it ranks after it every post sharing U too
-    and newer (or as many tags and newer); if RELATED_SHOWN live posts other than Y do,
-    the ranking stops before reaching it. So when, for every set U of its tags holding
-    a changed one, RELATED_SHOWN + 1 live posts newer than it carry all of U (before
-    the change and after), no other post's ranking can gain, lose or move it.
+    Another post sharing the tags U with it ranks before it every post sharing U too
+    and newer (or more tags); if RELATED_SHOWN live posts besides the other post do,
+    its ranking stops before reaching this one. So for every set U of this post's tags
+    holding a changed one (before the change and after), only when fewer than
+    RELATED_SHOWN + 1 live posts newer than it carry all of U may the posts carrying
+    all of U rank it.
     """
     now = timezone.now()
     newer = Q(publish_at__gt=post["publish_at"]) | Q(publish_at=post["publish_at"], pk__gt=pk)
     ahead = model.objects.filter(newer, status=Status.PUBLISHED, publish_at__lte=now)
+    others = set()
     for tags, changed in ((new, new - old), (old, old - new)):
         for size in range(1, len(tags) + 1):
             for shared in combinations(sorted(tags), size):
                 if changed.isdisjoint(shared):
                     continue
-                posts = ahead
-                for tag in shared:
-                    posts = posts.filter(tags=tag)
-                if len(posts.order_by().values_list("pk")[: RELATED_SHOWN + 1]) <= RELATED_SHOWN:
-                    return True
-    return False
+                before = _carrying(ahead, shared).values_list("pk")[: RELATED_SHOWN + 1]
+                if len(before) > RELATED_SHOWN:
+                    continue
+                carriers = _carrying(model.objects.exclude(pk=pk), shared)
+                others.update(carriers.values_list("pk", flat=True)[: RETAGGED_OTHERS + 1])
+                if len(others) > RETAGGED_OTHERS:
+                    return None
+    return others
+
+
+def _carrying(posts, tags):
+    """Those of ``posts`` carrying every one of these tags."""
+    for tag in tags:
+        posts = posts.filter(tags=tag)
+    return posts.order_by()
 
 
 @receiver(content_changed, dispatch_uid="folio-post-links")
