@@ -217,7 +217,7 @@ def run_saves(args, client, plan, rng, run):
     from blog.models import Tag
 
     tag_ids = list(Tag.objects.values_list("pk", flat=True))
-    gets, posts, expected = [], [], []
+    gets, posts, cpus, expected = [], [], [], []
     profiler = None
     for number, (pk, kind) in enumerate(plan):
         url = reverse("admin:blog_post_change", args=[pk])
@@ -235,9 +235,10 @@ def run_saves(args, client, plan, rng, run):
             profiler = cProfile.Profile()
         if profiler:
             profiler.enable()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         response = client.post(url, data)
         post_ms = (time.perf_counter() - started) * 1000
+        cpu_ms = (time.process_time() - cpu) * 1000
         if profiler:
             profiler.disable()
         if response.status_code != 302:
@@ -248,11 +249,12 @@ def run_saves(args, client, plan, rng, run):
         if number >= WARM_UP:
             gets.append(get_ms)
             posts.append(post_ms)
+            cpus.append(cpu_ms)
         expected.append((pk, kind, data))
     if profiler:
         profiler.dump_stats(args.profile)
         print(f"profile of the counted POSTs in {args.profile}")
-    return gets, posts, expected
+    return gets, posts, cpus, expected
 
 
 def check(expected, run, revisions_before):
@@ -333,10 +335,14 @@ def main():
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
 
+    from bench.http_bench import cpu_check
+
+    load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
+    print(f"load average {load}; CPU check {cpu_check():.2f} s", flush=True)
     plan, rng = plan_saves(args)
     revisions_before = PostRevision.objects.count()
     run = int(time.time())
-    gets, posts, expected = run_saves(args, client, plan, rng, run)
+    gets, posts, cpus, expected = run_saves(args, client, plan, rng, run)
     problems = check(expected, run, revisions_before)
 
     cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
@@ -346,6 +352,7 @@ def main():
         f"{len(posts)} saves after {WARM_UP} warm-up"
     )
     print(summary("POST (the save, to its redirect)", posts))
+    print(summary("  its CPU time in this process    ", cpus))
     print(summary("GET  (the change form)          ", gets))
     for kind in ("body", "tags", "title", "slug"):
         timed = [ms for ms, (_, k, _) in zip(posts, expected[WARM_UP:], strict=True) if k == kind]
