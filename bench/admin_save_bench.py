@@ -125,6 +125,9 @@ def build_site(args, work, env):
     from sitesettings.models import SiteSettings  # noqa: F401  (apps loaded)
 
     call_command("migrate", verbosity=0)
+    if args.redis_url and not (work / "static" / "staticfiles.json").exists():
+        # Production settings serve hashed static files: the admin's pages name them.
+        call_command("collectstatic", interactive=False, verbosity=0)
     if Post.objects.count() == args.posts:
         print(f"reusing the imported site ({args.posts} posts) in {work}", flush=True)
         return
