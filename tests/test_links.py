@@ -12,7 +12,7 @@ from django.utils import timezone
 from blog import changes, links
 from blog.links import refresh
 from blog.models import Post, Tag
-from tests.factories import make_post, make_tag
+from tests.factories import make_post, make_tag, post_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -231,6 +231,53 @@ def test_saves_in_place_leave_the_same_links_as_a_full_recomputation(seed, monke
                     post.tags.set(rng.sample(tags, rng.choice([0, 1, 2, 3])))
             assert dict(Post.objects.values_list("pk", "links")) == _recomputed()
     assert any(found is not None for found in shortcuts)
+
+
+def test_admin_saves_recompute_links_only_when_a_post_moves_or_is_retagged(
+    staff_client, monkeypatch
+):
+    """An edit of the text leaves every post's status, date and tags: no links are
+    recomputed. Publishing moves the post (every link it can change); retagging it
+    recomputes what its tags change, and the pages follow each time."""
+    calls = []
+    for name in ("refresh", "refresh_retagged"):
+        original = getattr(links, name)
+        monkeypatch.setattr(
+            links, name, lambda *a, _f=original, _n=name, **k: calls.append(_n) or _f(*a, **k)
+        )
+    garden, rye = make_tag("Jardín"), make_tag("Рожь")
+    older = make_post(tags=[garden], publish_at=NOW - timedelta(days=3))
+    post = make_post(tags=[garden], publish_at=NOW - timedelta(days=2), status="draft")
+    url = f"/admin/blog/post/{post.pk}/change/"
+
+    def save(**changes):
+        fresh = Post.objects.get(pk=post.pk)
+        response = staff_client.post(url, post_form_data(fresh, **changes))
+        assert response.status_code == 302
+
+    with time_machine.travel(NOW, tick=False):
+        calls.clear()
+        save(body="Un texte révisé.", title="Titre révisé")
+        assert calls == []
+        save(status="published")
+        assert calls == ["refresh"]
+        assert links_of(older)[1:] == (post, [post])
+        calls.clear()
+        save(tags=[rye.pk])
+        assert calls == ["refresh_retagged"]
+        assert links_of(older)[2] == [post]  # the newest post fills "Keep reading" up
+        assert Post.objects.get(pk=post.pk).links["tags"][0]["name"] == "Рожь"
+        assert dict(Post.objects.values_list("pk", "links")) == _recomputed()
+
+
+def test_a_save_never_writes_back_the_links_an_instance_was_loaded_with():
+    with time_machine.travel(NOW, tick=False):
+        post = make_post(publish_at=NOW - timedelta(days=3))
+        loaded = Post.objects.get(pk=post.pk)
+        newer = make_post(publish_at=NOW - timedelta(days=1))  # changes post's links
+        loaded.title = "Édité"
+        loaded.save()  # in place: nothing to recompute, and its stale links not written
+        assert links_of(post)[1] == newer
 
 
 def test_rankings_run_to_the_third_live_post_and_refresh_is_idempotent():
