@@ -385,6 +385,14 @@ class Post(Publishable):
         obj._stored_place = obj._place()
         return obj
 
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using, fields, from_queryset)
+        place_fields = {"status", "publish_at"}
+        if fields is None or place_fields.issubset(fields):
+            self._stored_place = self._place()
+        elif place_fields.intersection(fields):
+            self._stored_place = None  # the other one may be as set, not as stored
+
     def _saved_fields(self):
         """What a save of a stored post writes: every loaded field but its links.
 

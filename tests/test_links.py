@@ -270,6 +270,21 @@ def test_admin_saves_recompute_links_only_when_a_post_moves_or_is_retagged(
         assert dict(Post.objects.values_list("pk", "links")) == _recomputed()
 
 
+def test_a_post_moved_back_after_a_refresh_from_the_database_is_seen_to_move():
+    with time_machine.travel(NOW, tick=False):
+        older = make_post(publish_at=NOW - timedelta(days=3))
+        post = make_post(publish_at=NOW - timedelta(days=2))
+        loaded = Post.objects.get(pk=post.pk)
+        # Another writer moves it before the oldest post (a bulk path, then notify()).
+        Post.objects.filter(pk=post.pk).update(publish_at=NOW - timedelta(days=5))
+        changes.notify(post_ids=[post.pk])
+        loaded.refresh_from_db()
+        loaded.publish_at = NOW - timedelta(days=2)  # back where this instance had it
+        loaded.save()
+        assert links_of(older)[:2] == (None, post)
+        assert dict(Post.objects.values_list("pk", "links")) == _recomputed()
+
+
 def test_a_save_never_writes_back_the_links_an_instance_was_loaded_with():
     with time_machine.travel(NOW, tick=False):
         post = make_post(publish_at=NOW - timedelta(days=3))
