@@ -35,7 +35,9 @@ from sitesettings.models import MENU_MODELS, SiteSettings
 from .models import Post, Tag
 
 #: Sent with ``post_ids``, ``author_ids``, ``tag_ids`` and ``page_ids`` (frozensets of
-#: primary keys), and ``site_settings`` (True when the site's settings or menus changed).
+#: primary keys), ``site_settings`` (True when the site's settings or menus changed), and
+#: ``posts_in_place``: those of ``post_ids`` known to keep their status and publish date
+#: (the order of posts, which their links derive from), however else they changed.
 content_changed = Signal()
 
 
@@ -69,9 +71,22 @@ def _writing(sender, **kwargs):
     serialize()
 
 
-def notify(*, post_ids=(), author_ids=(), tag_ids=(), page_ids=(), site_settings=False):
+def notify(
+    *,
+    post_ids=(),
+    author_ids=(),
+    tag_ids=(),
+    page_ids=(),
+    site_settings=False,
+    posts_in_place=(),
+):
     """Tell every listener that these objects were created, changed or deleted
-    (``site_settings``: the site's settings or menus)."""
+    (``site_settings``: the site's settings or menus).
+
+    ``posts_in_place``: those of ``post_ids`` this write is known to have left at their
+    status and publish date (a post saved with both as loaded, a change of its tags).
+    Any other post may have moved: a writer that does not say is taken to move them.
+    """
     held = _held.get()
     if held is not None:
         held["post_ids"].update(post_ids)
@@ -79,6 +94,8 @@ def notify(*, post_ids=(), author_ids=(), tag_ids=(), page_ids=(), site_settings
         held["tag_ids"].update(tag_ids)
         held["page_ids"].update(page_ids)
         held["site_settings"] = held["site_settings"] or site_settings
+        # A post is in place when no write of the block moved it.
+        held["moved"].update(set(post_ids).difference(posts_in_place))
         return
     content_changed.send(
         sender=None,
@@ -87,7 +104,14 @@ def notify(*, post_ids=(), author_ids=(), tag_ids=(), page_ids=(), site_settings
         tag_ids=frozenset(tag_ids),
         page_ids=frozenset(page_ids),
         site_settings=site_settings,
+        posts_in_place=frozenset(post_ids).intersection(posts_in_place),
     )
+
+
+def _release(held):
+    """notify() with what a batch() held."""
+    moved = held.pop("moved")
+    notify(**held, posts_in_place=held["post_ids"] - moved)
 
 
 @contextmanager
@@ -108,6 +132,7 @@ def batch():
         "tag_ids": set(),
         "page_ids": set(),
         "site_settings": False,
+        "moved": set(),
     }
     token = _held.set(held)
     try:
@@ -116,13 +141,13 @@ def batch():
         _held.reset(token)
         if any(held.values()) and not transaction.get_connection().in_atomic_block:
             try:
-                notify(**held)  # committed already: listeners must hear of it
+                _release(held)  # committed already: listeners must hear of it
             except Exception:
                 logger.exception("Could not report the changes made before the error")
         raise
     _held.reset(token)
     if any(held.values()):
-        notify(**held)
+        _release(held)
 
 
 @receiver([post_save, post_delete], sender=Post, dispatch_uid="folio-post-changed")
@@ -130,7 +155,12 @@ def _post_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         # A deleted post's tags were unlinked before post_delete: report them, collected
         # before the delete (their pages, and the rankings it was part of, change).
-        notify(post_ids=[instance.pk], tag_ids=getattr(instance, "_folio_tag_ids", ()))
+        in_place = kwargs.get("created") is False and instance.kept_place
+        notify(
+            post_ids=[instance.pk],
+            tag_ids=getattr(instance, "_folio_tag_ids", ()),
+            posts_in_place=[instance.pk] if in_place else (),
+        )
 
 
 @receiver(pre_delete, sender=Post, dispatch_uid="folio-post-deleting")
@@ -191,9 +221,11 @@ def _post_tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
         return
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
+    # (Tagging moves no post: each keeps its status and date.)
     if reverse:  # tag.posts.add(...): instance is the Tag
         cleared = getattr(instance, "_folio_post_ids", ()) if action == "post_clear" else ()
-        notify(post_ids=pk_set or cleared, tag_ids=[instance.pk])
+        posts = pk_set or cleared
+        notify(post_ids=posts, tag_ids=[instance.pk], posts_in_place=posts)
     else:
         cleared = getattr(instance, "_folio_tag_ids", ()) if action == "post_clear" else ()
-        notify(post_ids=[instance.pk], tag_ids=pk_set or cleared)
+        notify(post_ids=[instance.pk], tag_ids=pk_set or cleared, posts_in_place=[instance.pk])

@@ -313,6 +313,13 @@ class Post(Publishable):
     #: The revision this instance's last save kept: tags set after the save (the admin's
     #: form, the importer) are written into it (blog/history.py).
     _revision = None
+    #: (status, publish_at) as stored when this instance was loaded or last saved; None
+    #: when unknown (not loaded from the database, or loaded without them).
+    _stored_place = None
+    #: Whether this instance's last save left its status and publish date as they were
+    #: stored (blog.changes reports it: the order of posts, and the links derived from
+    #: it, did not change).
+    kept_place = False
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
@@ -358,10 +365,14 @@ class Post(Publishable):
                 derived |= {f"{field}_width", f"{field}_height"}
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, *derived}
+        elif not self._state.adding and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = self._saved_fields()
         created = self._state.adding
+        self.kept_place, stored_place = self._placed(created, update_fields)
         with transaction.atomic():
             super().save(*args, **kwargs)
             self._keep_history(created)
+        self._stored_place = stored_place
 
     def get_absolute_url(self):
         return routing.reverse("blog:post-detail", slug=self.slug)
@@ -369,6 +380,54 @@ class Post(Publishable):
     @classmethod
     def address_of(cls, slug):
         return reverse("blog:post-detail", kwargs={"slug": slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        obj = super().from_db(db, field_names, values)
+        obj._stored_place = obj._place()
+        return obj
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using, fields, from_queryset)
+        place_fields = {"status", "publish_at"}
+        if fields is None or place_fields.issubset(fields):
+            self._stored_place = self._place()
+        elif place_fields.intersection(fields):
+            self._stored_place = None  # the other one may be as set, not as stored
+
+    def _saved_fields(self):
+        """What a save of a stored post writes: every loaded field but its links.
+
+        The links are blog.links's to write: what this instance holds of them was read
+        when it was loaded, and writing it back could undo a change of another post's
+        made since (a save leaving the post's status, date and tags as they were then
+        has nothing for blog.links to recompute, and leaves them as they are).
+        """
+        deferred = self.get_deferred_fields()
+        return [
+            field.attname
+            for field in self._meta.concrete_fields
+            if not field.primary_key and field.attname not in deferred and field.name != "links"
+        ]
+
+    def _placed(self, created, update_fields):
+        """(whether this save keeps the post's stored place, its stored place after)."""
+        place_fields = {"status", "publish_at"}
+        written = place_fields if update_fields is None else place_fields & set(update_fields)
+        if not written:  # a save of other fields leaves the stored place as it was
+            return not created, self._stored_place
+        place = self._place()
+        if written != place_fields:
+            return False, None  # half written: where it now stands is not known here
+        return not created and place is not None and place == self._stored_place, place
+
+    def _place(self):
+        """(status, publish_at): where the post stands in the order of posts (None when
+        not loaded)."""
+        fields = self.__dict__
+        if "status" not in fields or "publish_at" not in fields:
+            return None
+        return fields["status"], fields["publish_at"]
 
     def _keep_history(self, created):
         """What every save leaves behind: a revision, and a redirect if a live URL moved."""

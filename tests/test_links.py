@@ -6,11 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import transaction
 from django.utils import timezone
 
+from blog import changes, links
 from blog.links import refresh
 from blog.models import Post, Tag
-from tests.factories import make_post, make_tag
+from tests.factories import make_post, make_tag, post_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -193,6 +195,104 @@ def test_stored_links_match_the_definition_on_random_sites(seed):
         with time_machine.travel(now, tick=False):
             for post in posts:
                 assert links_of(post) == _expected(post, posts, tags_of, now), post.pk
+
+
+def _recomputed():
+    """Every post's links as a full recomputation gives them."""
+    snapshot = links._Snapshot(Post)
+    return {pk: snapshot.links(pk) for pk in Post.objects.values_list("pk", flat=True)}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_saves_in_place_leave_the_same_links_as_a_full_recomputation(seed, monkeypatch):
+    """Saves that keep a post's status and date (an edit, a change of its tags) take the
+    short ways (none, or the post's own links alone when no other ranking can change);
+    after each, every stored link is what a full recomputation gives."""
+    rng = random.Random(seed)
+    shortcuts = []
+    retagged = links._retagged
+    monkeypatch.setattr(
+        links, "_retagged", lambda *args: shortcuts.append(retagged(*args)) or shortcuts[-1]
+    )
+    tags = [make_tag(name) for name in ("Été", "Кофе", "写真", "Garden", "Rye", "Soil")]
+    with time_machine.travel(NOW, tick=False):
+        posts = []
+        for n in range(60):
+            status = rng.choice(["published"] * 6 + ["draft"])
+            # Many posts per tag, so that most rankings stop before an older post.
+            publish_at = NOW - timedelta(days=rng.randint(-2, 60), hours=n)
+            posts.append(make_post(status=status, publish_at=publish_at, tags=rng.sample(tags, 2)))
+        for _ in range(25):
+            post = Post.objects.get(pk=rng.choice(posts).pk)  # as the admin loads it
+            with transaction.atomic(), changes.batch():
+                post.body += "\n\nEdited."
+                post.save()
+                if rng.random() < 0.7:
+                    post.tags.set(rng.sample(tags, rng.choice([0, 1, 2, 3])))
+            assert dict(Post.objects.values_list("pk", "links")) == _recomputed()
+    assert any(found is not None for found in shortcuts)
+
+
+def test_admin_saves_recompute_links_only_when_a_post_moves_or_is_retagged(
+    staff_client, monkeypatch
+):
+    """An edit of the text leaves every post's status, date and tags: no links are
+    recomputed. Publishing moves the post (every link it can change); retagging it
+    recomputes what its tags change, and the pages follow each time."""
+    calls = []
+    for name in ("refresh", "refresh_retagged"):
+        original = getattr(links, name)
+        monkeypatch.setattr(
+            links, name, lambda *a, _f=original, _n=name, **k: calls.append(_n) or _f(*a, **k)
+        )
+    garden, rye = make_tag("Jardín"), make_tag("Рожь")
+    older = make_post(tags=[garden], publish_at=NOW - timedelta(days=3))
+    post = make_post(tags=[garden], publish_at=NOW - timedelta(days=2), status="draft")
+    url = f"/admin/blog/post/{post.pk}/change/"
+
+    def save(**changes):
+        fresh = Post.objects.get(pk=post.pk)
+        response = staff_client.post(url, post_form_data(fresh, **changes))
+        assert response.status_code == 302
+
+    with time_machine.travel(NOW, tick=False):
+        calls.clear()
+        save(body="Un texte révisé.", title="Titre révisé")
+        assert calls == []
+        save(status="published")
+        assert calls == ["refresh"]
+        assert links_of(older)[1:] == (post, [post])
+        calls.clear()
+        save(tags=[rye.pk])
+        assert calls == ["refresh_retagged"]
+        assert links_of(older)[2] == [post]  # the newest post fills "Keep reading" up
+        assert Post.objects.get(pk=post.pk).links["tags"][0]["name"] == "Рожь"
+        assert dict(Post.objects.values_list("pk", "links")) == _recomputed()
+
+
+def test_a_post_moved_back_after_a_refresh_from_the_database_is_seen_to_move():
+    with time_machine.travel(NOW, tick=False):
+        older = make_post(publish_at=NOW - timedelta(days=3))
+        post = make_post(publish_at=NOW - timedelta(days=2))
+        loaded = Post.objects.get(pk=post.pk)
+        # Another writer moves it before the oldest post (a bulk path, then notify()).
+        Post.objects.filter(pk=post.pk).update(publish_at=NOW - timedelta(days=5))
+        changes.notify(post_ids=[post.pk])
+        loaded.refresh_from_db()
+        loaded.publish_at = NOW - timedelta(days=2)  # back where this instance had it
+        loaded.save()
+        assert links_of(older)[:2] == (None, post)
+        assert dict(Post.objects.values_list("pk", "links")) == _recomputed()
+
+
+def test_a_save_never_writes_back_the_links_an_instance_was_loaded_with():
+    with time_machine.travel(NOW, tick=False):
+        post = make_post(publish_at=NOW - timedelta(days=3))
+        loaded = Post.objects.get(pk=post.pk)
+        newer = make_post(publish_at=NOW - timedelta(days=1))  # changes post's links
+        loaded.title = "Édité"
+        loaded.save()  # in place: nothing to recompute, and its stale links not written
+        assert links_of(post)[1] == newer
 
 
 def test_rankings_run_to_the_third_live_post_and_refresh_is_idempotent():
