@@ -97,21 +97,19 @@ class Command(BaseCommand):
             dialect=options["dialect"],
         )
         self.verbosity = options["verbosity"]
-        show_progress = self.verbosity >= 1 and sys.stderr.isatty()
-        started = time.perf_counter()
+        self.show_progress = self.verbosity >= 1 and sys.stderr.isatty()
+        self.started = time.perf_counter()
         try:
             result = import_site(
                 options["site_root"],
                 import_options,
-                progress=self._progress if show_progress else None,
+                progress=self._progress if self.show_progress else None,
+                content_done=self._content_done,
+                rendition_progress=self._rendition_progress if self.show_progress else None,
             )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
-        if show_progress:
-            self.stderr.write("")
-        self._print_reports(result)
-        self._print_addresses(result)
-        self._print_summary(result, time.perf_counter() - started)
+        self._print_renditions(result)
         if not result.dry_run and pagecache.writes_waiting():
             self.stderr.write(
                 self.style.WARNING(
@@ -146,13 +144,35 @@ class Command(BaseCommand):
         for line in inspect_site(site, posts_dir_given=bool(options["posts_dir"])):
             self.stdout.write(line)
 
-    def _progress(self, done, total):
+    def _content_done(self, result):
+        """Every file is in: what happened, and how long it took, before the renditions."""
+        if self.show_progress:
+            self.stderr.write("")
+        self._print_reports(result)
+        self._print_addresses(result)
+        self._print_summary(result, time.perf_counter() - self.started)
+
+    def _progress(self, done, total, what="posts"):
         if done == total or done % 50 == 0:
             width = 30
             filled = width * done // total
             bar = "#" * filled + "." * (width - filled)
-            self.stderr.write(f"\r[{bar}] {done}/{total} posts", ending="")
+            self.stderr.write(f"\r[{bar}] {done}/{total} {what}", ending="")
             self.stderr.flush()
+
+    def _rendition_progress(self, done, total):
+        self._progress(done, total, "images resized")
+        if done == total:
+            self.stderr.write("")
+
+    def _print_renditions(self, result):
+        made = result.renditions
+        if self.verbosity < 1 or not made or not made.images:
+            return
+        self.stdout.write(
+            f"Renditions: {made.made} resized copies of {made.images} image(s) made; "
+            f"the last at {time.perf_counter() - self.started:.1f}s."
+        )
 
     def _remove_abandoned_partials(self, verbosity):
         """An import is what a kill most often interrupts: tidy up after the last one."""
