@@ -47,11 +47,27 @@ ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 # Markup that makes a file a polyglot: a valid image that a browser (or a careless
 # server) could also read as HTML or script. Tag names are matched only when followed by
 # a delimiter, so compressed pixels (random bytes) match by chance about once in 10^10
-# positions; tests/test_uploads.py checks noisy photos pass.
-_MARKUP = re.compile(
-    rb"<(?:script|html|body|iframe|svg|object|embed|meta|!doctype)[\s/>]|<\?php|javascript:",
-    re.IGNORECASE,
+# positions; tests/test_uploads.py checks noisy photos pass. Matched in lower-cased
+# bytes, without IGNORECASE: a pattern that starts with one literal byte is searched
+# for 20 times faster (0.5 ms instead of 10 for a 1 MB photo; issue 17).
+_MARKUP_TAGS = re.compile(
+    rb"<(?:script|html|body|iframe|svg|object|embed|meta|!doctype)[\s/>]|<\?php"
 )
+_MARKUP_SCHEME = b"javascript:"
+
+
+def find_markup(data: bytes) -> tuple[int, bytes] | None:
+    """(offset, text) of the first markup in ``data`` that makes it a polyglot, or None."""
+    lowered = data.lower()
+    found = []
+    if tag := _MARKUP_TAGS.search(lowered):
+        found.append((tag.start(), tag.end()))
+    if (scheme := lowered.find(_MARKUP_SCHEME)) >= 0:
+        found.append((scheme, scheme + len(_MARKUP_SCHEME)))
+    if not found:
+        return None
+    start, end = min(found)
+    return start, data[start:end]
 
 
 class ImageProblem(Exception):
@@ -93,10 +109,10 @@ def verify_image_bytes(data: bytes) -> str:
                         f"{image.format} images are not accepted (JPEG, PNG, GIF, WebP only)"
                     )
                 image.verify()
-                if marker := _MARKUP.search(data):
+                if marker := find_markup(data):
                     raise ImageProblem(
-                        f"the file also holds markup ({marker.group(0).decode('latin-1')!r} "
-                        f"at byte {marker.start()}): an image/HTML polyglot"
+                        f"the file also holds markup ({marker[1].decode('latin-1')!r} "
+                        f"at byte {marker[0]}): an image/HTML polyglot"
                     )
                 return image.format
     except ImageProblem:
