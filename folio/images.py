@@ -36,6 +36,7 @@ from imagekit.cachefiles.strategies import Optimistic
 from imagekit.specs.sourcegroups import signal_router
 from PIL import Image, UnidentifiedImageError
 
+from folio import pagecache
 from folio.renditions import Renditions, kept_as_is, repeats_original, source_size
 from folio.resizing import max_pixels
 
@@ -334,6 +335,9 @@ class _BulkWrites:
         finally:
             if pool:
                 pool.shutdown(cancel_futures=True)
+            if result.made:
+                # Pages cached meanwhile show the originals: render them anew, with these.
+                pagecache.invalidate_everything()
         return result
 
 

@@ -520,3 +520,127 @@ def test_markup_is_found_in_any_case_and_named_as_written():
     assert images.find_markup(png_bytes((40, 30)) + "<p>Été, Лето, 夏</p>".encode()) is None
     with pytest.raises(images.ImageProblem, match=r"'<SCRIPT>' at byte \d+\): an image/HTML"):
         images.verify_image_bytes(png_bytes((40, 30)) + b"<SCRIPT>x</SCRIPT>")
+
+
+# -- Renditions after an import (issue 17) --
+
+
+def _media_images(html):
+    """(src, width, height) of every <img> of media storage on a page, and og:image."""
+    found = []
+    for tag in re.findall(r"<img\b[^>]*>", html):
+        src = re.search(r'src="([^"]+)"', tag)[1]
+        if "/media/" in src:
+            width, height = re.search(r'width="(\d+)"', tag), re.search(r'height="(\d+)"', tag)
+            found.append((src, width and int(width[1]), height and int(height[1])))
+    return found
+
+
+def _shown_as_stored(client, path):
+    """Every image of the page at ``path`` is a stored original, with its own size
+    (never a broken image, never an empty box); the page's og:image too."""
+    html = client.get(path).content.decode()
+    assert "/renditions/" not in html and 'srcset="' not in html.split("</head>")[1], path
+    shown = _media_images(html)
+    assert shown, path
+    for src, width, height in shown:
+        with default_storage.open(src.split("/media/", 1)[1].replace("%20", " ")) as f:
+            assert Image.open(f).size == (width, height), (path, src)
+    og = re.search(r'property="og:image" content="([^"]+)"', html)
+    if og:
+        assert default_storage.exists(og[1].split("/media/", 1)[1]), (path, og[1])
+    return html
+
+
+def _renditions_site(site):
+    from tests.landing import write_landing
+
+    write_landing(site)  # a landing page whose sections have images
+    site.image("été.jpg", size=(2400, 1600))
+    site.image("фото.jpg", size=(1200, 800))
+    site.author("maya", "first_name: Maya\nlast_name: Writer\nphoto: images/фото.jpg\n")
+    site.post(
+        "summer",
+        "title: Été\ndate: '2021-03-19'\nauthor: src/data/authors/maya.yaml\n"
+        "image: images/été.jpg\nthumb_image: images/été.jpg\n",
+    )
+
+
+def test_an_import_shows_the_originals_until_its_renditions_exist(site, client):
+    """Pages read while an import makes its renditions -- post, list card, author,
+    page sections, og:image -- show each stored original at its intrinsic size."""
+    _renditions_site(site)
+    seen = {}
+
+    def content_done(result):
+        assert not default_storage.exists("renditions")
+        post = Post.objects.get(slug="summer")
+        for path in (post.get_absolute_url(), "/blog/", post.author.get_absolute_url()):
+            seen[path] = _shown_as_stored(client, path)
+        seen["landing"] = _shown_as_stored(client, "/landing/")
+
+    result = import_site(site.root, ImportOptions(workers=1), content_done=content_done)
+    assert not result.failed and len(seen) == 4
+    assert result.renditions.images == 5 and result.renditions.made > 0
+    post = Post.objects.get(slug="summer")
+    assert not post.hero.shown_as_is
+    html = client.get(post.get_absolute_url()).content.decode()  # not the cached page
+    assert post.hero.largest_url in html and "/renditions/" in html
+
+
+def test_an_unchanged_reimport_makes_no_renditions_and_a_dry_run_writes_none(site, media_root):
+    _renditions_site(site)
+    dry = import_site(site.root, ImportOptions(dry_run=True))
+    assert dry.renditions is None and not media_root.exists()
+    first = import_site(site.root, ImportOptions(workers=1))
+    assert first.renditions.made > 0
+    again = import_site(site.root, ImportOptions(workers=1))
+    assert (again.renditions.images, again.renditions.made) == (0, 0)
+
+
+def test_an_import_stopped_while_making_renditions_is_completed_by_the_next(
+    site, monkeypatch, media_root
+):
+    from blog.models import ImportRun
+
+    _renditions_site(site)
+    with monkeypatch.context() as patch:
+        patch.setattr(images._BulkWrites, "make", lambda *args: (_ for _ in ()).throw(SystemExit))
+        with pytest.raises(SystemExit):  # as a SIGKILL: nothing after it runs
+            import_site(site.root, ImportOptions(workers=1))
+    assert ImportRun.objects.count() == 1 and not (media_root / "renditions").exists()
+    post = Post.objects.get(slug="summer")
+    assert post.hero.shown_as_is and post.hero.largest_url == post.image.url
+
+    result = import_site(site.root, ImportOptions(workers=1))
+    assert {report.action.value for report in result.reports} == {"unchanged"}
+    assert result.renditions.made > 0 and not ImportRun.objects.exists()
+    assert not Post.objects.get(slug="summer").hero.shown_as_is
+
+
+def test_renditions_are_made_by_worker_processes_and_a_bad_source_stops_none(site, media_root):
+    # Enough distinct images for the process pool; each worker writes where this
+    # process's settings say (tests move MEDIA_ROOT).
+    for n in range(images.PARALLEL_IMAGES + 2):
+        site.image(f"photo-{n}.jpg", size=(1700, 1000), color=(n * 10, 90, 160))
+        site.post(f"p{n}", f"title: Фото {n}\ndate: '2021-03-19'\nimage: images/photo-{n}.jpg\n")
+    original_make = images._BulkWrites.make
+
+    def spoil_one_then_make(bulk, workers=None, progress=None):
+        # A source lost from storage after it was stored (a full disk, a hand).
+        job = next(iter(bulk.jobs.values()))
+        default_storage.delete(job.name)
+        default_storage.save(job.name, ContentFile(b"\xff\xd8 not a jpeg any more"))
+        return original_make(bulk, 2, progress)
+
+    images._BulkWrites.make = spoil_one_then_make
+    try:
+        result = import_site(site.root, ImportOptions())
+    finally:
+        images._BulkWrites.make = original_make
+    made = result.renditions
+    assert made.images == images.PARALLEL_IMAGES + 2
+    assert len(made.failed) == 4 and made.made == 4 * (images.PARALLEL_IMAGES + 1)
+    assert "could not be made" in result.problems[0] and "make_renditions" in result.problems[0]
+    written = {p.parent.name for p in (media_root / "renditions").rglob("*.webp")}
+    assert len(written) == images.PARALLEL_IMAGES + 1
