@@ -644,3 +644,18 @@ def test_renditions_are_made_by_worker_processes_and_a_bad_source_stops_none(sit
     assert "could not be made" in result.problems[0] and "make_renditions" in result.problems[0]
     written = {p.parent.name for p in (media_root / "renditions").rglob("*.webp")}
     assert len(written) == images.PARALLEL_IMAGES + 1
+
+
+def test_an_image_changed_between_its_check_and_its_storing_is_not_stored(site, media_root):
+    from blog.importing import images as imported
+    from blog.importing.errors import ImportFileError
+    from blog.importing.paths import Site
+
+    site.image("été.jpg", size=(300, 200))
+    site.post("p", "title: P\ndate: '2021-03-19'\n")
+    root = Site.at(site.root, None, None, None)
+    checked = imported.check(root, "static/images/été.jpg")
+    site.image("été.jpg", size=(300, 200), color=(250, 0, 0))  # swapped meanwhile
+    with pytest.raises(ImportFileError, match="été.jpg changed while it was imported"):
+        imported.store(root, checked)
+    assert not default_storage.exists(checked.storage_name)
