@@ -274,6 +274,16 @@ def _make(job):
     return made, failed
 
 
+def _outcome(future, batch):
+    """A worker's outcomes, or, if the worker died (killed for memory, say), the batch
+    made in this process: one lost worker must not lose the others' images."""
+    try:
+        return future.result()
+    except Exception as exc:
+        logger.warning("Renditions: a worker failed (%r); making its images here instead", exc)
+        return [_make(job) for job in batch]
+
+
 def _make_in_worker(overrides, jobs):
     # A worker does not see settings overridden in the parent (tests do that).
     with override_settings(**overrides):
@@ -321,8 +331,8 @@ class _BulkWrites:
             # Small batches: little to send per task, and the last ones end together.
             size = max(1, min(IMAGES_PER_TASK, len(jobs) // (4 * workers)))
             batches = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-            futures = [pool.submit(_make_in_worker, overrides, batch) for batch in batches]
-            outcomes = (future.result() for future in as_completed(futures))
+            futures = {pool.submit(_make_in_worker, overrides, batch): batch for batch in batches}
+            outcomes = (_outcome(future, futures[future]) for future in as_completed(futures))
         done = 0
         try:
             for batch in outcomes:

@@ -659,3 +659,17 @@ def test_an_image_changed_between_its_check_and_its_storing_is_not_stored(site, 
     with pytest.raises(ImportFileError, match="été.jpg changed while it was imported"):
         imported.store(root, checked)
     assert not default_storage.exists(checked.storage_name)
+
+
+def test_the_images_of_a_worker_that_died_are_made_in_this_process(media_root):
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    post = make_post(image=image_file("ß.jpg", size=(2000, 1000)))
+    for name in post.hero._rendition_names():
+        default_storage.delete(name)
+    died = Future()
+    died.set_exception(BrokenProcessPool("a worker was killed"))
+    job = images.make_job(Post.hero, post)
+    assert images._outcome(died, [job]) == [(4, [])]
+    assert not Post.objects.get(pk=post.pk).hero.shown_as_is
