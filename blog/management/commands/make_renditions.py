@@ -7,6 +7,8 @@ size), after a rendition could not be written (a full disk), or after an import 
 stopped while it made them. Existing files are kept; GIFs have none (shown as they are).
 """
 
+import sys
+
 from django.core.management.base import BaseCommand, CommandError
 
 from authors.models import Author
@@ -32,7 +34,8 @@ class Command(BaseCommand):
             make_missing_renditions(Section.objects.exclude(image=""))
             make_missing_renditions(SectionItem.objects.exclude(image=""))
             make_missing_renditions(SiteSettings.objects.all())
-        made = bulk.make(workers)
+        show_progress = options["verbosity"] >= 1 and sys.stderr.isatty()
+        made = bulk.make(workers, self._progress if show_progress else None)
         if made.failed:
             raise CommandError(
                 f"{len(made.failed)} renditions could not be made (first: {made.failed[0]}; "
@@ -42,3 +45,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"Every rendition exists ({made.made} made just now).")
             )
+
+    def _progress(self, done, total):
+        filled = 30 * done // total
+        self.stderr.write(
+            f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} images", ending=""
+        )
+        if done == total:
+            self.stderr.write("")
