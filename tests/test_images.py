@@ -673,3 +673,22 @@ def test_the_images_of_a_worker_that_died_are_made_in_this_process(media_root):
     job = images.make_job(Post.hero, post)
     assert images._outcome(died, [job]) == [(4, [])]
     assert not Post.objects.get(pk=post.pk).hero.shown_as_is
+
+
+@pytest.mark.parametrize("size", [(2399, 1601), (4001, 2999), (1601, 901), (333, 2000)])
+def test_the_renditions_of_an_import_have_the_size_in_their_names_never_larger(
+    site, media_root, size
+):
+    # JPEGs are decoded at a reduced scale (draft); each rendition is still exactly
+    # the size its name and the pages give it, and never larger than its source.
+    site.image("große.jpg", size=size)
+    site.post("p", "title: P\ndate: '2021-03-19'\nimage: images/große.jpg\n")
+    made = import_site(site.root, ImportOptions(workers=1)).renditions
+    files = list((media_root / "renditions").rglob("*.*"))
+    assert made.made == len(files) > 0 and not made.failed
+    for path in files:
+        width, height = map(int, re.match(r"(\d+)x(\d+)q", path.name).groups())
+        assert Image.open(path).size == (width, height), path.name
+        assert width <= size[0] and height <= size[1], path.name
+    post = Post.objects.get(slug="p")
+    assert not post.hero.shown_as_is
