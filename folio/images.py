@@ -4,7 +4,10 @@ making of their renditions through django-imagekit.
 The renditions a model declares (folio.renditions) are generated once when the source
 is saved (the Optimistic strategy, see ``IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY``) and
 never checked for on a request, so a list of thirty cards costs no query and no
-file-system call per image.
+file-system call per image. A bulk writer (the importer) sets that aside: inside
+:func:`bulk_image_writes` each distinct source is noted once, and made afterwards on
+one process per core; until then pages show the stored original
+(``RenditionSet.shown_as_is``).
 
 Whether the source is a usable image is decided on save, by :func:`image_size`, and
 stored in the model's ``<source>_width``/``<source>_height`` fields: a missing or
