@@ -692,3 +692,20 @@ def test_the_renditions_of_an_import_have_the_size_in_their_names_never_larger(
         assert width <= size[0] and height <= size[1], path.name
     post = Post.objects.get(slug="p")
     assert not post.hero.shown_as_is
+
+
+def test_import_posts_stopped_while_resizing_says_what_is_kept(site, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    from blog.models import ImportRun
+
+    site.image("été.jpg", size=(1800, 1000))
+    site.post("p", "title: P\ndate: '2021-03-19'\nimage: images/été.jpg\n")
+    monkeypatch.setattr(
+        images._BulkWrites, "make", lambda *args: (_ for _ in ()).throw(KeyboardInterrupt)
+    )
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="Stopped while resizing images. Everything"):
+        call_command("import_posts", str(site.root), stdout=out)
+    assert "1 created" in out.getvalue()  # the import's own result came first
+    assert Post.objects.filter(slug="p").exists() and ImportRun.objects.exists()

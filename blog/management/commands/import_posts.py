@@ -99,6 +99,7 @@ class Command(BaseCommand):
         self.verbosity = options["verbosity"]
         self.show_progress = self.verbosity >= 1 and sys.stderr.isatty()
         self.started = time.perf_counter()
+        self.content_is_in = False
         try:
             result = import_site(
                 options["site_root"],
@@ -109,6 +110,14 @@ class Command(BaseCommand):
             )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
+        except KeyboardInterrupt:
+            if not self.content_is_in:
+                raise
+            raise CommandError(
+                "Stopped while resizing images. Everything imported is kept and pages show "
+                "the original images; the next import, or manage.py make_renditions, "
+                "makes the rest."
+            ) from None
         self._print_renditions(result)
         if not result.dry_run and pagecache.writes_waiting():
             self.stderr.write(
@@ -146,6 +155,7 @@ class Command(BaseCommand):
 
     def _content_done(self, result):
         """Every file is in: what happened, and how long it took, before the renditions."""
+        self.content_is_in = True
         if self.show_progress:
             self.stderr.write("")
         self._print_reports(result)
