@@ -709,3 +709,19 @@ def test_import_posts_stopped_while_resizing_says_what_is_kept(site, monkeypatch
         call_command("import_posts", str(site.root), stdout=out)
     assert "1 created" in out.getvalue()  # the import's own result came first
     assert Post.objects.filter(slug="p").exists() and ImportRun.objects.exists()
+
+
+def test_import_posts_workers_option_sets_the_resizing_processes(site, monkeypatch):
+    from django.core.management import call_command
+
+    asked = []
+    original = images._BulkWrites.make
+    monkeypatch.setattr(
+        images._BulkWrites,
+        "make",
+        lambda bulk, workers, progress: asked.append(workers) or original(bulk, workers, progress),
+    )
+    site.image("one.jpg", size=(700, 400))
+    site.post("p", "title: P\ndate: '2021-03-19'\nimage: images/one.jpg\n")
+    call_command("import_posts", str(site.root), "--workers", "1", stdout=io.StringIO())
+    assert asked == [1]

@@ -74,6 +74,12 @@ class Command(BaseCommand):
             "_config.yml and _posts/ are Jekyll; src/pages/ and Stackbit's files are Stackbit).",
         )
         parser.add_argument(
+            "--workers",
+            type=int,
+            help="Processes that parse posts (large sites) and resize images (default: one "
+            "per core).",
+        )
+        parser.add_argument(
             "--allow-hard-links",
             action="store_true",
             help="Read files that have other hard links (refused by default: their content "
@@ -95,6 +101,7 @@ class Command(BaseCommand):
             static_dir=options["static_dir"],
             allow_hard_links=options["allow_hard_links"],
             dialect=options["dialect"],
+            workers=options["workers"],
         )
         self.verbosity = options["verbosity"]
         self.show_progress = self.verbosity >= 1 and sys.stderr.isatty()
