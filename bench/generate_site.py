@@ -14,6 +14,10 @@ scale this script writes a fake but realistic site of N posts:
       src/data/tags/<slug>.yaml       a few tag files (id / title / description)
       static/images/*.jpg             N real (baseline JPEG) gradient images
                                       plus author-<n>.jpg photos
+      static/images/posts/*.jpg       only with --images-per-post K: K distinct
+                                      photo-like JPEGs of each post's own,
+                                      1200-2400 px wide (the first is its
+                                      image/thumb_image, the others figures)
       hugo/                           only with --hugo: a Hugo site whose
                                       content/blog/ holds the same posts, so
                                       ``hugo -s OUT_DIR/hugo`` renders them all
@@ -35,7 +39,7 @@ markdown bios.  Not (yet) generated: raw HTML, odd image file names
 
 Usage:
     python bench/generate_site.py OUT_DIR [--posts 10000] [--authors 50]
-        [--images 40] [--seed 1] [--hugo] [--force] [--jobs N]
+        [--images 40] [--images-per-post 0] [--seed 1] [--hugo] [--force] [--jobs N]
 
 or from Python:
     from bench.generate_site import generate_site
@@ -415,6 +419,38 @@ def make_jpeg(width: int, height: int, top_left, bottom_right) -> bytes:
     return buffer.getvalue()
 
 
+def post_image(ctx, number: int, k: int):
+    """(file name, width, height, colours) of post ``number``'s ``k``-th own image.
+
+    Seeded from (seed, post, k) alone, like the posts; 1200-2400 px wide, 3:2 or 4:3,
+    so both the 1600 px rendition (from a 1200 px source: never enlarged) and real
+    downsizing are exercised.
+    """
+    rng = Random("folio-bench:%d:image:%d:%d" % (ctx.seed, number, k))
+    width = rng.randint(1200, 2400)
+    height = width * rng.choice((2, 3)) // rng.choice((3, 4))
+    name = "posts/post-%05d-%d.jpg" % (number, k)
+    return name, width, height, (_random_colour(rng), _random_colour(rng))
+
+
+def make_photo(width: int, height: int, top_left, bottom_right) -> bytes:
+    """A JPEG about as costly as a photo of its size (a gradient alone compresses to
+    almost nothing and decodes faster than any real picture): a gradient with grain."""
+    gradient = Image.linear_gradient("L").rotate(45, resample=Image.Resampling.BILINEAR)
+    gradient = gradient.crop((48, 48, 208, 208)).resize((width, height))
+    image = ImageOps.colorize(gradient, top_left, bottom_right)
+    # Grain from the colours (not Pillow's unseeded noise): the same file every time.
+    tile = Image.frombytes("L", (256, 256), Random(repr((top_left, bottom_right))).randbytes(65536))
+    grain = Image.new("L", (width, height))
+    for x in range(0, width, 256):
+        for y in range(0, height, 256):
+            grain.paste(tile, (x, y))
+    image = Image.blend(image, grain.convert("RGB"), 0.15)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
 def _random_colour(rng: Random):
     return (rng.randint(16, 240), rng.randint(16, 240), rng.randint(16, 240))
 
@@ -425,8 +461,9 @@ def _random_colour(rng: Random):
 
 
 class Context:
-    def __init__(self, seed: int, n_authors: int, n_images: int):
+    def __init__(self, seed: int, n_authors: int, n_images: int, images_per_post: int = 0):
         self.seed = seed
+        self.images_per_post = images_per_post
         rng = Random("folio-bench:%d:site" % seed)
         self.nouns = _zipf(NOUNS, rng)
         self.plurals = tuple(_plural(w) for w in self.nouns)
@@ -673,8 +710,14 @@ def build_post(ctx: Context, number: int, width: int):
     if ctx.images:
         image = ctx.images[int(r() * len(ctx.images))]
         thumb = image if r() < 0.85 else ctx.images[int(r() * len(ctx.images))]
+        if ctx.images_per_post:
+            image = thumb = post_image(ctx, number, 1)[0]
         fm.append(("image", "image: images/" + image))
         fm.append(("thumb_image", "thumb_image: images/" + thumb))
+    elif ctx.images_per_post:
+        image = post_image(ctx, number, 1)[0]
+        fm.append(("image", "image: images/" + image))
+        fm.append(("thumb_image", "thumb_image: images/" + image))
     tags = rng.sample(TAG_VOCABULARY, rng.choice((1, 1, 2, 2, 2, 3)))
     fm.append(("tags", "tags:\n" + "\n".join("  - " + yaml_str(t) for t in tags)))
     is_draft = r() < 0.005
@@ -736,20 +779,28 @@ def build_post(ctx: Context, number: int, width: int):
             blocks.append(text)
             words += n
 
+    for k in range(2, ctx.images_per_post + 1):  # after everything: no other post changes
+        blocks.append(f"![Figure {k}](/images/{post_image(ctx, number, k)[0]})")
+
     text = "---\n{}\n---\n{}\n".format("\n".join(v for _, v in fm), "\n\n".join(blocks))
     return slug, text, is_draft, words
 
 
 def _write_posts(job):
     """Worker: write posts start..stop-1 (1-based numbers); returns totals."""
-    out_dir, seed, n_authors, n_images, start, stop, width = job
-    ctx = Context(seed, n_authors, n_images)
+    out_dir, seed, n_authors, n_images, images_per_post, start, stop, width = job
+    ctx = Context(seed, n_authors, n_images, images_per_post)
     blog = Path(out_dir) / "src" / "pages" / "blog"
     drafts = words = nbytes = 0
     slugs = []
     for number in range(start, stop):
         slug, text, is_draft, n = build_post(ctx, number, width)
         nbytes += _write(blog / (slug + ".md"), text)
+        for k in range(1, images_per_post + 1):
+            name, image_width, image_height, colours = post_image(ctx, number, k)
+            data = make_photo(image_width, image_height, *colours)
+            (Path(out_dir) / "static" / "images" / name).write_bytes(data)
+            nbytes += len(data)
         drafts += is_draft
         words += n
         slugs.append(slug)
@@ -884,6 +935,7 @@ def _write_hugo(out_dir: Path, slugs: list, image_names: list) -> None:
         _copy(blog / (slug + ".md"), content / (slug + ".md"))
     images = out_dir / "static" / "images"
     for name in image_names:
+        (static / name).parent.mkdir(exist_ok=True)
         _copy(images / name, static / name)
 
 
@@ -929,6 +981,7 @@ def generate_site(
     images: int = 40,
     seed: int = 1,
     *,
+    images_per_post: int = 0,
     force: bool = False,
     hugo: bool = False,
     jobs: int | None = None,
@@ -936,17 +989,17 @@ def generate_site(
     """Write a synthetic Azimuth site to out_dir and return counts.
 
     Raises FileExistsError if out_dir is non-empty and force is false."""
-    if posts < 0 or authors < 0 or images < 0:
-        raise ValueError("posts, authors and images must be >= 0")
+    if posts < 0 or authors < 0 or images < 0 or images_per_post < 0:
+        raise ValueError("posts, authors, images and images-per-post must be >= 0")
     out_dir = Path(out_dir)
     _prepare_out_dir(out_dir, force)
-    ctx = Context(seed, authors, images)
+    ctx = Context(seed, authors, images, images_per_post)
     width = max(5, len(str(posts)))
     blog = out_dir / "src" / "pages" / "blog"
     authors_dir = out_dir / "src" / "data" / "authors"
     tags_dir = out_dir / "src" / "data" / "tags"
     images_dir = out_dir / "static" / "images"
-    for d in (blog, authors_dir, tags_dir, images_dir):
+    for d in (blog, authors_dir, tags_dir, images_dir, images_dir / "posts"):
         d.mkdir(parents=True, exist_ok=True)
 
     nbytes = 0
@@ -984,7 +1037,8 @@ def generate_site(
     jobs = max(1, min(jobs, posts or 1))
     bounds = [1 + posts * k // jobs for k in range(jobs + 1)]
     tasks = [
-        (str(out_dir), seed, authors, images, bounds[k], bounds[k + 1], width) for k in range(jobs)
+        (str(out_dir), seed, authors, images, images_per_post, bounds[k], bounds[k + 1], width)
+        for k in range(jobs)
     ]
     if jobs == 1:
         results = [_write_posts(t) for t in tasks]
@@ -998,8 +1052,13 @@ def generate_site(
     nbytes += sum(r[2] for r in results)
     slugs = [s for r in results for s in r[3]]
 
+    own_images = [
+        post_image(ctx, number, k)[0]
+        for number in range(1, posts + 1)
+        for k in range(1, images_per_post + 1)
+    ]
     if hugo:
-        _write_hugo(out_dir, slugs, image_names)
+        _write_hugo(out_dir, slugs, image_names + own_images)
 
     return {
         "posts": posts,
@@ -1012,6 +1071,7 @@ def generate_site(
         "tag_vocabulary": len(TAG_VOCABULARY),
         "images": len(ctx.images),
         "author_photos": len(ctx.author_colours),
+        "post_images": len(own_images),
         "body_words": words,
         "bytes": nbytes,
         "hugo": bool(hugo),
@@ -1026,6 +1086,12 @@ def main(argv=None) -> int:
     parser.add_argument("--posts", type=int, default=10000)
     parser.add_argument("--authors", type=int, default=50)
     parser.add_argument("--images", type=int, default=40)
+    parser.add_argument(
+        "--images-per-post",
+        type=int,
+        default=0,
+        help="distinct 1200-2400 px JPEGs of each post's own (the first is its hero)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--hugo",
@@ -1050,6 +1116,7 @@ def main(argv=None) -> int:
             authors=args.authors,
             images=args.images,
             seed=args.seed,
+            images_per_post=args.images_per_post,
             force=args.force,
             hugo=args.hugo,
             jobs=args.jobs,
@@ -1061,7 +1128,7 @@ def main(argv=None) -> int:
     print(
         "wrote %(posts)d posts (%(drafts)d drafts), %(authors)d authors "
         "(%(authors_yaml)d yaml, %(authors_json)d json), %(tag_files)d tag files, "
-        "%(images)d images + %(author_photos)d author photos" % counts
+        "%(images)d images + %(author_photos)d author photos + %(post_images)d post images" % counts
     )
     print(
         "%.1f MB, %d body words (%.0f per post), %.2f s -> %s%s"

@@ -49,6 +49,13 @@ def source_size(instance, source):
     return (width, height) if width and height else None
 
 
+def repeats_original(source_size, box, fit, image_format):
+    """Whether a rendition would be the stored original over again -- the source's own
+    format, at its size (a 1200 px photo in the 1600 px box) -- and so is not made:
+    pages show the original in its place."""
+    return image_format is None and fitted_size(source_size, box, fit) == tuple(source_size)
+
+
 def kept_as_is(source_name):
     """Whether an image is shown as stored, with no renditions: GIFs, which are
     animated more often than not, and which a rendition would freeze on their first
@@ -131,6 +138,23 @@ class Renditions:
     def box(self, width):
         return width, round(width * self.ratio[1] / self.ratio[0])
 
+    def fitted(self, source_size, width):
+        """The real (width, height) of the rendition for box ``width``."""
+        return fitted_size(source_size, self.box(width), self.fit)
+
+    def is_original(self, source_size, width, suffix):
+        return repeats_original(source_size, self.box(width), self.fit, FORMATS[suffix])
+
+    def made(self, source_size):
+        """The (width, suffix) of the renditions made for a source of this size: one per
+        distinct file (boxes that give the same size name one), none that would be the
+        original over again."""
+        distinct = {}
+        for width, suffix in self.specs:
+            if not self.is_original(source_size, width, suffix):
+                distinct.setdefault((self.fitted(source_size, width), suffix), (width, suffix))
+        return list(distinct.values())
+
     def spec_name(self, width, suffix):
         return f"{self.name}_{width}" + (f"_{suffix}" if suffix else "")
 
@@ -186,32 +210,30 @@ class RenditionSet:
         return not all(rendition_exists(name) for name in self._rendition_names())
 
     def _rendition_names(self):
-        renditions = self.renditions
         return {
-            rendition_path(
-                self._source_name, *self._fitted(width), FORMATS[suffix], renditions.quality
-            )
-            for width, suffix in renditions.specs
+            self._rendition_name(width, suffix)
+            for width, suffix in self.renditions.made(self._source_size)
         }
 
-    def _fitted(self, width):
+    def _rendition_name(self, width, suffix):
         renditions = self.renditions
-        return fitted_size(self._source_size, renditions.box(width), renditions.fit)
+        size = renditions.fitted(self._source_size, width)
+        return rendition_path(self._source_name, *size, FORMATS[suffix], renditions.quality)
 
     def size(self, width):
-        """The real (width, height) of the rendition made for box ``width``."""
-        return self._source_size if self.shown_as_is else self._fitted(width)
+        """The real (width, height) of the rendition made for box ``width``; the
+        original's own while it is shown as it is."""
+        if self.shown_as_is:
+            return self._source_size
+        return self.renditions.fitted(self._source_size, width)
 
     def url(self, width, suffix=""):
         # The name imagekit gave the file when it made it (rendition_name), computed
         # directly: going through the spec field builds a generator per URL, and a page
         # shows up to forty of them.
-        if self.shown_as_is:
+        if self.shown_as_is or self.renditions.is_original(self._source_size, width, suffix):
             return media_url(self._source_name)
-        name = rendition_path(
-            self._source_name, *self.size(width), FORMATS[suffix], self.renditions.quality
-        )
-        return media_url(name)
+        return media_url(self._rendition_name(width, suffix))
 
     def srcset(self):
         """Every distinct rendition, in WebP, with its real width; "" for an image shown

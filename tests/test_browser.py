@@ -158,6 +158,40 @@ def test_pages_render_cleanly_in_a_real_browser(live_server, pages, browser, wid
         page.close()
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+def test_images_whose_renditions_are_not_made_yet_are_shown_whole(
+    live_server, pages, browser, width, tmp_path, media_root
+):
+    """As while an import's renditions are being made (issue 17): every picture is its
+    stored original, loaded, at its own proportions; no broken image, no empty box."""
+    import shutil
+
+    shutil.rmtree(media_root / "renditions")
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        for name, path in pages.items():
+            page.goto(live_server.url + path, wait_until="networkidle")
+            page.evaluate(
+                "document.querySelectorAll('img[loading=lazy]')"
+                ".forEach(img => { img.loading = 'eager'; })"
+            )
+            page.wait_for_function("[...document.images].every(img => img.complete)")
+            shown = page.evaluate(
+                "[...document.images].filter(img => img.src.includes('/media/')).map(img => ["
+                "img.currentSrc, img.naturalWidth, img.naturalHeight,"
+                "img.getAttribute('width'), img.getAttribute('height'),"
+                "img.getBoundingClientRect().width, img.getBoundingClientRect().height])"
+            )
+            assert shown, (name, width)
+            for src, natural_w, natural_h, attr_w, attr_h, box_w, box_h in shown:
+                assert "/renditions/" not in src, (name, src)
+                assert (natural_w, natural_h) == (int(attr_w), int(attr_h)), (name, src)
+                assert box_w > 0 and box_h > 0, (name, src, box_w, box_h)
+            page.screenshot(path=tmp_path / f"originals-{name}-{width}.png", full_page=True)
+    finally:
+        page.close()
+
+
 @pytest.fixture
 def site_menus(pages):
     """Site settings as an import leaves them: a logo, a long header menu with a button,

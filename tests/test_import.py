@@ -602,7 +602,7 @@ def test_after_an_import_ordinary_saves_make_their_renditions_again(site, media_
 
     site.post("p", "title: P\ndate: '2021-01-01'\n")
     run(site)
-    post = make_post(image=image_file("later.jpg", size=(900, 500)))
+    post = make_post(image=image_file("later.jpg", size=(1900, 1000)))
     assert (media_root / post.hero_1600.name).is_file()
     assert (media_root / post.hero_640_webp.name).is_file()
 

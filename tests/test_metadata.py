@@ -37,13 +37,12 @@ def test_post_page_has_title_description_canonical_social_cards_and_json_ld(clie
     assert meta(head, "property", "og:title") == "Bread &amp; butter"
     assert meta(head, "name", "twitter:card") == "summary_large_image"
     image_url = meta(head, "property", "og:image")
-    assert image_url.startswith("http://testserver/media/renditions/")
-    # The rendition's real size: an 800x450 hero is never enlarged to 1600x900.
+    # An 800x450 hero is never enlarged to 1600x900, nor copied at its own size: the
+    # card is the original itself.
+    assert image_url == "http://testserver" + post.image.url
     assert meta(head, "property", "og:image:width") == "800"
     assert meta(head, "property", "og:image:height") == "450"
-    # Generated when the post was saved, never on a request.
-    assert post.hero_1600.storage.exists(post.hero_1600.name)
-    assert image_url.endswith(post.hero_1600.name)
+    assert not post.hero_1600.storage.exists(post.hero_1600.name)
     assert meta(head, "name", "twitter:image") == image_url
 
     data = json.loads(
@@ -104,7 +103,7 @@ def test_every_page_has_a_title_description_and_canonical_url(client, url, title
 
 
 def test_author_page_shares_the_photo(client):
-    make_author(first_name="Maya", slug="maya", photo=image_file("maya.jpg", size=(300, 300)))
+    make_author(first_name="Maya", slug="maya", photo=image_file("maya.jpg", size=(600, 600)))
     head = head_of(client, "/authors/maya/")
     assert meta(head, "property", "og:type") == "profile"
     assert meta(head, "property", "og:image").startswith("http://testserver/media/renditions/")

@@ -32,7 +32,7 @@ def test_home_and_blog_list_show_newest_published_posts_first(client):
 
 
 def test_list_cards_show_the_thumbnail(client):
-    make_post(title="Pictured", thumb_image=image_file("thumb.jpg"))
+    make_post(title="Pictured", thumb_image=image_file("thumb.jpg", size=(1800, 1000)))
     html = client.get("/blog/").content.decode()
     assert 'src="/media/renditions/posts/' in html and "thumb" in html
 

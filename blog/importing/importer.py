@@ -29,9 +29,9 @@ from django.urls import resolve, reverse
 from authors.models import Author
 from blog import changes, history
 from blog.models import ImportRun, Post, Redirect, Tag
-from folio.images import bulk_image_writes, make_missing_renditions
+from folio.images import RenditionsMade, bulk_image_writes, make_missing_renditions
 from pages import addresses as page_addresses
-from pages.models import Page
+from pages.models import Page, Section, SectionItem
 from sitesettings.models import SiteSettings
 
 from . import addresses, frontmatter, images, records, site_settings
@@ -88,6 +88,9 @@ class ImportResult:
     addresses: list[OldAddress] = field(default_factory=list)
     #: Problems of the run as a whole, not of one file (each says what to do).
     problems: list[str] = field(default_factory=list)
+    #: The renditions made of the images the run stored, after its files (None: none
+    #: were looked at, as in a dry run).
+    renditions: RenditionsMade | None = None
 
     def counts(self) -> dict[str, int]:
         totals = {action.value: 0 for action in Action}
@@ -115,16 +118,27 @@ class ImportOptions:
     pages_dir: str | None = None
     #: Read files that have other hard links too (blog.importing.paths.Site.read_bytes).
     allow_hard_links: bool = False
-    #: Processes that parse and render posts; None: one per core for large imports.
+    #: Processes that parse and render posts, and resize images; None: one per core
+    #: for large imports.
     workers: int | None = None
     #: The generator (blog/importing/dialects): None detects it from the site's files.
     dialect: str | None = None
 
 
-def import_site(root, options: ImportOptions | None = None, progress=None) -> ImportResult:
+def import_site(
+    root,
+    options: ImportOptions | None = None,
+    progress=None,
+    *,
+    content_done=None,
+    rendition_progress=None,
+) -> ImportResult:
     """Import every author, tag, post and page of the site at ``root``.
 
-    ``progress(done, total)`` is called as posts are processed. Raises ImportFileError
+    ``progress(done, total)`` is called as posts are processed. Images are stored as
+    they are, and pages show them so; once every file is in, ``content_done(result)``
+    is called, then the renditions of the new images are made on every core
+    (``rendition_progress(done, total)`` after each image). Raises ImportFileError
     only when the site itself cannot be read (no such folder); every problem with a
     single file is reported in the result instead.
     """
@@ -138,7 +152,7 @@ def import_site(root, options: ImportOptions | None = None, progress=None) -> Im
         pages_dir=options.pages_dir,
         dialect=options.dialect,
     )
-    return _Importer(site, options).run(progress)
+    return _Importer(site, options).run(progress, content_done, rendition_progress)
 
 
 class _Importer:
@@ -209,12 +223,14 @@ class _Importer:
         site_settings.import_settings(self)
         return self.result
 
-    def run(self, progress=None) -> ImportResult:
+    def run(self, progress=None, content_done=None, rendition_progress=None) -> ImportResult:
         # Each file is written in its own transaction; what derives from the content
         # (search index, page cache) is brought up to date once, for the whole run,
-        # when it ends. Image renditions are made in threads meanwhile.
+        # when it ends. Then the renditions of the images it stored are made, on every
+        # core; pages show the originals until they are.
         # Runs stopped before their end (a SIGKILL) left their rows: completed below.
         interrupted = [] if self.dry_run else list(ImportRun.objects.values_list("pk", "started"))
+        refreshed = False
         try:
             with bulk_image_writes() as renditions, changes.batch():
                 self._run(progress)
@@ -231,24 +247,31 @@ class _Importer:
                 "manage.py rebuild_search_index and manage.py invalidate_pages."
             )
         else:
-            if renditions.failed:
-                # The run stays unfinished, so the next one makes what is missing.
-                self.result.problems.append(
-                    f"{len(renditions.failed)} resized copies of images could not be made "
-                    f"(first: {renditions.failed[0]}; the log says why). Pages show the "
-                    "images without them; the next import makes them."
-                )
-                if self.run_row is None and not self.dry_run:
-                    self._writing()
-            else:
-                done = [pk for pk, _ in interrupted] + ([self.run_row.pk] if self.run_row else [])
-                ImportRun.objects.filter(pk__in=done).delete()
+            refreshed = True
         counts = self.result.counts()
         if not self.dry_run and counts[Action.CREATED] + counts[Action.UPDATED]:
             try:
                 _refresh_planner_statistics()
             except DatabaseError as exc:
                 logger.warning("Import: ANALYZE failed: %s", exc)
+        if content_done:
+            content_done(self.result)
+        if self.dry_run:
+            return self.result
+        # The run's row stays until its renditions exist: a run stopped while they are
+        # made is completed, renditions included, by the next.
+        made = self.result.renditions = renditions.make(self.options.workers, rendition_progress)
+        if made.failed:
+            self.result.problems.append(
+                f"{len(made.failed)} resized copies of images could not be made "
+                f"(first: {made.failed[0]}; the log says why). Pages show the original "
+                "images until they exist; the next import, or manage.py make_renditions, "
+                "makes them."
+            )
+            self._writing()
+        elif refreshed:
+            done = [pk for pk, _ in interrupted] + ([self.run_row.pk] if self.run_row else [])
+            ImportRun.objects.filter(pk__in=done).delete()
         return self.result
 
     def _isolated(self, source, kind, work, *args):
@@ -900,6 +923,8 @@ def _complete_interrupted_run(since):
     make_missing_renditions(posts)
     make_missing_renditions(authors)
     make_missing_renditions(pages)
+    make_missing_renditions(Section.objects.filter(page__in=pages))
+    make_missing_renditions(SectionItem.objects.filter(section__page__in=pages))
     make_missing_renditions(SiteSettings.objects.filter(imported_at__gte=since))
 
 

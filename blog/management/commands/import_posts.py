@@ -78,6 +78,12 @@ class Command(BaseCommand):
             "_config.yml and _posts/ are Jekyll; src/pages/ and Stackbit's files are Stackbit).",
         )
         parser.add_argument(
+            "--workers",
+            type=int,
+            help="Processes that parse posts (large sites) and resize images (default: one "
+            "per core).",
+        )
+        parser.add_argument(
             "--allow-hard-links",
             action="store_true",
             help="Read files that have other hard links (refused by default: their content "
@@ -99,24 +105,31 @@ class Command(BaseCommand):
             static_dir=options["static_dir"],
             allow_hard_links=options["allow_hard_links"],
             dialect=options["dialect"],
+            workers=options["workers"],
         )
         self.verbosity = options["verbosity"]
-        show_progress = self.verbosity >= 1 and sys.stderr.isatty()
-        started = time.perf_counter()
+        self.show_progress = self.verbosity >= 1 and sys.stderr.isatty()
+        self.started = time.perf_counter()
+        self.content_is_in = False
         try:
             result = import_site(
                 options["site_root"],
                 import_options,
-                progress=self._progress if show_progress else None,
+                progress=self._progress if self.show_progress else None,
+                content_done=self._content_done,
+                rendition_progress=self._rendition_progress if self.show_progress else None,
             )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
-        if show_progress:
-            self.stderr.write("")
-        self._print_reports(result)
-        self._print_addresses(result)
-        self._print_summary(result, time.perf_counter() - started)
-        self._print_links(result)
+        except KeyboardInterrupt:
+            if not self.content_is_in:
+                raise
+            raise CommandError(
+                "Stopped while resizing images. Everything imported is kept and pages show "
+                "the original images; the next import, or manage.py make_renditions, "
+                "makes the rest."
+            ) from None
+        self._print_renditions(result)
         if not result.dry_run and pagecache.writes_waiting():
             self.stderr.write(
                 self.style.WARNING(
@@ -151,13 +164,37 @@ class Command(BaseCommand):
         for line in inspect_site(site, posts_dir_given=bool(options["posts_dir"])):
             self.stdout.write(line)
 
-    def _progress(self, done, total):
+    def _content_done(self, result):
+        """Every file is in: what happened, and how long it took, before the renditions."""
+        self.content_is_in = True
+        if self.show_progress:
+            self.stderr.write("")
+        self._print_reports(result)
+        self._print_addresses(result)
+        self._print_summary(result, time.perf_counter() - self.started)
+        self._print_links(result)
+
+    def _progress(self, done, total, what="posts"):
         if done == total or done % 50 == 0:
             width = 30
             filled = width * done // total
             bar = "#" * filled + "." * (width - filled)
-            self.stderr.write(f"\r[{bar}] {done}/{total} posts", ending="")
+            self.stderr.write(f"\r[{bar}] {done}/{total} {what}", ending="")
             self.stderr.flush()
+
+    def _rendition_progress(self, done, total):
+        self._progress(done, total, "images resized")
+        if done == total:
+            self.stderr.write("")
+
+    def _print_renditions(self, result):
+        made = result.renditions
+        if self.verbosity < 1 or not made or not made.images:
+            return
+        self.stdout.write(
+            f"Renditions: {made.made} resized copies of {made.images} image(s) made; "
+            f"the last at {time.perf_counter() - self.started:.1f}s."
+        )
 
     def _remove_abandoned_partials(self, verbosity):
         """An import is what a kill most often interrupts: tidy up after the last one."""
