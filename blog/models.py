@@ -677,3 +677,37 @@ class ImportRun(models.Model):
 
     def __str__(self):
         return f"{self.root} ({self.started:%Y-%m-%d %H:%M:%S})"
+
+
+class SourceFile(models.Model):
+    """A file of an imported site as the importer read it, so that ``manage.py
+    export_site`` can write back the same bytes while what it made is unedited
+    (blog/exporting.py, docs/importing.md "Exporting a site").
+
+    ``states`` holds what each object the file made was at import, in the common
+    vocabulary of the dialects (blog.importing.sources): an object whose state now is
+    the same is unedited; one that differs is written back with only the changed keys
+    rewritten. An image keeps no bytes here: ``stored_name`` is its copy in media
+    storage (imported images are stored unchanged).
+    """
+
+    root = models.CharField(max_length=1000)
+    path = models.CharField(max_length=500)
+    #: What the file was to the import: post, page, author, tag, category, site
+    #: settings, redirects, redirect, skipped, image.
+    kind = models.CharField(max_length=20)
+    dialect = models.CharField(max_length=20)
+    data = models.BinaryField(blank=True, default=b"")
+    sha256 = models.CharField(max_length=64, blank=True)
+    stored_name = models.CharField(max_length=300, blank=True)
+    states = models.JSONField(default=dict, blank=True)
+    recorded = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["root", "path"]
+        constraints = [
+            models.UniqueConstraint(fields=["root", "path"], name="source_file_unique_path"),
+        ]
+
+    def __str__(self):
+        return f"{self.root}/{self.path}"

@@ -7,6 +7,34 @@ from pathlib import Path
 from .. import frontmatter
 from ..errors import ImportFileError
 from ..paths import MARKDOWN_SUFFIXES
+from ..records import EXCERPT_KEYS, HERO_IMAGE_KEYS, THUMB_IMAGE_KEYS, alt_key_of
+
+#: What the common vocabulary (records.parse_post, parse_page, parse_author) is read
+#: from, by default: the reverse of the readers' mapping, which an export writes.
+WRITTEN_KEYS = {
+    "title": ("title",),
+    "subtitle": ("subtitle",),
+    "date": ("date",),
+    "expire_at": ("expire_at",),
+    "draft": ("draft", "published"),
+    "excerpt": EXCERPT_KEYS,
+    "tags": ("tags",),
+    "categories": ("categories",),
+    "author": ("author",),
+    "image": HERO_IMAGE_KEYS,
+    "image_alt": tuple(alt_key_of(key) for key in HERO_IMAGE_KEYS),
+    "thumb_image": THUMB_IMAGE_KEYS,
+    "seo_title": ("meta_title",),
+    "seo_description": ("meta_description",),
+    "sections": ("sections",),
+    "name": ("name",),
+    "first_name": ("first_name",),
+    "last_name": ("last_name",),
+    "bio": ("bio",),
+    "website": ("website", "url"),
+    "photo": ("photo",),
+    "description": ("description",),
+}
 
 
 @dataclass(frozen=True)
@@ -192,6 +220,39 @@ class Dialect:
         the siteconfig.SiteRecord they make, and (path, problem) for each file that
         could not be used."""
         raise NotImplementedError
+
+    # -- writing (blog/exporting: the writer beside the reader) ------------------------
+
+    #: A field of the common vocabulary -> the keys this reader takes it from: an edit
+    #: rewrites the one the file has (the first found), new content gets the first.
+    written_keys = WRITTEN_KEYS
+    #: The front matter of new content.
+    front_matter = "yaml"
+    #: What the reader converts in a body; an edited body is written as Folio keeps it,
+    #: so an export says so of each such file.
+    body_conversion = ""
+
+    def new_post_name(self, post) -> str:
+        """The file name of a post made in Folio, inside the posts folder."""
+        return f"{post.slug}.md"
+
+    def new_page_path(self, page) -> str:
+        """Where a page made in Folio is written, site-relative."""
+        return f"{self.folders().pages}/{page.path.strip('/') or 'index'}.md".lstrip("./")
+
+    def image_reference(self, source: str, written_in: str) -> str:
+        """How a file at ``written_in`` names the site's image at ``source``: relative
+        when it is beside the file or below it (a page bundle's), else its old address
+        under the static folder."""
+        folder = written_in.rpartition("/")[0]
+        if folder and source.startswith(folder + "/"):
+            return source.removeprefix(folder + "/")
+        static = self.folders().static.strip("./")
+        return "/" + (source.removeprefix(static + "/") if static else source)
+
+    def author_value(self, source: str) -> str:
+        """How a post names the author whose source is ``source`` (a file, or file#key)."""
+        return source.rpartition("#")[2] if "#" in source else source
 
 
 def _files(directory: Path, suffixes) -> list[Path]:

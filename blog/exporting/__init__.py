@@ -1,0 +1,542 @@
+"""Export the site as the files of its generator: the other half of importing.
+
+``export_site(output)`` writes posts, pages (with their sections), authors, tags and
+categories, the site's configuration, its redirect files and the original images,
+in the layout the site was imported from (its dialect, blog/importing/dialects), or
+the one ``dialect`` names; a site made in Folio gets the Stackbit (Azimuth) layout.
+
+What decides how each file is written (docs/importing.md, "Exporting a site"):
+
+- **as imported**: the file the import read (``blog.SourceFile``), byte for byte,
+  while every object it made is as the import left it (its state, in the dialects'
+  common vocabulary, equals the one recorded: blog/importing/sources.py);
+- **rewritten**: that file with only the keys whose value changed rewritten in place
+  (blog/exporting/matter.py), unknown keys and comments kept, the body as edited;
+- **new**: content made in Folio, written the way the dialect writes it;
+- **left out**: imported content deleted in Folio.
+
+Where a file cannot come back as it was, its note says why. One bad object never
+stops the others; nothing raises past :func:`export_site` but the output's own
+failure (a full disk).
+"""
+
+import datetime
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db.models import Count
+
+from authors.models import Author
+from blog.importing import dialects, frontmatter
+from blog.importing import sources as kept
+from blog.models import Post, SourceFile, Tag
+from pages.models import Page
+from sitesettings.models import SITE_PK, SiteSettings
+
+from . import matter
+from .matter import REMOVE
+from .output import Folder, ZipOutput
+
+__all__ = ["PARTS", "ExportResult", "Folder", "ZipOutput", "export_site"]
+
+#: What ``--only`` may name, and the recorded kinds each covers.
+PARTS = {
+    "posts": {"post", "skipped", "redirect"},
+    "pages": {"page"},
+    "authors": {"author"},
+    "tags": {"tag", "category"},
+    "settings": {"site settings"},
+    "redirects": {"redirects"},
+    "images": {"image"},
+}
+AS_IMPORTED, REWRITTEN, NEW, LEFT_OUT = "as imported", "rewritten", "new", "left out"
+CHUNK = 500
+
+
+@dataclass
+class FileNote:
+    path: str
+    kind: str
+    how: str
+    detail: str = ""
+
+
+@dataclass
+class ExportResult:
+    dialect: str
+    files: list[FileNote] = field(default_factory=list)
+    #: Objects that could not be written, each with why.
+    problems: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        totals = Counter(note.how for note in self.files)
+        return {how: totals[how] for how in (AS_IMPORTED, REWRITTEN, NEW, LEFT_OUT)}
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems)
+
+
+def export_site(output, *, dialect: str | None = None, only=None, progress=None) -> ExportResult:
+    """Write the site into ``output`` (:class:`Folder` or :class:`ZipOutput`).
+
+    ``only``: the :data:`PARTS` to write (default: all). ``progress(done, total)`` is
+    called as posts and pages are written. ValueError for an unknown dialect or part.
+    """
+    parts = set(only or PARTS)
+    if unknown := parts - set(PARTS):
+        raise ValueError(
+            f"unknown part {', '.join(sorted(unknown))}: choose from {', '.join(PARTS)}"
+        )
+    return _Exporter(output, dialect, parts, progress).run()
+
+
+def site_root() -> tuple[str, str]:
+    """(root, dialect) of the site the database was imported from: the root most files
+    were kept from ("", "" for a site made in Folio)."""
+    found = (
+        SourceFile.objects.values("root", "dialect").annotate(files=Count("pk")).order_by("-files")
+    ).first()
+    return (found["root"], found["dialect"]) if found else ("", "")
+
+
+class _Exporter:
+    def __init__(self, output, dialect, parts, progress):
+        self.output = output
+        self.parts = parts
+        self.progress = progress
+        self.root, imported = site_root()
+        name = dialect or imported or dialects.DEFAULT
+        self.dialect = dialects.named(name)()
+        #: Original bytes only for the layout they were written in.
+        self.originals = bool(self.root) and self.dialect.name == imported
+        self.result = ExportResult(dialect=self.dialect.name)
+        rows = (
+            SourceFile.objects.filter(root=self.root)
+            if self.originals
+            else SourceFile.objects.none()
+        )
+        self.catalogue = {path: kind for path, kind in rows.values_list("path", "kind")}
+        self.images = dict(rows.filter(kind="image").values_list("stored_name", "path"))
+        self.uploads = {}  # storage name of an image made in Folio -> where it is written
+        self.written = {}  # path -> kind
+        posts = [path for path, kind in self.catalogue.items() if kind == "post"]
+        common = Counter(path.rpartition("/")[0] for path in posts).most_common(1)
+        folders = self.dialect.folders()
+        self.posts_folder = common[0][0] if common else folders.posts.strip("./")
+        self.authors_folder = folders.authors.strip("./")
+        self.static_folder = folders.static.strip("./")
+
+    def run(self) -> ExportResult:
+        steps = [
+            ("posts", self._posts),
+            ("pages", self._pages),
+            ("authors", self._authors),
+            ("tags", self._tags),
+            ("settings", self._settings),
+        ]
+        self.total = (Post.objects.count() if "posts" in self.parts else 0) + (
+            Page.objects.count() if "pages" in self.parts else 0
+        )
+        self.done = 0
+        for part, step in steps:
+            if part in self.parts:
+                step()
+        self._remaining()
+        self._images()
+        self.output.close()
+        return self.result
+
+    # -- writing -------------------------------------------------------------------
+
+    def _write(self, path, data: bytes, kind, how, detail=""):
+        path = _safe(path)
+        if path in self.written:
+            self.result.problems.append(
+                f"{path}: {kind} written twice (also the {self.written[path]}); the second "
+                "was left out"
+            )
+            return
+        self.written[path] = kind
+        self.output.write(path, data)
+        self.result.files.append(FileNote(path, kind, how, detail))
+
+    def _isolated(self, what, work, *args):
+        try:
+            work(*args)
+        except Exception as exc:  # noqa: BLE001 - one object never stops the export
+            self.result.problems.append(
+                f"{what}: could not be written ({type(exc).__name__}: {exc})"
+            )
+
+    def _tick(self):
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, self.total)
+
+    def _rows(self, paths) -> dict:
+        if not self.originals:
+            return {}
+        rows = SourceFile.objects.filter(root=self.root, path__in=list(paths))
+        return {row.path: row for row in rows}
+
+    def _own(self, obj) -> str:
+        """The file an imported object was read from ("" for content made in Folio)."""
+        if not self.originals or obj.source_root not in (self.root, ""):
+            return ""
+        return obj.source_path.split("#")[0]
+
+    # -- posts ---------------------------------------------------------------------
+
+    def _posts(self):
+        ids = list(Post.objects.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), CHUNK):
+            posts = list(kept.posts(Post.objects.filter(pk__in=ids[start : start + CHUNK])))
+            rows = self._rows(self._own(post) for post in posts)
+            for post in posts:
+                self._isolated(f"post {post.slug}", self._post, post, rows.get(self._own(post)))
+                self._tick()
+
+    def _post(self, post, row):
+        state = kept.post_state(post)
+        key = f"post:{post.source_path}"
+        old = row.states.get(key) if row else None
+        if old == state:
+            return self._write(row.path, bytes(row.data), "post", AS_IMPORTED)
+        if old is not None:
+            return self._rewrite(row, old, state, "post", post.body, _post_move)
+        mapping = self._new_mapping(state, post.body)
+        path = f"{self.posts_folder}/{self.dialect.new_post_name(post)}".lstrip("/")
+        self._write(path, self._markdown(mapping, post.extra, post.body, path), "post", NEW)
+
+    # -- pages ---------------------------------------------------------------------
+
+    def _pages(self):
+        pages = kept.pages(Page.objects.order_by("pk"))
+        rows = self._rows(self._own(page) for page in pages)
+        for page in pages:
+            self._isolated(f"page {page.path}", self._page, page, rows.get(self._own(page)))
+            self._tick()
+
+    def _page(self, page, row):
+        state = kept.page_state(page)
+        key = f"page:{page.source_path}"
+        old = row.states.get(key) if row else None
+        if old == state:
+            return self._write(row.path, bytes(row.data), "page", AS_IMPORTED)
+        if old is not None:
+            return self._rewrite(row, old, state, "page", page.body, _page_move)
+        path = self.dialect.new_page_path(page)
+        mapping = self._new_mapping(state, page.body)
+        self._write(path, self._markdown(mapping, page.extra, page.body, path), "page", NEW)
+
+    # -- a markdown file: rewritten, or new ------------------------------------------
+
+    def _rewrite(self, row, old, new, kind, body, move):
+        text = frontmatter.decode(bytes(row.data))
+        parts = matter.split(text)
+        if parts is None:
+            raise ValueError("its front matter can no longer be found")
+        present = matter.load(parts.format, parts.text) if parts.text.strip() else {}
+        notes = []
+        path = row.path
+        changes = self._changes(old, new, present, path)
+        if old.get("slug", new.get("slug")) != new.get("slug") or old.get("path") != new.get(
+            "path"
+        ):
+            path, change, note = move(self.dialect, row.path, present, old, new)
+            changes.update(change)
+            notes.append(note)
+        parts.text = matter.rewrite(parts.format, parts.text, changes)
+        if old["body"] != new["body"]:
+            parts.body = self._body(body, path, matter.newline_of(text))
+            if self.dialect.body_conversion:
+                notes.append(
+                    f"the body was edited in Folio: written as Folio keeps it, with the "
+                    f"{self.dialect.body_conversion} the import converted"
+                )
+        changed = ", ".join(
+            sorted({*changes} | ({"body"} if old["body"] != new["body"] else set()))
+        )
+        detail = "; ".join([f"changed: {changed}" if changed else "", *notes]).strip("; ")
+        self._write(path, matter.join(parts).encode(), kind, REWRITTEN, detail)
+
+    def _changes(self, old, new, present, path) -> dict:
+        """{front-matter key: value or REMOVE} for every field whose value changed."""
+        changes = {}
+        lower = {str(key).lower(): key for key in present}
+        for name, value in new.items():
+            if name in ("body", "slug", "path", "extra") or old.get(name) == value:
+                continue
+            if name in ("seo_title", "seo_description") and isinstance(present.get("seo"), dict):
+                seo = dict(changes.get("seo", present["seo"]))
+                seo[name.removeprefix("seo_")] = value
+                changes["seo"] = seo
+                continue
+            candidates = self.dialect.written_keys.get(name, (name,))
+            key = next((lower[c.lower()] for c in candidates if c.lower() in lower), None)
+            written = self._value(name, value, key or candidates[0], path)
+            if key is None and written is REMOVE:
+                continue
+            changes[key or candidates[0]] = written
+        for name in {*old.get("extra", {}), *new.get("extra", {})}:
+            before, after = old.get("extra", {}).get(name), new.get("extra", {}).get(name)
+            if before != after:
+                changes[name] = REMOVE if name not in new.get("extra", {}) else after
+        return changes
+
+    def _value(self, name, value, key, path):
+        """A field's value as the dialect writes it under ``key``."""
+        if name == "draft":
+            return (not value) if key.lower() == "published" else value
+        if value in (None, "", []):
+            return REMOVE
+        if name in ("date", "expire_at"):
+            return datetime.datetime.fromisoformat(value)
+        if name in ("image", "thumb_image", "photo"):
+            return self._image_reference(value, path)
+        if name == "author":
+            return self.dialect.author_value(value)
+        return value
+
+    def _new_mapping(self, state, body) -> dict:
+        mapping = {}
+        for name, value in state.items():
+            if name in ("body", "slug", "path", "extra") or value in (None, "", []):
+                continue
+            if name == "draft" and not value:
+                continue
+            mapping[name] = value
+        return mapping
+
+    def _markdown(self, state, extra, body, path) -> bytes:
+        keys = self.dialect.written_keys
+        mapping = {}
+        for name, value in state.items():
+            key = keys.get(name, (name,))[0]
+            written = self._value(name, value, key, path)
+            if written is not REMOVE:
+                mapping[key] = written
+        for key, value in (extra or {}).items():
+            mapping.setdefault(key, value)
+        fmt = self.dialect.front_matter
+        delimiter = "+++" if fmt == "toml" else "---"
+        head = matter.write_new(fmt, mapping)
+        if fmt == "json":
+            return (head + self._body(body, path, "\n")).encode()
+        return f"{delimiter}\n{head}{delimiter}\n{self._body(body, path, chr(10))}".encode()
+
+    def _body(self, body, path, newline):
+        """A body as Folio keeps it, its stored images named as the site names them."""
+        media = re.escape(settings.MEDIA_URL)
+
+        def original(match):
+            return self._image_reference(match.group(1), path)
+
+        text = re.sub(media + r"""([^\s)"'<>]+)""", original, body)
+        text = text.replace("\r\n", "\n")
+        if text and not text.endswith("\n"):
+            text += "\n"
+        return text.replace("\n", newline)
+
+    def _image_reference(self, stored, path):
+        source = self.images.get(stored)
+        if source is None:
+            source = self._upload(stored)
+        return self.dialect.image_reference(source, path) if source else stored
+
+    def _upload(self, stored):
+        """Where an image made in Folio (an upload) is written: the static folder."""
+        if stored not in self.uploads:
+            name = PurePosixPath(stored).name
+            self.uploads[stored] = f"{self.static_folder}/images/{name}".lstrip("/")
+        return self.uploads[stored]
+
+    # -- authors -------------------------------------------------------------------
+
+    def _authors(self):
+        by_file = defaultdict(list)
+        for author in Author.objects.order_by("pk"):
+            by_file[self._own(author)].append(author)
+        rows = self._rows(path for path in by_file if path)
+        for path, authors in by_file.items():
+            row = rows.get(path) if path else None
+            if row is None:
+                for author in authors:
+                    self._isolated(f"author {author.slug}", self._new_author, author)
+            else:
+                self._isolated(path, self._author_file, row, authors)
+
+    def _author_file(self, row, authors):
+        states = {f"author:{a.source_path}": kept.author_state(a) for a in authors}
+        if all(row.states.get(key) == state for key, state in states.items()):
+            return self._write(row.path, bytes(row.data), "author", AS_IMPORTED)
+        text = frontmatter.decode(bytes(row.data))
+        fmt = _data_format(row.path)
+        changed = []
+        for key, state in states.items():
+            old = row.states.get(key)
+            if old is None or old == state:
+                continue
+            at = key.partition("#")[2] or None
+            present = matter.load(fmt, text)
+            present = present.get(at, {}) if at else present
+            changes = self._author_changes(old, state, present, row.path)
+            text = matter.rewrite(fmt, text, changes, at=at)
+            changed.append(f"{state['slug']}: {', '.join(sorted(changes)) or 'nothing written'}")
+        self._write(row.path, text.encode(), "author", REWRITTEN, "changed " + "; ".join(changed))
+
+    def _author_changes(self, old, new, present, path):
+        names = {"first_name", "last_name"}
+        if "name" in present and (old["first_name"], old["last_name"]) != (
+            new["first_name"],
+            new["last_name"],
+        ):
+            old = {**old, "name": None}
+            new = {**new, "name": f"{new['first_name']} {new['last_name']}".strip()}
+        else:
+            names = set()
+        trimmed_old = {k: v for k, v in old.items() if k not in names}
+        trimmed_new = {k: v for k, v in new.items() if k not in names}
+        return self._changes(trimmed_old, trimmed_new, present, path)
+
+    def _new_author(self, author):
+        state = kept.author_state(author)
+        path = f"{self.authors_folder}/{author.slug}.yaml"
+        mapping = {k: v for k, v in self._new_mapping({**state, "body": ""}, "").items()}
+        mapping = {k: self._value(k, v, k, path) for k, v in mapping.items()}
+        mapping = {k: v for k, v in mapping.items() if v is not REMOVE}
+        mapping.update(author.extra or {})
+        self._write(path, matter.write_new("yaml", mapping).encode(), "author", NEW)
+
+    # -- tags, settings, the rest --------------------------------------------------
+
+    def _tags(self):
+        tags = Tag.objects.exclude(source_path="").order_by("pk")
+        rows = self._rows(tag.source_path for tag in tags)
+        for tag in tags:
+            row = rows.get(tag.source_path)
+            if row is not None:
+                self._isolated(tag.source_path, self._tag_file, tag, row)
+
+    def _tag_file(self, tag, row):
+        key, state = f"{tag.kind}:{tag.slug}", kept.tag_state(tag)
+        old = row.states.get(key)
+        if old is None or old == state:
+            return self._write(row.path, bytes(row.data), tag.kind, AS_IMPORTED)
+        text = frontmatter.decode(bytes(row.data))
+        present = matter.load("yaml", text) if text.strip() else {}
+        changes = {}
+        if old["name"] != state["name"]:
+            changes["title" if "title" in present or "id" not in present else "id"] = state["name"]
+        if old["description"] != state["description"]:
+            changes["description"] = state["description"] or REMOVE
+        text = matter.rewrite("yaml", text, changes)
+        self._write(row.path, text.encode(), tag.kind, REWRITTEN, f"changed: {', '.join(changes)}")
+
+    def _settings(self):
+        settings_row = SiteSettings.objects.filter(pk=SITE_PK).first()
+        if settings_row is None or not self.originals:
+            return
+        files = [path for path in settings_row.source_path.split(", ") if path]
+        rows = self._rows(files)
+        if not files or files[0] not in rows:
+            return
+        old = rows[files[0]].states.get("site settings")
+        now = kept.settings_state(settings_row)
+        changed = sorted(name for name in now if old is not None and old.get(name) != now[name])
+        for path in files:
+            if path in rows:
+                detail = ""
+                if changed:
+                    detail = (
+                        f"written as imported: Folio's edits to the site settings "
+                        f"({', '.join(changed)}) are not written into the site's "
+                        "configuration; make them there by hand"
+                    )
+                self._write(path, bytes(rows[path].data), "site settings", AS_IMPORTED, detail)
+
+    def _remaining(self):
+        """Every other kept file of the parts asked for: redirect files, listing pages
+        and redirect-only files as they were; imported content deleted since, left out."""
+        wanted = set().union(*(PARTS[part] for part in self.parts)) - {"image"}
+        missing = [
+            path
+            for path, kind in self.catalogue.items()
+            if kind in wanted and path not in self.written
+        ]
+        gone = {"post", "page", "author", "tag", "category", "site settings"}
+        for start in range(0, len(missing), CHUNK):
+            for row in self._rows(missing[start : start + CHUNK]).values():
+                if row.kind in gone:
+                    note = FileNote(row.path, row.kind, LEFT_OUT, "deleted in Folio")
+                    self.result.files.append(note)
+                else:
+                    self._write(row.path, bytes(row.data), row.kind, AS_IMPORTED)
+
+    def _images(self):
+        """The original image files under their original paths (streamed from media
+        storage), and images made in Folio that exported content names."""
+        if "images" not in self.parts:
+            return
+        found = [*((stored, path) for stored, path in self.images.items()), *self.uploads.items()]
+        for stored, path in found:
+            if _safe(path) in self.written:
+                continue
+            self._isolated(path, self._image, stored, path)
+
+    def _image(self, stored, path):
+        how = NEW if stored in self.uploads else AS_IMPORTED
+        with default_storage.open(stored, "rb") as file:
+            self.output.write_file(_safe(path), file)
+        self.written[_safe(path)] = "image"
+        self.result.files.append(FileNote(_safe(path), "image", how))
+
+
+def _post_move(dialect, path, present, old, new):
+    """(new path, front-matter changes, note) of a post whose slug changed: its ``slug``
+    key when the file has one, else the file (or its bundle's folder) renamed."""
+    slug_key = next((key for key in present if str(key).lower() == "slug"), None)
+    if slug_key:
+        return path, {slug_key: new["slug"]}, f"slug changed to {new['slug']}"
+    folder, _, name = path.rpartition("/")
+    stem, dot, suffix = name.rpartition(".")
+    if stem == "index" and folder:
+        parent = folder.rpartition("/")[0]
+        moved = f"{parent}/{new['slug']}/{name}".lstrip("/")
+    else:
+        dated = re.match(r"\d{4}-\d{2}-\d{2}-", stem)
+        moved = f"{folder}/{dated.group(0) if dated else ''}{new['slug']}{dot}{suffix}".lstrip("/")
+    return moved, {}, f"moved from {path}: its slug changed to {new['slug']}"
+
+
+def _page_move(dialect, path, present, old, new):
+    """(path, changes, note) of a page whose address changed: its address key when the
+    file has one, else written where a new page at that address is."""
+    for key in ("stackbit_url_path", "permalink", "url"):
+        found = next((k for k in present if str(k).lower() == key), None)
+        if found:
+            return path, {found: new["path"]}, f"address changed to {new['path']}"
+
+    moved = dialect.new_page_path(SimpleNamespace(path=new["path"]))
+    return moved, {}, f"moved from {path}: its address changed to {new['path']}"
+
+
+def _data_format(path):
+    suffix = Path(path).suffix.lower()
+    return {".json": "json", ".toml": "toml"}.get(suffix, "yaml")
+
+
+def _safe(path: str) -> str:
+    """A site-relative POSIX path that stays inside the output."""
+    parts = [
+        part for part in PurePosixPath(path.replace("\\", "/")).parts if part not in ("/", ".")
+    ]
+    if not parts or ".." in parts:
+        raise ValueError(f"{path!r} is not a path inside the site")
+    return "/".join(parts)

@@ -1,0 +1,243 @@
+"""What an import keeps of the site's own files, for a lossless export (blog/exporting.py).
+
+At the end of a run, :func:`record` stores each file the run wrote something from, as
+it read it (``blog.SourceFile``), with the *state* of each object the file made: its
+exported fields in the common vocabulary of the dialects (``title``, ``date``,
+``tags``…). An export writes the recorded bytes while an object's state is the same,
+and rewrites only the keys whose value changed when it is not. Images keep no bytes
+here: their stored copy is the original (blog/importing/images.py).
+
+One call at the end of a run, not one per write: a run that is stopped before it
+leaves the rows of its files unrecorded, and the next run (which finds those files
+unchanged) records them then, unless what they made was edited in between.
+"""
+
+import hashlib
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Prefetch
+
+from authors.models import Author
+from blog.models import Post, SourceFile, Tag
+from pages.models import Page, Section
+from sitesettings.models import SITE_PK, SiteSettings
+
+#: What a file's report says it was -> the kind recorded (and exported).
+RECORDED_KINDS = {
+    "post": "post",
+    "page": "page",
+    "author": "author",
+    "tag": "tag",
+    "category": "category",
+    "site settings": "site settings",
+    "redirects": "redirects",
+    "redirect": "redirect",
+}
+#: Rows written per query.
+CHUNK = 500
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _when(value):
+    return value.isoformat() if value else None
+
+
+def _name(field):
+    return field.name if field else ""
+
+
+def post_state(post: Post, tags=None) -> dict:
+    """A post as an export writes it, in the dialects' common vocabulary (the body by
+    its digest: it is compared, never merged)."""
+    tags = list(post.tags.all()) if tags is None else tags
+    return {
+        "slug": post.slug,
+        "title": post.title,
+        "subtitle": post.subtitle,
+        "date": _when(post.publish_at),
+        "expire_at": _when(post.expire_at),
+        "draft": post.status != Post.Status.PUBLISHED,
+        "excerpt": post.excerpt,
+        "body": digest(post.body),
+        "author": post.author.source_path if post.author_id else None,
+        "image": _name(post.image),
+        "image_alt": post.image_alt,
+        "thumb_image": _name(post.thumb_image),
+        "tags": [tag_reference(t) for t in tags if t.kind == Tag.Kind.TAG],
+        "categories": [tag_reference(t) for t in tags if t.kind != Tag.Kind.TAG],
+        "extra": post.extra,
+    }
+
+
+def tag_reference(tag: Tag) -> str:
+    """How a post names a tag: its data file when it has one, else its name."""
+    return tag.source_path or tag.name
+
+
+def page_state(page: Page, sections=None) -> dict:
+    sections = list(page.sections.all()) if sections is None else sections
+    return {
+        "path": page.path,
+        "title": page.title,
+        "subtitle": page.subtitle,
+        "draft": page.status != Page.Status.PUBLISHED,
+        "body": digest(page.body),
+        "image": _name(page.image),
+        "seo_title": page.seo_title,
+        "seo_description": page.seo_description,
+        "sections": [section.as_dict() for section in sections] if sections else None,
+        "extra": page.extra,
+    }
+
+
+def author_state(author: Author) -> dict:
+    return {
+        "slug": author.slug,
+        "first_name": author.first_name,
+        "last_name": author.last_name,
+        "bio": author.bio,
+        "website": author.website,
+        "photo": _name(author.photo),
+        "extra": author.extra,
+    }
+
+
+def tag_state(tag: Tag) -> dict:
+    return {"kind": tag.kind, "slug": tag.slug, "name": tag.name, "description": tag.description}
+
+
+def settings_state(settings: SiteSettings) -> dict:
+    return {
+        "title": settings.title,
+        "tagline": settings.tagline,
+        "base_url": settings.base_url,
+        "logo_alt": settings.logo_alt,
+        "footer_text": settings.footer_text,
+        "logo": _name(settings.logo),
+        "favicon": _name(settings.favicon),
+        "extra": settings.extra,
+        "menus": [
+            [item.menu, item.label, item.url, item.post_id, item.page_id, item.order]
+            for item in settings.menu_items.order_by("menu", "order", "pk")
+        ],
+    }
+
+
+def posts(queryset):
+    """Posts with what their state needs, in two queries per chunk."""
+    return queryset.select_related("author").prefetch_related("tags")
+
+
+def pages(queryset):
+    return queryset.prefetch_related(
+        Prefetch(
+            "sections", queryset=Section.objects.order_by("order", "pk").prefetch_related("items")
+        )
+    )
+
+
+def states_of(root: str, paths) -> dict[str, dict]:
+    """{file path: {object key: state}} of what the files at ``paths`` made now."""
+    paths = list(paths)
+    found = defaultdict(dict)
+    for start in range(0, len(paths), CHUNK):
+        chunk = paths[start : start + CHUNK]
+        for post in posts(Post.objects.filter(source_root=root, source_path__in=chunk)):
+            found[post.source_path][f"post:{post.source_path}"] = post_state(post)
+        for page in pages(Page.objects.filter(source_root=root, source_path__in=chunk)):
+            found[page.source_path][f"page:{page.source_path}"] = page_state(page)
+        for tag in Tag.objects.filter(source_path__in=chunk):
+            found[tag.source_path][f"{tag.kind}:{tag.slug}"] = tag_state(tag)
+    authors = Author.objects.filter(source_root=root).exclude(source_path="")
+    wanted = set(paths)
+    for author in authors:
+        path = author.source_path.split("#")[0]
+        if path in wanted:
+            found[path][f"author:{author.source_path}"] = author_state(author)
+    settings = SiteSettings.objects.filter(pk=SITE_PK, source_root=root).first()
+    if settings:
+        primary = settings.source_path.split(", ")[0]
+        if primary in wanted:
+            found[primary]["site settings"] = settings_state(settings)
+    return found
+
+
+def record(importer) -> None:
+    """Keep the files of this run that made something (blog.SourceFile): those it
+    created or updated from, and those it found unchanged that were not kept yet
+    (what they made unedited since). Nothing in a dry run."""
+    from .importer import Action  # (the importer calls this module)
+
+    if importer.dry_run:
+        return
+    root, site = importer.root, importer.site
+    kept = set(SourceFile.objects.filter(root=root).values_list("path", flat=True))
+    wanted = {}  # path -> kind
+    for report in importer.result.reports:
+        kind = RECORDED_KINDS.get(report.kind)
+        path = report.path.split("#")[0]
+        if report.action == Action.SKIPPED and report.kind in ("post", "page"):
+            kind = "skipped"
+        if kind is None or report.action in (Action.ERROR, Action.CONFLICT):
+            continue
+        if report.action == Action.UNCHANGED and path in kept:
+            continue
+        if report.action == Action.SKIPPED and kind != "skipped":
+            continue
+        wanted.setdefault(path, kind)
+    settings = SiteSettings.objects.filter(pk=SITE_PK, source_root=root).first()
+    if settings and settings.source_path.split(", ")[0] in wanted:
+        for path in settings.source_path.split(", ")[1:]:
+            wanted.setdefault(path, "site settings")
+    if not wanted and not importer.stored:
+        return
+    states = states_of(root, wanted)
+    edited = _edited_since_import(root)
+    dialect = site.dialect.name
+    rows = []
+    for path, kind in wanted.items():
+        if path in edited:
+            continue  # found unchanged, never kept, and edited since: not the file's state
+        try:
+            data = site.read_bytes(path)
+        except Exception:  # noqa: BLE001 - gone or changed since it was read: next run
+            continue
+        rows.append(
+            SourceFile(
+                root=root,
+                path=path,
+                kind=kind,
+                dialect=dialect,
+                data=data,
+                sha256=hashlib.sha256(data).hexdigest(),
+                states=states.get(path, {}),
+            )
+        )
+    for name, source in importer.stored.items():
+        rows.append(
+            SourceFile(root=root, path=source, kind="image", dialect=dialect, stored_name=name)
+        )
+    fields = ["kind", "dialect", "data", "sha256", "stored_name", "states", "recorded"]
+    with transaction.atomic():
+        for start in range(0, len(rows), CHUNK):
+            SourceFile.objects.bulk_create(
+                rows[start : start + CHUNK],
+                update_conflicts=True,
+                unique_fields=["root", "path"],
+                update_fields=fields,
+            )
+
+
+def _edited_since_import(root) -> set[str]:
+    """Source files whose post, page or author was edited since its last import."""
+    from django.db.models import F
+
+    edited = set()
+    for model in (Post, Page, Author):
+        rows = model.objects.filter(source_root=root, updated__gt=F("imported_at"))
+        edited.update(path.split("#")[0] for path in rows.values_list("source_path", flat=True))
+    return edited

@@ -1,0 +1,244 @@
+"""Exporting a site (blog/exporting): the round trip is lossless.
+
+For sample_site/ and every dialect's test site: unedited content comes back as the
+bytes it was imported from; import -> export -> import is a fixed point (the second
+import finds everything unchanged); an edit in Folio rewrites only what changed, and
+importing the export into a fresh database gives the edited site.
+"""
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from authors.models import Author
+from blog.exporting import AS_IMPORTED, LEFT_OUT, NEW, REWRITTEN, Folder, ZipOutput, export_site
+from blog.importing import Action, import_site
+from blog.models import Post, Redirect, SourceFile, Tag
+from pages.models import Page
+from sitesettings.models import SiteSettings
+from tests import eleventy_sites, hugo_site, jekyll_sites, node_sites, stackbit_sites
+from tests.parity import imported
+
+pytestmark = pytest.mark.django_db
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_site"
+
+SITES = {
+    "stackbit-2020": stackbit_sites.site_2020,
+    "stackbit-2019": stackbit_sites.site_2019,
+    "jekyll": jekyll_sites.site,
+    "hugo": hugo_site.write,
+    "eleventy": eleventy_sites.site,
+    "astro": node_sites.astro_site,
+    "gatsby": node_sites.gatsby_site,
+}
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _kept_paths():
+    return set(SourceFile.objects.values_list("path", flat=True))
+
+
+def _snapshot():
+    """What a reader of the site sees, per object (ids and import stamps aside)."""
+    posts = {
+        p.slug: (
+            p.title,
+            p.subtitle,
+            p.publish_at,
+            p.expire_at,
+            p.status,
+            p.excerpt,
+            p.body.strip(),
+            p.author.slug if p.author else None,
+            sorted((t.kind, t.slug, t.name) for t in p.tags.all()),
+            bool(p.image),
+            p.image_alt,
+            p.extra,
+            p.get_absolute_url(),
+        )
+        for p in Post.objects.select_related("author")
+    }
+    pages = {
+        p.path: (
+            p.title,
+            p.status,
+            p.body.strip(),
+            p.seo_title,
+            p.seo_description,
+            [s.as_dict() for s in p.sections.order_by("order")],
+        )
+        for p in Page.objects.all()
+    }
+    authors = {
+        a.slug: (a.first_name, a.last_name, a.bio.strip(), a.website, bool(a.photo))
+        for a in Author.objects.all()
+    }
+    tags = sorted(Tag.objects.values_list("kind", "slug", "name", "description"))
+    settings = SiteSettings.objects.first()
+    site = settings and (settings.title, settings.tagline, settings.base_url)
+    redirects = sorted(Redirect.objects.values_list("old_path", "new_path"))
+    return {
+        "posts": posts,
+        "pages": pages,
+        "authors": authors,
+        "tags": tags,
+        "site": site,
+        "redirects": redirects,
+    }
+
+
+def _fresh_database():
+    for model in (Post, Page, Author, Tag, Redirect, SiteSettings, SourceFile):
+        model.objects.all().delete()
+
+
+def _export(out: Path, **options):
+    result = export_site(Folder(out), **options)
+    assert not result.failed, result.problems
+    return result
+
+
+def _assert_round_trip(root: Path, tmp_path: Path):
+    original = _files(root)
+    out = tmp_path / "out"
+    result = _export(out)
+    exported = _files(out)
+    # Every file the import read something from is written back, byte for byte.
+    assert _kept_paths() <= set(exported)
+    for path, data in exported.items():
+        assert data == original[path], path
+    assert {note.how for note in result.files} == {AS_IMPORTED}
+    # The fixed point: the export, in the site's place, imports as unchanged.
+    shutil.rmtree(root)
+    shutil.copytree(out, root)
+    again = import_site(root)
+    actions = {report.action for report in again.reports}
+    assert actions <= {Action.UNCHANGED, Action.SKIPPED}, [
+        (r.path, r.action, r.detail) for r in again.reports if r.action not in actions
+    ]
+
+
+def test_the_sample_site_comes_back_byte_for_byte(tmp_path):
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    imported(root)
+    _assert_round_trip(root, tmp_path)
+    assert Post.objects.count() == 7
+
+
+@pytest.mark.parametrize("name", list(SITES))
+def test_each_dialects_site_comes_back_byte_for_byte(name, tmp_path):
+    root = tmp_path / name
+    SITES[name](root)
+    import_site(root)
+    _assert_round_trip(root, tmp_path)
+
+
+def test_an_edit_rewrites_only_what_changed_and_imports_as_edited(tmp_path):
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    imported(root)
+    post = Post.objects.get(slug="a-loaf-a-week")
+    post.title = "Хлеб каждую неделю: café edition"
+    post.body += "\nUne ligne de plus, 面包.\n"
+    post.save()
+    post.tags.add(Tag.objects.create(name="Brød", slug="brød"))
+    author = Author.objects.get(slug="maya-lindqvist")
+    author.bio = "Écrit sur la typographie."
+    author.save()
+    page = Page.objects.get(path="/about/")
+    page.title = "À propos"
+    page.save()
+    Post.objects.get(slug="learning-python-at-forty").delete()
+    edited = _snapshot()
+
+    out = tmp_path / "out"
+    result = _export(out)
+    how = {note.path: note.how for note in result.files}
+    assert how["src/pages/blog/a-loaf-a-week.md"] == REWRITTEN
+    assert how["src/data/authors/maya-lindqvist.yaml"] == REWRITTEN
+    assert how["src/pages/about.md"] == REWRITTEN
+    assert how["src/pages/blog/learning-python-at-forty.md"] == LEFT_OUT
+    assert not (out / "src/pages/blog/learning-python-at-forty.md").exists()
+    before = (root / "src/pages/blog/a-loaf-a-week.md").read_text().splitlines()
+    after = (out / "src/pages/blog/a-loaf-a-week.md").read_text().splitlines()
+    changed = [line for line in after if line not in before]
+    assert changed[0].startswith("title:") and "café edition" in changed[0]
+    assert "  - Brød" in changed and changed[-1] == "Une ligne de plus, 面包."
+    # Every other line is still there, in its place.
+    assert [line for line in after if line in before] == [
+        line for line in before if not line.startswith("title:")
+    ]
+
+    _fresh_database()
+    imported(out)
+    assert _snapshot() == edited
+
+
+def test_content_made_in_folio_is_written_the_dialects_way(tmp_path):
+    author = Author.objects.create(slug="zoë", first_name="Zoë", last_name="Ångström")
+    post = Post.objects.create(
+        slug="première",
+        title="Première: «bonjour»",
+        body="Texte en *français*.\n",
+        author=author,
+        status=Post.Status.PUBLISHED,
+    )
+    post.tags.add(Tag.objects.create(name="日本語", slug="日本語"))
+    Page.objects.create(path="/über/", title="Über", body="Hallo.", status=Page.Status.PUBLISHED)
+    edited = _snapshot()
+    out = tmp_path / "out"
+    result = _export(out)
+    assert result.dialect == "stackbit"
+    assert {note.path: note.how for note in result.files} == {
+        "src/pages/blog/première.md": NEW,
+        "src/pages/über.md": NEW,
+        "src/data/authors/zoë.yaml": NEW,
+    }
+    _fresh_database()
+    imported(out)
+    assert _snapshot()["posts"] == edited["posts"]
+    assert _snapshot()["pages"] == edited["pages"]
+
+
+def test_a_zip_holds_the_same_files(tmp_path):
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    imported(root)
+    target = tmp_path / "site.zip"
+    result = export_site(ZipOutput(target))
+    assert not result.failed
+    with zipfile.ZipFile(target) as archive:
+        for name in archive.namelist():
+            assert archive.read(name) == (root / name).read_bytes(), name
+        assert "static/images/balcony garden.jpg" in archive.namelist()
+
+
+def test_the_command_reports_per_file_and_refuses_a_full_folder(tmp_path, capsys):
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    imported(root)
+    post = Post.objects.get(slug="a-loaf-a-week")
+    post.title = "Edited"
+    post.save()
+    call_command("export_site", str(tmp_path / "out"))
+    out = capsys.readouterr().out
+    assert "rewritten   post          src/pages/blog/a-loaf-a-week.md: changed: title" in out
+    with pytest.raises(CommandError, match="not an empty folder"):
+        call_command("export_site", str(tmp_path / "out"))
+    with pytest.raises(CommandError, match="--only nonsense"):
+        call_command("export_site", str(tmp_path / "other"), "--only", "nonsense")
+    call_command("export_site", str(tmp_path / "posts-only"), "--only", "posts")
+    written = _files(tmp_path / "posts-only")
+    assert written and all(path.startswith("src/pages/blog/") for path in written)
