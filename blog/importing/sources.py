@@ -63,7 +63,8 @@ def post_state(post: Post, tags=None) -> dict:
         "draft": post.status != Post.Status.PUBLISHED,
         "excerpt": post.excerpt,
         "body": digest(post.body),
-        "author": post.author.source_path if post.author_id else None,
+        # (An author made in Folio is written as <authors folder>/<slug>.yaml.)
+        "author": (post.author.source_path or post.author.slug) if post.author_id else None,
         "image": _name(post.image),
         "image_alt": post.image_alt,
         "thumb_image": _name(post.thumb_image),
@@ -193,6 +194,10 @@ def record(importer) -> None:
     if settings and settings.source_path.split(", ")[0] in wanted:
         for path in settings.source_path.split(", ")[1:]:
             wanted.setdefault(path, "site settings")
+    # The generator's own configuration (what says which generator the site is for).
+    for name in site.dialect.kept_files(site):
+        if name not in kept:
+            wanted.setdefault(name, "config")
     if not wanted and not importer.stored:
         return
     states = states_of(root, wanted)

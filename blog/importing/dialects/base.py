@@ -9,6 +9,9 @@ from ..errors import ImportFileError
 from ..paths import MARKDOWN_SUFFIXES
 from ..records import EXCERPT_KEYS, HERO_IMAGE_KEYS, THUMB_IMAGE_KEYS, alt_key_of
 
+#: Data files a generator reads (kept_files).
+DATA_SUFFIXES = {".json", ".yml", ".yaml", ".toml", ".js", ".cjs", ".mjs", ".ts"}
+
 #: What the common vocabulary (records.parse_post, parse_page, parse_author) is read
 #: from, by default: the reverse of the readers' mapping, which an export writes.
 WRITTEN_KEYS = {
@@ -231,6 +234,20 @@ class Dialect:
     #: What the reader converts in a body; an edited body is written as Folio keeps it,
     #: so an export says so of each such file.
     body_conversion = ""
+
+    def kept_files(self, site) -> list[str]:
+        """Site-relative files beyond the content whose reading shapes the import (its
+        configuration, its data files): kept at import and exported as they were, so
+        an exported site imports as the same site."""
+        found = [name for name in self.config_files if (site.root / name).is_file()]
+        data = self.data_folder(site)
+        if data != site.root and data.is_dir():
+            found += [
+                site.relative(path)
+                for path in sorted(data.iterdir())
+                if path.is_file() and not path.is_symlink() and path.suffix.lower() in DATA_SUFFIXES
+            ]
+        return found
 
     def new_post_name(self, post) -> str:
         """The file name of a post made in Folio, inside the posts folder."""
