@@ -6,6 +6,7 @@ import finds everything unchanged); an edit in Folio rewrites only what changed,
 importing the export into a fresh database gives the edited site.
 """
 
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -14,10 +15,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Q
 from django.urls import resolve
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from authors.models import Author
 from blog.exporting import AS_IMPORTED, LEFT_OUT, NEW, REWRITTEN, Folder, ZipOutput, export_site
-from blog.importing import Action, import_site
+from blog.importing import Action, frontmatter, import_site
 from blog.models import Post, Redirect, SourceFile, Tag
 from pages.models import Page
 from sitesettings.models import SiteSettings
@@ -88,8 +91,8 @@ def _snapshot():
     }
     used = Tag.objects.filter(Q(posts__isnull=False) | ~Q(source_path="")).distinct()
     tags = sorted(used.values_list("kind", "slug", "name", "description"))
-    settings = SiteSettings.objects.first()
-    site = settings and (settings.title, settings.tagline, settings.base_url)
+    site_settings = SiteSettings.objects.first()
+    site = site_settings and (site_settings.title, site_settings.tagline, site_settings.base_url)
     live = {post[-1] for post in posts.values()}
     redirects = sorted(
         (old, new)
@@ -257,3 +260,84 @@ def test_the_command_reports_per_file_and_refuses_a_full_folder(tmp_path, capsys
     call_command("export_site", str(tmp_path / "posts-only"), "--only", "posts")
     written = _files(tmp_path / "posts-only")
     assert written and all(path.startswith("src/pages/blog/") for path in written)
+
+
+# -- generated sites ---------------------------------------------------------------------
+
+_WORDS = (
+    st.text(alphabet=st.sampled_from("abcxyzéüøçßЖжДяλπ漢字かな ,.!?-"), min_size=1, max_size=20)
+    .map(str.strip)
+    .filter(lambda text: text and text[0].isalpha() and text[-1] not in ":-?")
+)
+
+
+def _scalar(text, style):
+    if style == "double":
+        return json.dumps(text, ensure_ascii=False)
+    if style == "single":
+        return "'" + text.replace("'", "''") + "'"
+    return text
+
+
+@st.composite
+def _front_matter(draw):
+    """(file text, title) of a post: keys in any order, any quoting, comments, CRLF."""
+    styles = st.sampled_from(["plain", "single", "double"])
+    title = draw(_WORDS)
+    lines = {
+        "title": f"title: {_scalar(title, draw(styles))}",
+        "date": "date: " + draw(st.sampled_from(["2021-03-04", "'2020-01-02T10:00:00+01:00'"])),
+        "tags": "tags:\n"
+        + "".join(f"  - {_scalar(t, draw(styles))}\n" for t in draw(st.lists(_WORDS, max_size=3)))
+        if draw(st.booleans())
+        else "tags: []",
+        "excerpt": f"excerpt: {_scalar(draw(_WORDS), draw(styles))}",
+    }
+    for n in range(draw(st.integers(0, 3))):
+        lines[f"custom_{n}"] = f"custom_{n}: {_scalar(draw(_WORDS), draw(styles))}"
+    keys = draw(st.permutations(list(lines)))
+    out = []
+    for key in keys:
+        if draw(st.booleans()):
+            out.append(f"# {draw(_WORDS)}")
+        out.append(lines[key].rstrip("\n"))
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    body = draw(st.lists(_WORDS, min_size=1, max_size=4))
+    text = "\n".join(["---", *out, "---", *body]) + ("\n" if draw(st.booleans()) else "")
+    return text.replace("\n", newline), title
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(case=_front_matter(), new_title=_WORDS)
+def test_generated_posts_round_trip(case, new_title, tmp_path_factory):
+    text, title = case
+    base = tmp_path_factory.mktemp("site")
+    root = base / "site"
+    (root / "src/pages/blog").mkdir(parents=True)
+    source = root / "src/pages/blog/generated.md"
+    source.write_bytes(text.encode())
+    _fresh_database()
+    imported(root)
+    # Unedited: the same bytes.
+    result = _export(base / "same")
+    assert (base / "same/src/pages/blog/generated.md").read_bytes() == text.encode()
+    assert result.counts()[AS_IMPORTED] == 1
+
+    # Edited: only the title's line changes; the rest of the file stays as written.
+    post = Post.objects.get()
+    post.title = new_title
+    post.save()
+    _export(base / "edited")
+    written = (base / "edited/src/pages/blog/generated.md").read_bytes().decode()
+    newline = "\r\n" if "\r\n" in text else "\n"
+    old_lines, new_lines = text.split(newline), written.split(newline)
+    assert len(old_lines) == len(new_lines)
+    differ = [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b]
+    assert all(a.startswith("title:") and b.startswith("title:") for a, b in differ)
+    old_meta, _ = frontmatter.read(text)
+    new_meta, _ = frontmatter.read(written)
+    assert new_meta == {**old_meta, "title": new_title}

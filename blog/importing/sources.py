@@ -185,7 +185,7 @@ def record(importer) -> None:
             kind = "skipped"
         if kind is None or report.action in (Action.ERROR, Action.CONFLICT):
             continue
-        if report.action == Action.UNCHANGED and path in kept:
+        if path in kept and report.action not in (Action.CREATED, Action.UPDATED):
             continue
         if report.action == Action.SKIPPED and kind != "skipped":
             continue
@@ -226,6 +226,8 @@ def record(importer) -> None:
         rows.append(
             SourceFile(root=root, path=source, kind="image", dialect=dialect, stored_name=name)
         )
+    if not rows:
+        return
     fields = ["kind", "dialect", "data", "sha256", "stored_name", "states", "recorded"]
     with transaction.atomic():
         for start in range(0, len(rows), CHUNK):
