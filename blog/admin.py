@@ -14,6 +14,7 @@ from authors.models import Author
 from folio.admin import CheckedSlugAdmin, MarkdownEditorAdmin, UploadsStoredFirstForm
 
 from . import changes, history, review
+from .admin_export import SiteExportAdmin  # noqa: F401 - registers the site exports
 from .admin_review import ReviewAdminMixin, ReviewFilter
 from .models import Post, Redirect, Review, Status, Tag
 

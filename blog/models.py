@@ -711,3 +711,43 @@ class SourceFile(models.Model):
 
     def __str__(self):
         return f"{self.root}/{self.path}"
+
+
+class SiteExport(models.Model):
+    """One "Export site" of the admin: a .zip written by a background process
+    (blog/exporting/jobs.py) into private storage (``FOLIO_EXPORT_ROOT``), with its
+    progress, for a superuser to download."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Writing the .zip"
+        DONE = "done", "Ready to download"
+        FAILED = "failed", "Failed"
+
+    dialect = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="The generator to write for; empty: the one the site was imported from "
+        "(a site made in Folio: Stackbit).",
+    )
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.QUEUED, editable=False
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, editable=False
+    )
+    done = models.PositiveIntegerField(default=0, editable=False)
+    total = models.PositiveIntegerField(default=0, editable=False)
+    file_name = models.CharField(max_length=200, blank=True, editable=False)
+    size = models.PositiveBigIntegerField(default=0, editable=False)
+    #: What the export says of each file not written as imported, and any problem.
+    report = models.TextField(blank=True, editable=False)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    updated = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "site export"
+
+    def __str__(self):
+        return f"Export of {self.created:%Y-%m-%d %H:%M}"

@@ -6,22 +6,33 @@ import finds everything unchanged); an edit in Folio rewrites only what changed,
 importing the export into a fresh database gives the edited site.
 """
 
+import io
 import json
 import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.db.models import Q
-from django.urls import resolve
+from django.urls import resolve, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from authors.models import Author
-from blog.exporting import AS_IMPORTED, LEFT_OUT, NEW, REWRITTEN, Folder, ZipOutput, export_site
+from blog.exporting import (
+    AS_IMPORTED,
+    LEFT_OUT,
+    NEW,
+    REWRITTEN,
+    Folder,
+    ZipOutput,
+    export_site,
+    jobs,
+)
 from blog.importing import Action, frontmatter, import_site
-from blog.models import Post, Redirect, SourceFile, Tag
+from blog.models import Post, Redirect, SiteExport, SourceFile, Tag
 from pages.models import Page
 from sitesettings.models import SiteSettings
 from tests import eleventy_sites, hugo_site, jekyll_sites, node_sites, stackbit_sites
@@ -341,3 +352,60 @@ def test_generated_posts_round_trip(case, new_title, tmp_path_factory):
     old_meta, _ = frontmatter.read(text)
     new_meta, _ = frontmatter.read(written)
     assert new_meta == {**old_meta, "title": new_title}
+
+
+# -- the admin's Export site -------------------------------------------------------------
+
+
+@pytest.fixture
+def exports(settings, tmp_path, monkeypatch):
+    """Exports into a temporary folder, written at once instead of in a process."""
+    settings.FOLIO_EXPORT_ROOT = tmp_path / "exports"
+    monkeypatch.setattr(jobs, "start", lambda export: jobs.run(export.pk))
+    return settings.FOLIO_EXPORT_ROOT
+
+
+def test_a_superuser_exports_the_site_as_a_zip_from_the_admin(staff_client, exports, tmp_path):
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    imported(root)
+    response = staff_client.post(reverse("admin:blog_siteexport_add"), {"dialect": ""})
+    export = SiteExport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:blog_siteexport_change", args=[export.pk])
+    page = staff_client.get(response["Location"]).content.decode()
+    assert "Ready to download" in page and 'http-equiv="refresh"' not in page
+    assert "9 posts and pages" in page
+    download = staff_client.get(reverse("admin:blog_siteexport_download", args=[export.pk]))
+    assert download["Content-Disposition"].startswith("attachment")
+    data = b"".join(download.streaming_content)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        name = "src/pages/blog/a-loaf-a-week.md"
+        assert archive.read(name) == (root / name).read_bytes()
+    assert not list(exports.glob("*.part"))
+
+
+def test_a_running_export_page_refreshes_itself(staff_client, exports):
+    export = SiteExport.objects.create(state=SiteExport.State.RUNNING, done=300, total=1000)
+    page = staff_client.get(reverse("admin:blog_siteexport_change", args=[export.pk]))
+    assert 'http-equiv="refresh"' in page.content.decode()
+    assert "300 of 1,000 posts and pages (30%)" in page.content.decode()
+
+
+def test_nginx_sends_the_file_when_configured(staff_client, exports, settings):
+    settings.FOLIO_EXPORT_ACCEL_REDIRECT = "/_exports/"
+    staff_client.post(reverse("admin:blog_siteexport_add"), {"dialect": "jekyll"})
+    export = SiteExport.objects.get()
+    response = staff_client.get(reverse("admin:blog_siteexport_download", args=[export.pk]))
+    assert response["X-Accel-Redirect"] == f"/_exports/{export.file_name}"
+    assert response.content == b""
+
+
+def test_only_superusers_may_export(client, django_user_model, exports):
+    editor = django_user_model.objects.create_user("ed", password="pw", is_staff=True)
+    editor.user_permissions.set(Permission.objects.filter(codename__endswith="siteexport"))
+    client.force_login(editor)
+    assert client.get(reverse("admin:blog_siteexport_add")).status_code == 403
+    export = SiteExport.objects.create(state=SiteExport.State.DONE, file_name="x.zip")
+    url = reverse("admin:blog_siteexport_download", args=[export.pk])
+    assert client.get(url).status_code == 403

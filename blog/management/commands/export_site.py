@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from blog.exporting import AS_IMPORTED, PARTS, Folder, ZipOutput, export_site
+from blog.exporting import AS_IMPORTED, PARTS, Folder, ZipOutput, export_site, jobs
 from blog.importing.dialects import DIALECTS
 
 
@@ -23,7 +23,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("out", help="A new or empty folder, or a .zip file to write.")
+        parser.add_argument(
+            "out", nargs="?", help="A new or empty folder, or a .zip file to write."
+        )
         parser.add_argument(
             "--dialect",
             choices=list(DIALECTS),
@@ -34,8 +36,22 @@ class Command(BaseCommand):
             default="",
             help=f"Comma-separated parts to write: {', '.join(PARTS)} (default: all).",
         )
+        parser.add_argument(
+            "--job",
+            type=int,
+            help="Write the admin's export with this id into FOLIO_EXPORT_ROOT (what the "
+            "admin's Export site starts in the background).",
+        )
 
-    def handle(self, *args, out, dialect, only, **options):
+    def handle(self, *args, out, dialect, only, job, **options):
+        if job is not None:
+            export = jobs.run(job)
+            self.stdout.write(export.report)
+            if export.state != export.State.DONE:
+                raise CommandError(f"export {job} failed")
+            return
+        if not out:
+            raise CommandError("give OUT: a new or empty folder, or a .zip file")
         only = [part.strip() for part in only.split(",") if part.strip()] or None
         if only and (unknown := set(only) - set(PARTS)):
             raise CommandError(
