@@ -31,7 +31,7 @@ from blog.exporting import (
     export_site,
     jobs,
 )
-from blog.importing import Action, frontmatter, import_site
+from blog.importing import Action, ImportOptions, frontmatter, import_site
 from blog.models import Post, Redirect, SiteExport, SourceFile, Tag
 from pages.models import Page
 from sitesettings.models import SiteSettings
@@ -409,3 +409,21 @@ def test_only_superusers_may_export(client, django_user_model, exports):
     export = SiteExport.objects.create(state=SiteExport.State.DONE, file_name="x.zip")
     url = reverse("admin:blog_siteexport_download", args=[export.pk])
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("dialect", ["jekyll", "hugo", "astro"])
+def test_another_dialect_gets_every_post_written_its_way(dialect, tmp_path):
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    imported(root)
+    edited = _snapshot()
+    out = tmp_path / "out"
+    result = _export(out, dialect=dialect)
+    posts = [note for note in result.files if note.kind == "post"]
+    assert len(posts) == 7 and {note.how for note in posts} == {NEW}
+    _fresh_database()
+    import_site(out, ImportOptions(dialect=dialect))
+    again = _snapshot()["posts"]
+    assert {slug: post[:2] for slug, post in again.items()} == {
+        slug: post[:2] for slug, post in edited["posts"].items()
+    }

@@ -129,7 +129,8 @@ class _Exporter:
         posts = [path for path, kind in self.catalogue.items() if kind == "post"]
         common = Counter(path.rpartition("/")[0] for path in posts).most_common(1)
         folders = self.dialect.folders()
-        self.posts_folder = common[0][0] if common else folders.posts.strip("./")
+        default = self.dialect.new_posts_folder or folders.posts
+        self.posts_folder = common[0][0] if common else default.strip("./")
         self.authors_folder = folders.authors.strip("./")
         self.static_folder = folders.static.strip("./")
 

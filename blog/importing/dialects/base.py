@@ -231,6 +231,9 @@ class Dialect:
     written_keys = WRITTEN_KEYS
     #: The front matter of new content.
     front_matter = "yaml"
+    #: Where a post made in Folio goes when the site has no posts yet ("": the posts
+    #: folder of :meth:`folders`).
+    new_posts_folder = ""
     #: What the reader converts in a body; an edited body is written as Folio keeps it,
     #: so an export says so of each such file.
     body_conversion = ""
@@ -324,6 +327,7 @@ def page_address(old) -> str:
 
 
 __all__ = [
+    "WRITTEN_KEYS",
     "Dialect",
     "Folders",
     "ImportFileError",

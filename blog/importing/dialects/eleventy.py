@@ -119,6 +119,7 @@ class Eleventy(Dialect):
     label = "Eleventy"
     config_files = (*CONFIG_FILES, "package.json")
     key_meanings = KEY_MEANINGS
+    body_conversion = "Liquid and Nunjucks tags"
     post_suffixes = TEMPLATE_SUFFIXES
     #: Site-relative folders: the input, data and includes directories.
     input: str = "."

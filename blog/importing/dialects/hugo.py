@@ -22,7 +22,7 @@ from ..errors import ImportFileError
 from ..hugo import config as hugo_config
 from ..hugo import content, shortcodes, urls
 from ..paths import MARKDOWN_SUFFIXES
-from .base import Dialect, Folders, PageInput, PostInput
+from .base import WRITTEN_KEYS, Dialect, Folders, PageInput, PostInput
 
 CONTENT_DIR = "content"
 BUNDLE_INDEXES = ("index.md", "index.markdown", "_index.md", "_index.markdown")
@@ -59,6 +59,15 @@ class Hugo(Dialect):
     label = "Hugo"
     config_files = hugo_config.ROOT_FILES
     key_meanings = KEY_MEANINGS
+    written_keys = {
+        **WRITTEN_KEYS,
+        "date": ("date", "publishDate", "pubDate", "published"),
+        "draft": ("draft",),
+        "excerpt": ("summary", "description"),
+        "expire_at": ("expiryDate", "unpublishdate"),
+    }
+    body_conversion = "Hugo shortcodes"
+    new_posts_folder = f"{CONTENT_DIR}/posts"
     hugo: hugo_config.HugoConfig = field(default_factory=hugo_config.HugoConfig)
     #: The sections whose regular pages are posts.
     mains: frozenset = frozenset()
