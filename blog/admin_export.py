@@ -34,9 +34,10 @@ class SiteExportForm(forms.ModelForm):
 @admin.register(SiteExport)
 class SiteExportAdmin(admin.ModelAdmin):
     form = SiteExportForm
-    list_display = ["__str__", "state_now", "progress", "download", "requested_by"]
+    list_display = ["__str__", "state_now", "progress", "download"]
     readonly_fields = ["state_now", "progress", "download", "requested_by", "report"]
     change_form_template = "admin/blog/siteexport/change_form.html"
+    change_list_template = "admin/blog/siteexport/change_list.html"
 
     # Only superusers: an export holds every draft, and the site's configuration.
     def has_module_permission(self, request):
@@ -61,6 +62,10 @@ class SiteExportAdmin(admin.ModelAdmin):
         obj.requested_by = request.user
         super().save_model(request, obj, form, change)
         jobs.start(obj)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "title": "Export site"}
+        return super().add_view(request, form_url, extra_context)
 
     def response_add(self, request, obj, post_url_continue=None):
         from django.http import HttpResponseRedirect
@@ -91,9 +96,7 @@ class SiteExportAdmin(admin.ModelAdmin):
         if obj.state != SiteExport.State.DONE:
             return "—"
         url = reverse("admin:blog_siteexport_download", args=[obj.pk])
-        return format_html(
-            '<a href="{}">{}</a> ({} MB)', url, obj.file_name, round(obj.size / 1e6, 1)
-        )
+        return format_html('<a href="{}">Download</a> ({} MB)', url, round(obj.size / 1e6, 1))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         export = self.get_object(request, object_id)

@@ -201,7 +201,7 @@ class _Exporter:
     def _posts(self):
         ids = list(Post.objects.order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), CHUNK):
-            posts = list(kept.posts(Post.objects.filter(pk__in=ids[start : start + CHUNK])))
+            posts = kept.posts(Post.objects.filter(pk__in=ids[start : start + CHUNK]))
             rows = self._rows(self._own(post) for post in posts)
             for post in posts:
                 self._isolated(f"post {post.slug}", self._post, post, rows.get(self._own(post)))
