@@ -181,6 +181,9 @@ def test_an_edit_rewrites_only_what_changed_and_imports_as_edited(tmp_path):
     page = Page.objects.get(path="/about/")
     page.title = "À propos"
     page.save()
+    site = SiteSettings.objects.get()
+    site.title = "Журнал «Folio»"
+    site.save()
     edited = _snapshot()
 
     out = tmp_path / "out"
@@ -189,6 +192,7 @@ def test_an_edit_rewrites_only_what_changed_and_imports_as_edited(tmp_path):
     assert how["src/pages/blog/a-loaf-a-week.md"] == REWRITTEN
     assert how["src/data/authors/maya-lindqvist.yaml"] == REWRITTEN
     assert how["src/pages/about.md"] == REWRITTEN
+    assert how["site-metadata.json"] == REWRITTEN
     before = (root / "src/pages/blog/a-loaf-a-week.md").read_text().splitlines()
     after = (out / "src/pages/blog/a-loaf-a-week.md").read_text().splitlines()
     changed = [line for line in after if line not in before]
@@ -427,3 +431,40 @@ def test_another_dialect_gets_every_post_written_its_way(dialect, tmp_path):
     assert {slug: post[:2] for slug, post in again.items()} == {
         slug: post[:2] for slug, post in edited["posts"].items()
     }
+
+
+def test_settings_a_configuration_cannot_hold_are_said_per_file(tmp_path):
+    root = tmp_path / "eleventy"
+    eleventy_sites.site(root)
+    import_site(root)
+    site = SiteSettings.objects.get()
+    site.title = "Nouveau titre"
+    site.save()
+    result = _export(tmp_path / "out")
+    notes = {note.path: note.detail for note in result.files}
+    assert any("(title) are not written" in detail for detail in notes.values()), notes
+
+
+@pytest.mark.parametrize("name", list(SITES))
+def test_each_dialects_edited_post_imports_as_edited(name, tmp_path):
+    root = tmp_path / name
+    SITES[name](root)
+    import_site(root)
+    published = Post.objects.filter(status=Post.Status.PUBLISHED).exclude(source_path="")
+    post = published.order_by("source_path").first()
+    post.title = "Édité dans Folio: 編集"
+    post.body += "\nAjouté après l'import.\n"
+    post.save()
+    settings_row = SiteSettings.objects.first()
+    out = tmp_path / "out"
+    result = _export(out)
+    how = {note.path: note.how for note in result.files}
+    assert how[post.source_path] == REWRITTEN
+    _fresh_database()
+    import_site(out)
+    again = Post.objects.get(source_path=post.source_path)
+    assert again.title == post.title
+    assert "Ajouté après l'import." in again.body
+    assert again.slug == post.slug and again.publish_at == post.publish_at
+    if settings_row:
+        assert SiteSettings.objects.get().title == settings_row.title

@@ -56,6 +56,8 @@ PARTS = {
     "images": {"image"},
 }
 AS_IMPORTED, REWRITTEN, NEW, LEFT_OUT = "as imported", "rewritten", "new", "left out"
+#: Settings written back where the import read them (the key holding the old value).
+SETTINGS_TEXTS = ("title", "tagline", "footer_text")
 CHUNK = 500
 
 
@@ -456,17 +458,42 @@ class _Exporter:
             return
         old = rows[files[0]].states.get("site settings")
         now = kept.settings_state(settings_row)
-        changed = sorted(name for name in now if old is not None and old.get(name) != now[name])
+        changed = [name for name in now if old is not None and old.get(name) != now[name]]
+        texts = [name for name in changed if name in SETTINGS_TEXTS]
+        left = [name for name in changed if name not in SETTINGS_TEXTS]
         for path in files:
-            if path in rows:
-                detail = ""
-                if changed:
-                    detail = (
-                        f"written as imported: Folio's edits to the site settings "
-                        f"({', '.join(changed)}) are not written into the site's "
-                        "configuration; make them there by hand"
-                    )
-                self._write(path, bytes(rows[path].data), "site settings", AS_IMPORTED, detail)
+            if path not in rows:
+                continue
+            data = bytes(rows[path].data)
+            done = []
+            if texts and (fmt := _data_format(path, config=True)):
+                text = frontmatter.decode(data)
+                for name in list(texts):
+                    rewritten = _config_rewrite(fmt, text, old[name], now[name])
+                    if rewritten is not None:
+                        text = rewritten
+                        texts.remove(name)
+                        done.append(name)
+                data = text.encode()
+            detail = f"changed: {', '.join(done)}" if done else ""
+            self._write(path, data, "site settings", REWRITTEN if done else AS_IMPORTED, detail)
+        if texts or left:
+            note = next((n for n in self.result.files if n.path == files[0]), None)
+            if note is None:
+                note = FileNote(files[0], "site settings", LEFT_OUT)
+                self.result.files.append(note)
+            note.detail = "; ".join(
+                filter(
+                    None,
+                    [
+                        note.detail,
+                        f"Folio's edits to the site settings ({', '.join(texts + left)}) are "
+                        "not written into the site's configuration (not read from a YAML, "
+                        "TOML or JSON key of its own, or a menu, logo or extra value); make "
+                        "them there by hand",
+                    ],
+                )
+            )
 
     def _remaining(self):
         """Every other kept file of the parts asked for: redirect files, listing pages
@@ -534,9 +561,36 @@ def _page_move(dialect, path, present, old, new):
     return moved, {}, f"moved from {path}: its address changed to {new['path']}"
 
 
-def _data_format(path):
+def _data_format(path, config=False):
+    """The format of a data file by its name; with ``config``, None for a file that is
+    not YAML, TOML or JSON (JavaScript: read as literals, never rewritten)."""
     suffix = Path(path).suffix.lower()
+    if config and suffix not in (".json", ".toml", ".yaml", ".yml"):
+        return None
     return {".json": "json", ".toml": "toml"}.get(suffix, "yaml")
+
+
+def _config_rewrite(fmt, text, old, new):
+    """``text`` with the keys whose value is ``old`` (at the top, or one mapping down:
+    ``header.title``) set to ``new``: the import read the setting from one of them;
+    None when none holds it."""
+    if not old or not isinstance(old, str):
+        return None
+    try:
+        data = matter.load(fmt, text)
+    except Exception:  # noqa: BLE001 - an unreadable file is written as it was
+        return None
+    found = [(key, None) for key, value in data.items() if value == old]
+    for key, value in data.items():
+        if isinstance(value, dict):
+            found += [(key, inner) for inner, item in value.items() if item == old]
+    value = new if new else REMOVE
+    for key, inner in found:  # (Stackbit: the same title at title and header.title)
+        if inner is None:
+            text = matter.rewrite(fmt, text, {key: value})
+        else:
+            text = matter.rewrite(fmt, text, {inner: value}, at=key)
+    return text if found else None
 
 
 def _safe(path: str) -> str:
