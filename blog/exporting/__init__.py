@@ -23,27 +23,37 @@ failure (a full disk).
 import datetime
 import hashlib
 import re
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from collections import Counter
+from pathlib import PurePosixPath
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import Count
 
-from authors.models import Author
 from blog.importing import dialects, frontmatter
 from blog.importing import sources as kept
-from blog.models import Post, SourceFile, Tag
+from blog.models import Post, SourceFile
 from pages.models import Page
-from sitesettings.models import SITE_PK, SiteSettings
 
 from . import matter
+from .data import DataFiles
 from .matter import REMOVE
 from .output import Folder, ZipOutput
+from .result import AS_IMPORTED, LEFT_OUT, NEW, REWRITTEN, ExportResult, FileNote
 
-__all__ = ["PARTS", "ExportResult", "Folder", "ZipOutput", "export_site"]
+__all__ = [
+    "AS_IMPORTED",
+    "LEFT_OUT",
+    "NEW",
+    "PARTS",
+    "REWRITTEN",
+    "ExportResult",
+    "Folder",
+    "ZipOutput",
+    "export_site",
+]
+CHUNK = 500
 
 #: What ``--only`` may name, and the recorded kinds each covers.
 PARTS = {
@@ -55,34 +65,6 @@ PARTS = {
     "redirects": {"redirects"},
     "images": {"image"},
 }
-AS_IMPORTED, REWRITTEN, NEW, LEFT_OUT = "as imported", "rewritten", "new", "left out"
-#: Settings written back where the import read them (the key holding the old value).
-SETTINGS_TEXTS = ("title", "tagline", "footer_text")
-CHUNK = 500
-
-
-@dataclass
-class FileNote:
-    path: str
-    kind: str
-    how: str
-    detail: str = ""
-
-
-@dataclass
-class ExportResult:
-    dialect: str
-    files: list[FileNote] = field(default_factory=list)
-    #: Objects that could not be written, each with why.
-    problems: list[str] = field(default_factory=list)
-
-    def counts(self) -> dict[str, int]:
-        totals = Counter(note.how for note in self.files)
-        return {how: totals[how] for how in (AS_IMPORTED, REWRITTEN, NEW, LEFT_OUT)}
-
-    @property
-    def failed(self) -> bool:
-        return bool(self.problems)
 
 
 def export_site(output, *, dialect: str | None = None, only=None, progress=None) -> ExportResult:
@@ -108,7 +90,7 @@ def site_root() -> tuple[str, str]:
     return (found["root"], found["dialect"]) if found else ("", "")
 
 
-class _Exporter:
+class _Exporter(DataFiles):
     def __init__(self, output, dialect, parts, progress):
         self.output = output
         self.parts = parts
@@ -364,137 +346,6 @@ class _Exporter:
             self.uploads[stored] = f"{self.static_folder}/images/{name}".lstrip("/")
         return self.uploads[stored]
 
-    # -- authors -------------------------------------------------------------------
-
-    def _authors(self):
-        by_file = defaultdict(list)
-        for author in Author.objects.order_by("pk"):
-            by_file[self._own(author)].append(author)
-        rows = self._rows(path for path in by_file if path)
-        for path, authors in by_file.items():
-            row = rows.get(path) if path else None
-            if row is None and path:
-                continue  # an author only a post names (Hugo's): written with the posts
-            if row is None:
-                for author in authors:
-                    self._isolated(f"author {author.slug}", self._new_author, author)
-            else:
-                self._isolated(path, self._author_file, row, authors)
-
-    def _author_file(self, row, authors):
-        states = {f"author:{a.source_path}": kept.author_state(a) for a in authors}
-        if all(row.states.get(key) == state for key, state in states.items()):
-            return self._write(row.path, bytes(row.data), "author", AS_IMPORTED)
-        text = frontmatter.decode(bytes(row.data))
-        fmt = _data_format(row.path)
-        changed = []
-        for key, state in states.items():
-            old = row.states.get(key)
-            if old is None or old == state:
-                continue
-            at = key.partition("#")[2] or None
-            present = matter.load(fmt, text)
-            present = present.get(at, {}) if at else present
-            changes = self._author_changes(old, state, present, row.path)
-            text = matter.rewrite(fmt, text, changes, at=at)
-            changed.append(f"{state['slug']}: {', '.join(sorted(changes)) or 'nothing written'}")
-        self._write(row.path, text.encode(), "author", REWRITTEN, "changed " + "; ".join(changed))
-
-    def _author_changes(self, old, new, present, path):
-        names = {"first_name", "last_name"}
-        if "name" in present and (old["first_name"], old["last_name"]) != (
-            new["first_name"],
-            new["last_name"],
-        ):
-            old = {**old, "name": None}
-            new = {**new, "name": f"{new['first_name']} {new['last_name']}".strip()}
-        else:
-            names = set()
-        trimmed_old = {k: v for k, v in old.items() if k not in names}
-        trimmed_new = {k: v for k, v in new.items() if k not in names}
-        return self._changes(trimmed_old, trimmed_new, present, path)
-
-    def _new_author(self, author):
-        state = kept.author_state(author)
-        path = f"{self.authors_folder}/{author.slug}.yaml"
-        mapping = {k: v for k, v in self._new_mapping({**state, "body": ""}, "").items()}
-        mapping = {k: self._value(k, v, k, path) for k, v in mapping.items()}
-        mapping = {k: v for k, v in mapping.items() if v is not REMOVE}
-        mapping.update(author.extra or {})
-        self._write(path, matter.write_new("yaml", mapping).encode(), "author", NEW)
-
-    # -- tags, settings, the rest --------------------------------------------------
-
-    def _tags(self):
-        tags = Tag.objects.exclude(source_path="").order_by("pk")
-        rows = self._rows(tag.source_path for tag in tags)
-        for tag in tags:
-            row = rows.get(tag.source_path)
-            if row is not None:
-                self._isolated(tag.source_path, self._tag_file, tag, row)
-
-    def _tag_file(self, tag, row):
-        key, state = f"{tag.kind}:{tag.slug}", kept.tag_state(tag)
-        old = row.states.get(key)
-        if old is None or old == state:
-            return self._write(row.path, bytes(row.data), tag.kind, AS_IMPORTED)
-        text = frontmatter.decode(bytes(row.data))
-        present = matter.load("yaml", text) if text.strip() else {}
-        changes = {}
-        if old["name"] != state["name"]:
-            changes["title" if "title" in present or "id" not in present else "id"] = state["name"]
-        if old["description"] != state["description"]:
-            changes["description"] = state["description"] or REMOVE
-        text = matter.rewrite("yaml", text, changes)
-        self._write(row.path, text.encode(), tag.kind, REWRITTEN, f"changed: {', '.join(changes)}")
-
-    def _settings(self):
-        settings_row = SiteSettings.objects.filter(pk=SITE_PK).first()
-        if settings_row is None or not self.originals:
-            return
-        files = [path for path in settings_row.source_path.split(", ") if path]
-        rows = self._rows(files)
-        if not files or files[0] not in rows:
-            return
-        old = rows[files[0]].states.get("site settings")
-        now = kept.settings_state(settings_row)
-        changed = [name for name in now if old is not None and old.get(name) != now[name]]
-        texts = [name for name in changed if name in SETTINGS_TEXTS]
-        left = [name for name in changed if name not in SETTINGS_TEXTS]
-        for path in files:
-            if path not in rows:
-                continue
-            data = bytes(rows[path].data)
-            done = []
-            if texts and (fmt := _data_format(path, config=True)):
-                text = frontmatter.decode(data)
-                for name in list(texts):
-                    rewritten = _config_rewrite(fmt, text, old[name], now[name])
-                    if rewritten is not None:
-                        text = rewritten
-                        texts.remove(name)
-                        done.append(name)
-                data = text.encode()
-            detail = f"changed: {', '.join(done)}" if done else ""
-            self._write(path, data, "site settings", REWRITTEN if done else AS_IMPORTED, detail)
-        if texts or left:
-            note = next((n for n in self.result.files if n.path == files[0]), None)
-            if note is None:
-                note = FileNote(files[0], "site settings", LEFT_OUT)
-                self.result.files.append(note)
-            note.detail = "; ".join(
-                filter(
-                    None,
-                    [
-                        note.detail,
-                        f"Folio's edits to the site settings ({', '.join(texts + left)}) are "
-                        "not written into the site's configuration (not read from a YAML, "
-                        "TOML or JSON key of its own, or a menu, logo or extra value); make "
-                        "them there by hand",
-                    ],
-                )
-            )
-
     def _remaining(self):
         """Every other kept file of the parts asked for: redirect files, listing pages
         and redirect-only files as they were; imported content deleted since, left out."""
@@ -559,38 +410,6 @@ def _page_move(dialect, path, present, old, new):
 
     moved = dialect.new_page_path(SimpleNamespace(path=new["path"]))
     return moved, {}, f"moved from {path}: its address changed to {new['path']}"
-
-
-def _data_format(path, config=False):
-    """The format of a data file by its name; with ``config``, None for a file that is
-    not YAML, TOML or JSON (JavaScript: read as literals, never rewritten)."""
-    suffix = Path(path).suffix.lower()
-    if config and suffix not in (".json", ".toml", ".yaml", ".yml"):
-        return None
-    return {".json": "json", ".toml": "toml"}.get(suffix, "yaml")
-
-
-def _config_rewrite(fmt, text, old, new):
-    """``text`` with the keys whose value is ``old`` (at the top, or one mapping down:
-    ``header.title``) set to ``new``: the import read the setting from one of them;
-    None when none holds it."""
-    if not old or not isinstance(old, str):
-        return None
-    try:
-        data = matter.load(fmt, text)
-    except Exception:  # noqa: BLE001 - an unreadable file is written as it was
-        return None
-    found = [(key, None) for key, value in data.items() if value == old]
-    for key, value in data.items():
-        if isinstance(value, dict):
-            found += [(key, inner) for inner, item in value.items() if item == old]
-    value = new if new else REMOVE
-    for key, inner in found:  # (Stackbit: the same title at title and header.title)
-        if inner is None:
-            text = matter.rewrite(fmt, text, {key: value})
-        else:
-            text = matter.rewrite(fmt, text, {inner: value}, at=key)
-    return text if found else None
 
 
 def _safe(path: str) -> str:
