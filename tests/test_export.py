@@ -468,3 +468,27 @@ def test_each_dialects_edited_post_imports_as_edited(name, tmp_path):
     assert again.slug == post.slug and again.publish_at == post.publish_at
     if settings_row:
         assert SiteSettings.objects.get().title == settings_row.title
+
+
+def test_a_changed_slug_moves_the_file_and_keeps_the_old_address(tmp_path, client):
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    imported(root)
+    post = Post.objects.get(slug="a-loaf-a-week")
+    post.slug = "un-pain-par-semaine"
+    post.save()
+    assert Redirect.objects.filter(old_path="/blog/a-loaf-a-week/").exists()
+    edited = _snapshot()
+    out = tmp_path / "out"
+    result = _export(out)
+    how = {note.path: (note.how, note.detail) for note in result.files}
+    moved = how["src/pages/blog/un-pain-par-semaine.md"]
+    assert moved[0] == REWRITTEN and "moved from src/pages/blog/a-loaf-a-week.md" in moved[1]
+    assert not (out / "src/pages/blog/a-loaf-a-week.md").exists()
+    assert (
+        out / "_redirects"
+    ).read_text() == "/blog/a-loaf-a-week/ /blog/un-pain-par-semaine/ 301\n"
+    _fresh_database()
+    imported(out)
+    assert _snapshot() == edited
+    assert client.get("/blog/a-loaf-a-week/").headers["Location"] == "/blog/un-pain-par-semaine/"

@@ -29,11 +29,12 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db.models import Count
+from django.db.models import Count, Max
 
 from blog.importing import dialects, frontmatter
 from blog.importing import sources as kept
-from blog.models import Post, SourceFile
+from blog.importing.addresses import REDIRECT_FILES
+from blog.models import Post, Redirect, SourceFile
 from pages.models import Page
 
 from . import matter
@@ -133,6 +134,8 @@ class _Exporter(DataFiles):
         for part, step in steps:
             if part in self.parts:
                 step()
+        if "redirects" in self.parts:
+            self._isolated("_redirects", self._redirects)
         self._remaining()
         self._images()
         self.output.close()
@@ -345,6 +348,33 @@ class _Exporter(DataFiles):
             name = PurePosixPath(stored).name
             self.uploads[stored] = f"{self.static_folder}/images/{name}".lstrip("/")
         return self.uploads[stored]
+
+    def _redirects(self):
+        """Folio's own redirects since the import (a changed slug's, the admin's) in
+        the site's ``_redirects`` (Netlify's format, which the importer reads for every
+        generator); a new ``_redirects`` when the site had none. Redirects into media
+        storage (the old addresses of images) are Folio's, never the site's."""
+        made = Redirect.objects.exclude(new_path__startswith=settings.MEDIA_URL)
+        if self.root:
+            rows = SourceFile.objects.filter(root=self.root)
+            made = made.filter(created__gt=rows.aggregate(Max("recorded"))["recorded__max"])
+        made = list(made.order_by("old_path").values_list("old_path", "new_path"))
+        if not made:
+            return
+        lines = "".join(f"{old} {new} 301\n" for old, new in made)
+        kept_file = next(
+            (name for name in REDIRECT_FILES if self.catalogue.get(name) == "redirects"), None
+        )
+        if kept_file is None or kept_file.endswith(".toml"):
+            detail = f"{len(made)} redirects made in Folio, in Netlify's format"
+            return self._write("_redirects", lines.encode(), "redirects", NEW, detail)
+        text = frontmatter.decode(bytes(self._rows([kept_file])[kept_file].data))
+        newline = matter.newline_of(text)
+        if not text.endswith(("\n", "\r")):
+            text += newline
+        text += lines.replace("\n", newline)
+        detail = f"added: {len(made)} redirects made in Folio"
+        self._write(kept_file, text.encode(), "redirects", REWRITTEN, detail)
 
     def _remaining(self):
         """Every other kept file of the parts asked for: redirect files, listing pages
