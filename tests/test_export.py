@@ -492,3 +492,68 @@ def test_a_changed_slug_moves_the_file_and_keeps_the_old_address(tmp_path, clien
     imported(out)
     assert _snapshot() == edited
     assert client.get("/blog/a-loaf-a-week/").headers["Location"] == "/blog/un-pain-par-semaine/"
+
+
+def _toml_scalar(text, style):
+    if style == "literal" and "'" not in text:
+        return f"'{text}'"
+    return json.dumps(text, ensure_ascii=False)
+
+
+@st.composite
+def _toml_front_matter(draw):
+    """(file text, title) of a Hugo post with TOML front matter, in any key order,
+    quoting, comments and line endings."""
+    styles = st.sampled_from(["basic", "literal"])
+    title = draw(_WORDS)
+    tags = draw(st.lists(_WORDS, max_size=3))
+    lines = {
+        "title": f"title = {_toml_scalar(title, draw(styles))}",
+        "date": "date = " + draw(st.sampled_from(["2021-03-04T10:00:00Z", '"2020-01-02"'])),
+        "tags": "tags = [" + ", ".join(_toml_scalar(t, draw(styles)) for t in tags) + "]",
+        "summary": f"summary = {_toml_scalar(draw(_WORDS), draw(styles))}",
+    }
+    for n in range(draw(st.integers(0, 2))):
+        lines[f"custom_{n}"] = f"custom_{n} = {_toml_scalar(draw(_WORDS), draw(styles))}"
+    out = []
+    for key in draw(st.permutations(list(lines))):
+        if draw(st.booleans()):
+            out.append(f"# {draw(_WORDS)}")
+        out.append(lines[key])
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    body = draw(st.lists(_WORDS, min_size=1, max_size=3))
+    text = "\n".join(["+++", *out, "+++", *body]) + "\n"
+    return text.replace("\n", newline), title
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(case=_toml_front_matter(), new_title=_WORDS)
+def test_generated_toml_posts_round_trip(case, new_title, tmp_path_factory):
+    text, _ = case
+    base = tmp_path_factory.mktemp("hugo")
+    root = base / "site"
+    (root / "content/posts").mkdir(parents=True)
+    (root / "hugo.toml").write_text('title = "Generated"\n')
+    (root / "content/posts/generated.md").write_bytes(text.encode())
+    _fresh_database()
+    imported(root)
+    _export(base / "same")
+    assert (base / "same/content/posts/generated.md").read_bytes() == text.encode()
+
+    post = Post.objects.get()
+    post.title = new_title
+    post.save()
+    _export(base / "edited")
+    written = (base / "edited/content/posts/generated.md").read_bytes().decode()
+    newline = "\r\n" if "\r\n" in text else "\n"
+    differ = [
+        (a, b) for a, b in zip(text.split(newline), written.split(newline), strict=True) if a != b
+    ]
+    assert all(a.startswith("title") and b.startswith("title") for a, b in differ)
+    old_meta, _ = frontmatter.read(text)
+    new_meta, _ = frontmatter.read(written)
+    assert new_meta == {**old_meta, "title": new_title}
