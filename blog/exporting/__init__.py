@@ -202,7 +202,7 @@ class _Exporter(DataFiles):
             return self._write(row.path, bytes(row.data), "post", AS_IMPORTED)
         if old is not None:
             return self._rewrite(row, old, state, "post", post.body, _post_move)
-        mapping = self._new_mapping(state, post.body)
+        mapping = self._new_mapping(state)
         path = f"{self.posts_folder}/{self.dialect.new_post_name(post)}".lstrip("/")
         self._write(path, self._markdown(mapping, post.extra, post.body, path), "post", NEW)
 
@@ -224,7 +224,7 @@ class _Exporter(DataFiles):
         if old is not None:
             return self._rewrite(row, old, state, "page", page.body, _page_move)
         path = self.dialect.new_page_path(page)
-        mapping = self._new_mapping(state, page.body)
+        mapping = self._new_mapping(state)
         self._write(path, self._markdown(mapping, page.extra, page.body, path), "page", NEW)
 
     # -- a markdown file: rewritten, or new ------------------------------------------
@@ -296,7 +296,8 @@ class _Exporter(DataFiles):
             return self.dialect.author_value(value)
         return value
 
-    def _new_mapping(self, state, body) -> dict:
+    def _new_mapping(self, state) -> dict:
+        """The fields of a state that new content writes (none empty, no false draft)."""
         mapping = {}
         for name, value in state.items():
             if name in ("body", "slug", "path", "extra") or value in (None, "", []):

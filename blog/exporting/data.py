@@ -76,8 +76,7 @@ class DataFiles:
     def _new_author(self, author):
         state = kept.author_state(author)
         path = f"{self.authors_folder}/{author.slug}.yaml"
-        mapping = {k: v for k, v in self._new_mapping({**state, "body": ""}, "").items()}
-        mapping = {k: self._value(k, v, k, path) for k, v in mapping.items()}
+        mapping = {k: self._value(k, v, k, path) for k, v in self._new_mapping(state).items()}
         mapping = {k: v for k, v in mapping.items() if v is not REMOVE}
         mapping.update(author.extra or {})
         self._write(path, matter.write_new("yaml", mapping).encode(), "author", NEW)
