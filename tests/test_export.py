@@ -557,3 +557,9 @@ def test_generated_toml_posts_round_trip(case, new_title, tmp_path_factory):
     old_meta, _ = frontmatter.read(text)
     new_meta, _ = frontmatter.read(written)
     assert new_meta == {**old_meta, "title": new_title}
+
+
+def test_an_unwritable_folder_is_an_error_not_a_traceback(tmp_path):
+    (tmp_path / "taken").write_text("a file, not a folder")
+    with pytest.raises(CommandError, match="could not write"):
+        call_command("export_site", str(tmp_path / "taken" / "out"))

@@ -5,6 +5,7 @@ each file that is not the imported bytes says why (docs/importing.md, "Exporting
 site").
 """
 
+import sys
 import time
 from pathlib import Path
 
@@ -61,19 +62,28 @@ class Command(BaseCommand):
         if target.suffix.lower() == ".zip":
             if target.exists():
                 raise CommandError(f"{target} exists; give a new file")
-            output = ZipOutput(target)
-        else:
-            if target.exists() and (not target.is_dir() or any(target.iterdir())):
-                raise CommandError(f"{target} is not an empty folder; give a new or empty one")
-            output = Folder(target)
+        elif target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise CommandError(f"{target} is not an empty folder; give a new or empty one")
         verbosity = options["verbosity"]
+        show_progress = verbosity >= 1 and sys.stderr.isatty()
         started = time.monotonic()
 
         def progress(done, total):
-            if verbosity >= 2 and (done % 500 == 0 or done == total):
-                self.stderr.write(f"  {done}/{total} posts and pages")
+            if done == total or done % 100 == 0:
+                filled = 30 * done // max(total, 1)
+                bar = "#" * filled + "." * (30 - filled)
+                self.stderr.write(f"\r[{bar}] {done}/{total} posts and pages", ending="")
+                self.stderr.flush()
 
-        result = export_site(output, dialect=dialect, only=only, progress=progress)
+        try:
+            output = ZipOutput(target) if target.suffix.lower() == ".zip" else Folder(target)
+            result = export_site(
+                output, dialect=dialect, only=only, progress=progress if show_progress else None
+            )
+        except OSError as exc:  # a full disk, a folder it may not write
+            raise CommandError(f"could not write {target}: {exc.strerror or exc}") from None
+        if show_progress:
+            self.stderr.write("")
         for note in result.files:
             if note.how == AS_IMPORTED and not note.detail and verbosity < 2:
                 continue
