@@ -299,12 +299,13 @@ def _front_matter(draw):
     """(file text, title) of a post: keys in any order, any quoting, comments, CRLF."""
     styles = st.sampled_from(["plain", "single", "double"])
     title = draw(_WORDS)
+    tags = draw(st.lists(_WORDS, max_size=3))
+    indent = draw(st.sampled_from(["  - ", "- "]))  # (one list, one indentation)
     lines = {
         "title": f"title: {_scalar(title, draw(styles))}",
         "date": "date: " + draw(st.sampled_from(["2021-03-04", "'2020-01-02T10:00:00+01:00'"])),
-        "tags": "tags:\n"
-        + "".join(f"  - {_scalar(t, draw(styles))}\n" for t in draw(st.lists(_WORDS, max_size=3)))
-        if draw(st.booleans())
+        "tags": "tags:\n" + "".join(f"{indent}{_scalar(t, draw(styles))}\n" for t in tags)
+        if tags
         else "tags: []",
         "excerpt": f"excerpt: {_scalar(draw(_WORDS), draw(styles))}",
     }
@@ -327,8 +328,8 @@ def _front_matter(draw):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(case=_front_matter(), new_title=_WORDS)
-def test_generated_posts_round_trip(case, new_title, tmp_path_factory):
+@given(case=_front_matter(), new_title=_WORDS, edit_tags=st.booleans())
+def test_generated_posts_round_trip(case, new_title, edit_tags, tmp_path_factory):
     text, title = case
     base = tmp_path_factory.mktemp("site")
     root = base / "site"
@@ -342,20 +343,31 @@ def test_generated_posts_round_trip(case, new_title, tmp_path_factory):
     assert (base / "same/src/pages/blog/generated.md").read_bytes() == text.encode()
     assert result.counts()[AS_IMPORTED] == 1
 
-    # Edited: only the title's line changes; the rest of the file stays as written.
+    # Edited: only the title's line (and the tags') change; the rest stays as written.
     post = Post.objects.get()
     post.title = new_title
     post.save()
+    if edit_tags:
+        post.tags.set([Tag.objects.get_or_create(slug="ajouté", defaults={"name": "Ajouté"})[0]])
     _export(base / "edited")
     written = (base / "edited/src/pages/blog/generated.md").read_bytes().decode()
     newline = "\r\n" if "\r\n" in text else "\n"
     old_lines, new_lines = text.split(newline), written.split(newline)
-    assert len(old_lines) == len(new_lines)
-    differ = [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b]
-    assert all(a.startswith("title:") and b.startswith("title:") for a, b in differ)
     old_meta, _ = frontmatter.read(text)
     new_meta, _ = frontmatter.read(written)
-    assert new_meta == {**old_meta, "title": new_title}
+    if edit_tags:
+        assert new_meta == {**old_meta, "title": new_title, "tags": ["Ajouté"]}
+        # Every other line is still there, in its order (comments, quoting, the body).
+        rewritten = ("title:", "tags:", "  - ", "- ")
+        assert [
+            line for line in new_lines if line in old_lines and not line.startswith(rewritten)
+        ] == [line for line in old_lines if line in new_lines and not line.startswith(rewritten)]
+        assert all(line in new_lines for line in old_lines if line.startswith("#"))
+    else:
+        assert len(old_lines) == len(new_lines)
+        differ = [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b]
+        assert all(a.startswith("title:") and b.startswith("title:") for a, b in differ)
+        assert new_meta == {**old_meta, "title": new_title}
 
 
 # -- the admin's Export site -------------------------------------------------------------

@@ -109,7 +109,17 @@ def _blocks(lines):
         found = _KEY_LINE.match(line)
         if found and not line[:1].isspace():
             blocks.append([_unquote(found.group("key")), [line]])
-        elif blocks and (line[:1].isspace() or not line.strip()) and blocks[-1][0] is not None:
+        elif (
+            blocks
+            and blocks[-1][0] is not None
+            # indented, blank, or a list item at column 0 ("tags:" then "- a")
+            and (
+                line[:1].isspace()
+                or not line.strip()
+                or line.rstrip("\r\n") == "-"
+                or line.startswith("- ")
+            )
+        ):
             blocks[-1][1].append(line)
         else:
             blocks.append([None, [line]])
