@@ -162,7 +162,10 @@ def _styled(value, old_lines):
 def yaml_block(key, value, old_lines=(), newline="\n") -> str:
     """``key: value`` as YAML lines, the key as the file wrote it."""
     out = io.StringIO()
-    _yaml().dump({key: _plain_for_yaml(_styled(value, list(old_lines)))}, out)
+    yaml = _yaml()
+    if any(line.startswith("- ") for line in old_lines):  # its list was written at column 0
+        yaml.indent(mapping=2, sequence=2, offset=0)
+    yaml.dump({key: _plain_for_yaml(_styled(value, list(old_lines)))}, out)
     dumped = out.getvalue()
     if old_lines:  # the key as written (its quoting)
         written = _KEY_LINE.match(old_lines[0]).group("key")
