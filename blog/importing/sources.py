@@ -13,6 +13,7 @@ unchanged) records them then, unless what they made was edited in between.
 """
 
 import hashlib
+import logging
 from collections import defaultdict
 from types import SimpleNamespace
 
@@ -23,6 +24,8 @@ from authors.models import Author
 from blog.models import Post, SourceFile, Tag
 from pages.models import Page, Section
 from sitesettings.models import SITE_PK, SiteSettings
+
+logger = logging.getLogger(__name__)
 
 #: What a file's report says it was -> the kind recorded (and exported).
 RECORDED_KINDS = {
@@ -186,11 +189,21 @@ def states_of(root: str, paths) -> dict[str, dict]:
 def record(importer) -> None:
     """Keep the files of this run that made something (blog.SourceFile): those it
     created or updated from, and those it found unchanged that were not kept yet
-    (what they made unedited since). Nothing in a dry run."""
-    from .importer import Action  # (the importer calls this module)
+    (what they made unedited since). Nothing in a dry run.
 
+    Never fails the import: what it could not keep is logged, and the next run keeps
+    it (an export meanwhile writes that content as new)."""
     if importer.dry_run:
         return
+    try:
+        _record(importer)
+    except Exception:  # noqa: BLE001 - the content is imported; only its copy is missing
+        logger.exception("Import: keeping the site's files for export failed")
+
+
+def _record(importer):
+    from .importer import Action  # (the importer calls this module)
+
     root, site = importer.root, importer.site
     kept = set(SourceFile.objects.filter(root=root).values_list("path", flat=True))
     wanted = {}  # path -> kind
