@@ -184,6 +184,9 @@ def test_an_edit_rewrites_only_what_changed_and_imports_as_edited(tmp_path):
     site = SiteSettings.objects.get()
     site.title = "Журнал «Folio»"
     site.save()
+    hero = Page.objects.get(path="/workshop/").sections.order_by("order").first()
+    hero.data = {**hero.data, "title": "Écrire sur ce que l'on fait"}
+    hero.save()
     edited = _snapshot()
 
     out = tmp_path / "out"
@@ -193,6 +196,14 @@ def test_an_edit_rewrites_only_what_changed_and_imports_as_edited(tmp_path):
     assert how["src/data/authors/maya-lindqvist.yaml"] == REWRITTEN
     assert how["src/pages/about.md"] == REWRITTEN
     assert how["site-metadata.json"] == REWRITTEN
+    assert how["src/pages/workshop.md"] == REWRITTEN
+    # A section's edit rewrites its one field: literal blocks, quoting and the other
+    # sections stay as written.
+    before = (root / "src/pages/workshop.md").read_text().splitlines()
+    after = (out / "src/pages/workshop.md").read_text().splitlines()
+    assert [(a, b) for a, b in zip(before, after, strict=True) if a != b] == [
+        ("    title: Write about what you make", "    title: Écrire sur ce que l'on fait")
+    ]
     before = (root / "src/pages/blog/a-loaf-a-week.md").read_text().splitlines()
     after = (out / "src/pages/blog/a-loaf-a-week.md").read_text().splitlines()
     changed = [line for line in after if line not in before]

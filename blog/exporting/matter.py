@@ -160,12 +160,19 @@ def _styled(value, old_lines):
 
 
 def yaml_block(key, value, old_lines=(), newline="\n") -> str:
-    """``key: value`` as YAML lines, the key as the file wrote it."""
+    """``key: value`` as YAML lines, the key as the file wrote it. A value that had
+    lines before is merged into them as ruamel.yaml read them, so what did not change
+    inside it (a section's other fields, a literal block, a comment) keeps its style."""
     out = io.StringIO()
     yaml = _yaml()
     if any(line.startswith("- ") for line in old_lines):  # its list was written at column 0
         yaml.indent(mapping=2, sequence=2, offset=0)
-    yaml.dump({key: _plain_for_yaml(_styled(value, list(old_lines)))}, out)
+    old = _round_trip("".join(old_lines).replace("\r\n", "\n"), key) if old_lines else None
+    if old is not None:
+        old[key] = _merged(old[key], value)
+        yaml.dump(old, out)
+    else:
+        yaml.dump({key: _fresh(_styled(value, list(old_lines)))}, out)
     dumped = out.getvalue()
     if old_lines:  # the key as written (its quoting)
         written = _KEY_LINE.match(old_lines[0]).group("key")
@@ -175,11 +182,51 @@ def yaml_block(key, value, old_lines=(), newline="\n") -> str:
     return dumped.replace("\n", newline)
 
 
-def _plain_for_yaml(value):
+def _round_trip(text, key):
+    """The block ``text`` as ruamel.yaml reads it to write it back, or None."""
+    yaml = _yaml()
+    yaml.preserve_quotes = True
+    try:
+        found = yaml.load(text)
+    except Exception:  # noqa: BLE001 - then the key is written anew
+        return None
+    return found if isinstance(found, dict) and key in found else None
+
+
+def _merged(old, new):
+    """``new`` written over ``old`` (as ruamel.yaml read it), keeping the nodes that
+    did not change as they were written."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for gone in [k for k in old if k not in new]:
+            del old[gone]
+        for k, v in new.items():
+            old[k] = _merged(old[k], v) if k in old else _fresh(v)
+        return old
+    if isinstance(old, list) and isinstance(new, list):
+        for index, item in enumerate(new):
+            if index < len(old):
+                old[index] = _merged(old[index], item)
+            else:
+                old.append(_fresh(item))
+        del old[len(new) :]
+        return old
+    if old == new or (isinstance(old, datetime.date) and old.isoformat() == new):
+        return old
+    if isinstance(new, str) and isinstance(old, str):
+        kind = type(old) if "\n" not in new or isinstance(old, LiteralScalarString) else None
+        if kind in (DoubleQuotedScalarString, SingleQuotedScalarString, LiteralScalarString):
+            return kind(new)
+    return _fresh(new)
+
+
+def _fresh(value):
+    """A new value as YAML writes it best: text of several lines as a literal block."""
     if isinstance(value, dict):
-        return {k: _plain_for_yaml(v) for k, v in value.items()}
+        return {k: _fresh(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain_for_yaml(v) for v in value]
+        return [_fresh(v) for v in value]
+    if isinstance(value, str) and "\n" in value.strip("\n"):
+        return LiteralScalarString(value)
     return value
 
 
@@ -285,5 +332,5 @@ def write_new(fmt: str, mapping: dict) -> str:
     if not mapping:
         return ""
     out = io.StringIO()
-    _yaml().dump(_plain_for_yaml(mapping), out)
+    _yaml().dump(_fresh(mapping), out)
     return out.getvalue()
