@@ -586,3 +586,17 @@ def test_an_unwritable_folder_is_an_error_not_a_traceback(tmp_path):
     (tmp_path / "taken").write_text("a file, not a folder")
     with pytest.raises(CommandError, match="could not write"):
         call_command("export_site", str(tmp_path / "taken" / "out"))
+
+
+def test_one_image_at_two_paths_comes_back_at_both(tmp_path):
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    (root / "static/images/весна").mkdir()
+    shutil.copy(root / "static/images/seedlings.jpg", root / "static/images/весна/seedlings.jpg")
+    post = root / "src/pages/blog/a-loaf-a-week.md"
+    post.write_bytes(post.read_bytes() + "\n![Seedlings](/images/весна/seedlings.jpg)\n".encode())
+    imported(root)
+    twin = SourceFile.objects.get(kind="image", path="static/images/весна/seedlings.jpg")
+    first = SourceFile.objects.get(kind="image", path="static/images/seedlings.jpg")
+    assert twin.stored_name == first.stored_name  # one stored copy, two paths
+    _assert_round_trip(root, tmp_path)

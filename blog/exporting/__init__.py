@@ -108,7 +108,10 @@ class _Exporter(DataFiles):
             else SourceFile.objects.none()
         )
         self.catalogue = {path: kind for path, kind in rows.values_list("path", "kind")}
-        self.images = dict(rows.filter(kind="image").values_list("stored_name", "path"))
+        #: (storage name, original path) of every imported image; the same bytes may
+        #: have had several paths.
+        self.image_paths = list(rows.filter(kind="image").values_list("stored_name", "path"))
+        self.images = dict(reversed(self.image_paths))  # storage name -> its first path
         self.uploads = {}  # storage name of an image made in Folio -> where it is written
         self.written = {}  # path -> kind
         posts = [path for path, kind in self.catalogue.items() if kind == "post"]
@@ -400,7 +403,7 @@ class _Exporter(DataFiles):
         storage), and images made in Folio that exported content names."""
         if "images" not in self.parts:
             return
-        found = [*((stored, path) for stored, path in self.images.items()), *self.uploads.items()]
+        found = [*self.image_paths, *self.uploads.items()]
         for stored, path in found:
             if _safe(path) in self.written:
                 continue

@@ -152,7 +152,7 @@ class _Importer:
         self.reader = ContentReader(site, self.site_host)
         self.authors = {}  # source -> pk (None in a dry run), or FAILED
         self.tags = {}  # (kind, slug) -> pk
-        self.stored = {}  # storage name -> site-relative source of images stored this run
+        self.stored = {}  # storage name -> site-relative sources of images stored this run
         self.image_paths = set()  # images whose old address this run has mapped
         self._bytes = {}  # source -> bytes of post files waiting to be prepared
         self.slugs_seen = {}  # slug -> source of the file that claimed it in this run
@@ -424,7 +424,7 @@ class _Importer:
     def _store(self, checked):
         if checked.storage_name not in self.stored:
             images.store(self.site, checked)
-            self.stored[checked.storage_name] = checked.source
+        self.stored.setdefault(checked.storage_name, set()).add(checked.source)
         return checked.storage_name
 
     # -- posts ---------------------------------------------------------------------

@@ -251,10 +251,11 @@ def _record(importer):
                 states=states.get(path, {}),
             )
         )
-    for name, source in importer.stored.items():
-        rows.append(
+    for name, found in importer.stored.items():
+        rows += [
             SourceFile(root=root, path=source, kind="image", dialect=dialect, stored_name=name)
-        )
+            for source in sorted(found)  # (the same bytes at two paths: stored once)
+        ]
     if not rows:
         return
     fields = ["kind", "dialect", "data", "sha256", "stored_name", "states", "recorded"]
