@@ -34,7 +34,7 @@ from blog.exporting import (
 from blog.importing import Action, ImportOptions, frontmatter, import_site
 from blog.models import Post, Redirect, SiteExport, SourceFile, Tag
 from pages.models import Page
-from sitesettings.models import SiteSettings
+from sitesettings.models import MenuItem, SiteSettings
 from tests import eleventy_sites, hugo_site, jekyll_sites, node_sites, stackbit_sites
 from tests.parity import imported
 
@@ -228,6 +228,32 @@ def test_content_deleted_in_folio_is_left_out(tmp_path):
     how = {note.path: note.how for note in result.files}
     assert how["src/pages/blog/learning-python-at-forty.md"] == LEFT_OUT
     assert not (tmp_path / "out/src/pages/blog/learning-python-at-forty.md").exists()
+
+
+def _menus():
+    return [
+        (item.menu, item.label, item.column, item.post_id and item.post.slug, item.url)
+        for item in MenuItem.objects.order_by("menu", "order")
+    ]
+
+
+@pytest.mark.parametrize("dialect", ["stackbit", "hugo"])
+def test_a_site_made_in_folio_gets_its_settings_and_menus(dialect, tmp_path):
+    post = Post.objects.create(slug="hej", title="Hej", body="Hej.", status=Post.Status.PUBLISHED)
+    site = SiteSettings.defaults()
+    site.title, site.tagline = "Mon carnet", "Notes et croquis — 日記"
+    site.base_url = "https://carnet.example.org"
+    site.save()
+    site.menu_items.create(menu=MenuItem.Menu.HEADER, label="Hej", post=post, order=1)
+    site.menu_items.create(menu=MenuItem.Menu.HEADER, label="À propos", url="/about/", order=2)
+    made = (_snapshot()["site"], _menus())
+    out = tmp_path / "out"
+    result = _export(out, dialect=dialect)
+    assert [note.how for note in result.files if note.kind == "site settings"] == [NEW]
+    _fresh_database()
+    MenuItem.objects.all().delete()
+    import_site(out, ImportOptions(dialect=dialect))
+    assert (_snapshot()["site"], _menus()) == made
 
 
 def test_content_made_in_folio_is_written_the_dialects_way(tmp_path):

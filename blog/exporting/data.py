@@ -108,12 +108,12 @@ class DataFiles:
 
     def _settings(self):
         settings_row = SiteSettings.objects.filter(pk=SITE_PK).first()
-        if settings_row is None or not self.originals:
+        if settings_row is None:
             return
         files = [path for path in settings_row.source_path.split(", ") if path]
         rows = self._rows(files)
         if not files or files[0] not in rows:
-            return
+            return self._new_settings(settings_row)
         old = rows[files[0]].states.get("site settings")
         now = kept.settings_state(settings_row)
         changed = [name for name in now if old is not None and old.get(name) != now[name]]
@@ -152,6 +152,53 @@ class DataFiles:
                     ],
                 )
             )
+
+    def _new_settings(self, row):
+        """The configuration of a site made in Folio (or written for another
+        generator), the way the dialect writes it."""
+        items = row.menu_items.select_related("post", "page").order_by("menu", "order", "pk")
+        menus = defaultdict(list)
+        for item in items:
+            menus[item.menu].append(_menu_link(item))
+        site = {
+            "title": row.title,
+            "tagline": row.tagline,
+            "base_url": row.base_url,
+            "footer_text": row.footer_text,
+            "logo_alt": row.logo_alt,
+            "logo": self._image_reference(row.logo.name, "") if row.logo else "",
+            "favicon": self._image_reference(row.favicon.name, "") if row.favicon else "",
+            "extra": row.extra or {},
+            "menus": dict(menus),
+        }
+        written = self.dialect.new_site_config(site)
+        if not written:
+            detail = (
+                f"the {self.dialect.label} writer does not write a new site's configuration "
+                "(it is JavaScript): give the title, description and menus there by hand"
+            )
+            where = f"({self.dialect.label} configuration)"
+            self.result.files.append(FileNote(where, "site settings", LEFT_OUT, detail))
+        for path, content in written:
+            if isinstance(content, dict):
+                content = matter.write_new(_data_format(path), content)
+            self._write(path, content.encode(), "site settings", NEW)
+
+
+def _menu_link(item) -> dict:
+    if item.post_id:
+        url = item.post.get_absolute_url()
+    elif item.page_id:
+        url = item.page.get_absolute_url()
+    else:
+        url = item.url.strip()
+    return {
+        "label": item.label,
+        "url": url,
+        "style": item.style,
+        "column": item.column,
+        "new_window": item.new_window,
+    }
 
 
 def _data_format(path, config=False):

@@ -270,6 +270,14 @@ class Dialect:
         static = self.folders().static.strip("./")
         return "/" + (source.removeprefix(static + "/") if static else source)
 
+    def new_site_config(self, site: dict) -> list[tuple[str, dict | str]]:
+        """[(path, content)] of the configuration a site made in Folio gets: ``site``
+        holds ``title``, ``tagline``, ``base_url``, ``footer_text``, ``logo``,
+        ``favicon`` (as the site names them), ``extra`` and ``menus`` ({header, footer,
+        social: [{label, url, style, column, new_window}]}). Content is a mapping (written
+        in the file's format) or text. None here: the export says so."""
+        return []
+
     def author_value(self, source: str) -> str:
         """How a post names the author whose source is ``source`` (a file, or file#key)."""
         return source.rpartition("#")[2] if "#" in source else source

@@ -379,6 +379,26 @@ class Hugo(Dialect):
 
     # -- the site's configuration -------------------------------------------------
 
+    def new_site_config(self, site):
+        """``hugo.toml``: title, baseURL, copyright, the description and the menus."""
+        config = {"title": site["title"]}
+        if site["base_url"]:
+            config["baseURL"] = site["base_url"] + "/"
+        if site["footer_text"]:
+            config["copyright"] = site["footer_text"]
+        config["params"] = {"description": site["tagline"]}
+        menus = {
+            name: [
+                {"name": item["label"], "url": item["url"], "weight": n + 1}
+                for n, item in enumerate(site["menus"].get(menu, []))
+            ]
+            for name, menu in (("main", "header"), ("footer", "footer"))
+            if site["menus"].get(menu)
+        }
+        if menus:
+            config["menus"] = menus
+        return [("hugo.toml", config)]
+
     def site_config(self, site, read):
         sources, problems, files = [], [], []
         for name in hugo_config.find_files(site.root):

@@ -109,6 +109,13 @@ class Jekyll(Dialect):
     }
     body_conversion = "Liquid tags"
 
+    def new_site_config(self, site):
+        """``_config.yml``: the title, description and url Jekyll's reader takes."""
+        config = {"title": site["title"], "description": site["tagline"]}
+        if site["base_url"]:
+            config["url"] = site["base_url"]
+        return [("_config.yml", {**config, **site["extra"]})]
+
     def new_post_name(self, post):
         """``YYYY-MM-DD-slug.md``: Jekyll's posts carry their date in their name."""
         return f"{post.publish_at:%Y-%m-%d}-{post.slug}.md"
