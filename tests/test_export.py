@@ -626,3 +626,25 @@ def test_one_image_at_two_paths_comes_back_at_both(tmp_path):
     first = SourceFile.objects.get(kind="image", path="static/images/seedlings.jpg")
     assert twin.stored_name == first.stored_name  # one stored copy, two paths
     _assert_round_trip(root, tmp_path)
+
+
+def test_an_author_made_in_folio_joins_a_jekyll_sites_authors_file(tmp_path):
+    root = tmp_path / "jekyll"
+    jekyll_sites.site(root)
+    import_site(root)
+    author = Author.objects.create(slug="zoë", first_name="Zoë", last_name="Ångström")
+    Post.objects.create(
+        slug="nouvelle", title="Nouvelle", body="Texte.", author=author, status="published"
+    )
+    out = tmp_path / "out"
+    result = _export(out)
+    how = {note.path: (note.how, note.detail) for note in result.files}
+    assert how["_data/authors.yml"] == (REWRITTEN, "changed zoë: made in Folio")
+    # The other authors' entries are as they were.
+    assert (
+        (out / "_data/authors.yml").read_text().startswith((root / "_data/authors.yml").read_text())
+    )
+    _fresh_database()
+    import_site(out)
+    post = Post.objects.get(slug="nouvelle")
+    assert (post.author.first_name, post.author.last_name) == ("Zoë", "Ångström")

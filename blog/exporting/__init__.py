@@ -119,7 +119,6 @@ class _Exporter(DataFiles):
         folders = self.dialect.folders()
         default = self.dialect.new_posts_folder or folders.posts
         self.posts_folder = common[0][0] if common else default.strip("./")
-        self.authors_folder = folders.authors.strip("./")
         self.static_folder = folders.static.strip("./")
 
     def run(self) -> ExportResult:

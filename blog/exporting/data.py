@@ -26,26 +26,29 @@ class DataFiles:
     # -- authors -------------------------------------------------------------------
 
     def _authors(self):
-        by_file = defaultdict(list)
+        by_file, new = defaultdict(list), defaultdict(list)
         for author in Author.objects.order_by("pk"):
-            by_file[self._own(author)].append(author)
-        rows = self._rows(path for path in by_file if path)
-        for path, authors in by_file.items():
-            row = rows.get(path) if path else None
-            if row is None and path:
+            if own := self._own(author):
+                by_file[own].append(author)
+            elif not author.source_path or not self.originals:  # made in Folio
+                path, key = self.dialect.new_author_place(author.slug)
+                new[path].append((key, author))
+        rows = self._rows(by_file)
+        for path in {**by_file, **new}:
+            row = rows.get(path)
+            if row is None and by_file.get(path):
                 continue  # an author only a post names (Hugo's): written with the posts
-            if row is None:
-                for author in authors:
-                    self._isolated(f"author {author.slug}", self._new_author, author)
-            else:
-                self._isolated(path, self._author_file, row, authors)
+            self._isolated(path, self._author_file, path, row, by_file[path], new[path])
 
-    def _author_file(self, row, authors):
+    def _author_file(self, path, row, authors, new):
+        """The file of ``authors`` as imported, or rewritten where they changed, with
+        the authors made in Folio that the dialect keeps in it (``new``)."""
         states = {f"author:{a.source_path}": kept.author_state(a) for a in authors}
-        if all(row.states.get(key) == state for key, state in states.items()):
-            return self._write(row.path, bytes(row.data), "author", AS_IMPORTED)
-        text = frontmatter.decode(bytes(row.data))
-        fmt = _data_format(row.path)
+        if row is not None and not new:
+            if all(row.states.get(key) == state for key, state in states.items()):
+                return self._write(row.path, bytes(row.data), "author", AS_IMPORTED)
+        fmt = _data_format(path)
+        text = frontmatter.decode(bytes(row.data)) if row is not None else ""
         changed = []
         for key, state in states.items():
             old = row.states.get(key)
@@ -54,10 +57,25 @@ class DataFiles:
             at = key.partition("#")[2] or None
             present = matter.load(fmt, text)
             present = present.get(at, {}) if at else present
-            changes = self._author_changes(old, state, present, row.path)
+            changes = self._author_changes(old, state, present, path)
             text = matter.rewrite(fmt, text, changes, at=at)
             changed.append(f"{state['slug']}: {', '.join(sorted(changes)) or 'nothing written'}")
-        self._write(row.path, text.encode(), "author", REWRITTEN, "changed " + "; ".join(changed))
+        for key, author in new:
+            state = kept.author_state(author)
+            mapping = {k: self._value(k, v, k, path) for k, v in self._new_mapping(state).items()}
+            mapping = {k: v for k, v in mapping.items() if v is not REMOVE} | (author.extra or {})
+            if key is None:
+                text = matter.write_new(fmt, mapping)
+            else:
+                text = (
+                    matter.rewrite(fmt, text, {key: mapping})
+                    if text
+                    else matter.write_new(fmt, {key: mapping})
+                )
+            changed.append(f"{author.slug}: made in Folio")
+        how = REWRITTEN if row is not None else NEW
+        detail = ("changed " + "; ".join(changed)) if row is not None else ""
+        self._write(path, text.encode(), "author", how, detail)
 
     def _author_changes(self, old, new, present, path):
         names = {"first_name", "last_name"}
@@ -72,14 +90,6 @@ class DataFiles:
         trimmed_old = {k: v for k, v in old.items() if k not in names}
         trimmed_new = {k: v for k, v in new.items() if k not in names}
         return self._changes(trimmed_old, trimmed_new, present, path)
-
-    def _new_author(self, author):
-        state = kept.author_state(author)
-        path = f"{self.authors_folder}/{author.slug}.yaml"
-        mapping = {k: self._value(k, v, k, path) for k, v in self._new_mapping(state).items()}
-        mapping = {k: v for k, v in mapping.items() if v is not REMOVE}
-        mapping.update(author.extra or {})
-        self._write(path, matter.write_new("yaml", mapping).encode(), "author", NEW)
 
     # -- tags, settings, the rest --------------------------------------------------
 

@@ -278,6 +278,12 @@ class Dialect:
         in the file's format) or text. None here: the export says so."""
         return []
 
+    def new_author_place(self, slug: str) -> tuple[str, str | None]:
+        """(file, key in it or None) where an author made in Folio is written: by
+        default a file of its own in the authors folder, named by its slug (the name a
+        post's ``author`` gives)."""
+        return f"{self.folders().authors.strip('./')}/{slug}.yaml".lstrip("/"), None
+
     def author_value(self, source: str) -> str:
         """How a post names the author whose source is ``source`` (a file, or file#key)."""
         return source.rpartition("#")[2] if "#" in source else source

@@ -109,6 +109,10 @@ class Jekyll(Dialect):
     }
     body_conversion = "Liquid tags"
 
+    def new_author_place(self, slug):
+        """An entry of ``_data/authors.yml``, under its slug (what ``author`` names)."""
+        return self.authors_file or AUTHOR_FILES[0], slug
+
     def new_site_config(self, site):
         """``_config.yml``: the title, description and url Jekyll's reader takes."""
         config = {"title": site["title"], "description": site["tagline"]}
