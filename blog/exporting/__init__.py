@@ -295,7 +295,8 @@ class _Exporter(DataFiles):
         if name in ("image", "thumb_image", "photo"):
             return self._image_reference(value, path)
         if name == "author":
-            return self.dialect.author_value(value)
+            written = self.dialect.author_value(value)
+            return [written] if key.lower() == "authors" else written  # (Hugo's list)
         return value
 
     def _new_mapping(self, state) -> dict:

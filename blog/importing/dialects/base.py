@@ -285,7 +285,10 @@ class Dialect:
         return f"{self.folders().authors.strip('./')}/{slug}.yaml".lstrip("/"), None
 
     def author_value(self, source: str) -> str:
-        """How a post names the author whose source is ``source`` (a file, or file#key)."""
+        """How a post names the author whose source is ``source``: a file, a file#key
+        (its key), or ``author:Name`` (an author a post names only by name: the name)."""
+        if source.startswith("author:"):
+            return source.removeprefix("author:")
         return source.rpartition("#")[2] if "#" in source else source
 
 

@@ -65,6 +65,7 @@ class Hugo(Dialect):
         "draft": ("draft",),
         "excerpt": ("summary", "description"),
         "expire_at": ("expiryDate", "unpublishdate"),
+        "author": ("author", "authors"),
     }
     body_conversion = "Hugo shortcodes"
     new_posts_folder = f"{CONTENT_DIR}/posts"
