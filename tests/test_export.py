@@ -31,7 +31,7 @@ from blog.exporting import (
     export_site,
     jobs,
 )
-from blog.importing import Action, ImportOptions, frontmatter, import_site
+from blog.importing import Action, ImportOptions, frontmatter, import_site, sources
 from blog.models import Post, Redirect, SiteExport, SourceFile, Tag
 from pages.models import Page
 from sitesettings.models import MenuItem, SiteSettings
@@ -648,3 +648,25 @@ def test_an_author_made_in_folio_joins_a_jekyll_sites_authors_file(tmp_path):
     import_site(out)
     post = Post.objects.get(slug="nouvelle")
     assert (post.author.first_name, post.author.last_name) == ("Zoë", "Ångström")
+
+
+def test_a_file_changed_during_the_import_is_kept_by_the_next_run(tmp_path, monkeypatch):
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    post = root / "src/pages/blog/a-loaf-a-week.md"
+    states_of = sources.states_of
+
+    def edited_meanwhile(*args):
+        post.write_bytes(post.read_bytes() + "\nÉcrit pendant l'import.\n".encode())
+        monkeypatch.setattr(sources, "states_of", states_of)
+        return states_of(*args)
+
+    monkeypatch.setattr(sources, "states_of", edited_meanwhile)
+    imported(root)
+    # What was imported is not what the file says now: not kept as its bytes.
+    assert not SourceFile.objects.filter(path="src/pages/blog/a-loaf-a-week.md").exists()
+    again = imported(root)
+    assert [r.action for r in again.reports if r.path.endswith("a-loaf-a-week.md")] == [
+        Action.UPDATED
+    ]
+    _assert_round_trip(root, tmp_path)

@@ -229,44 +229,49 @@ def _record(importer):
             wanted.setdefault(name, "config")
     if not wanted and not importer.stored:
         return
-    states = states_of(root, wanted)
     edited = _edited_since_import(root)
     dialect = site.dialect.name
-    rows = []
-    for path, kind in wanted.items():
-        if path in edited:
-            continue  # found unchanged, never kept, and edited since: not the file's state
-        try:
-            data = site.read_bytes(path)
-        except Exception:  # noqa: BLE001 - gone or changed since it was read: next run
-            continue
-        rows.append(
-            SourceFile(
-                root=root,
-                path=path,
-                kind=kind,
-                dialect=dialect,
-                data=data,
-                sha256=hashlib.sha256(data).hexdigest(),
-                states=states.get(path, {}),
-            )
+    fields = ["kind", "dialect", "data", "sha256", "stored_name", "states", "recorded"]
+
+    def write(rows):
+        SourceFile.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["root", "path"], update_fields=fields
         )
-    for name, found in importer.stored.items():
-        rows += [
+
+    # In chunks, so memory holds 500 files at a time, not the site.
+    items = [(path, kind) for path, kind in wanted.items() if path not in edited]
+    with transaction.atomic():
+        for start in range(0, len(items), CHUNK):
+            chunk = dict(items[start : start + CHUNK])
+            states, hashes = states_of(root, chunk), _source_hashes(root, chunk)
+            rows = []
+            for path, kind in chunk.items():
+                try:
+                    data = site.read_bytes(path)
+                except Exception:  # noqa: BLE001 - gone since it was read: the next run
+                    continue
+                if path in hashes and hashes[path] != importer._hash(data):
+                    continue  # changed since it was imported: the next run imports it
+                row = SourceFile(root=root, path=path, kind=kind, dialect=dialect, data=data)
+                row.sha256, row.states = hashlib.sha256(data).hexdigest(), states.get(path, {})
+                rows.append(row)
+            write(rows)
+        images = [
             SourceFile(root=root, path=source, kind="image", dialect=dialect, stored_name=name)
+            for name, found in importer.stored.items()
             for source in sorted(found)  # (the same bytes at two paths: stored once)
         ]
-    if not rows:
-        return
-    fields = ["kind", "dialect", "data", "sha256", "stored_name", "states", "recorded"]
-    with transaction.atomic():
-        for start in range(0, len(rows), CHUNK):
-            SourceFile.objects.bulk_create(
-                rows[start : start + CHUNK],
-                update_conflicts=True,
-                unique_fields=["root", "path"],
-                update_fields=fields,
-            )
+        for start in range(0, len(images), CHUNK):
+            write(images[start : start + CHUNK])
+
+
+def _source_hashes(root, paths) -> dict[str, str]:
+    """{path: the importer's hash of the bytes it made a post or page from}."""
+    found = {}
+    for model in (Post, Page):
+        rows = model.objects.filter(source_root=root, source_path__in=list(paths))
+        found.update(rows.values_list("source_path", "source_hash"))
+    return found
 
 
 def _edited_since_import(root) -> set[str]:
