@@ -16,6 +16,7 @@ from linkcheck.admin import WarnsOfBrokenLinks
 from linkcheck.checking import post_source
 
 from . import changes, history, review
+from .admin_export import SiteExportAdmin  # noqa: F401 - registers the site exports
 from .admin_review import ReviewAdminMixin, ReviewFilter
 from .models import Post, Redirect, Review, Status, Tag
 

@@ -773,3 +773,77 @@ class ImportRun(models.Model):
 
     def __str__(self):
         return f"{self.root} ({self.started:%Y-%m-%d %H:%M:%S})"
+
+
+class SourceFile(models.Model):
+    """A file of an imported site as the importer read it, so that ``manage.py
+    export_site`` can write back the same bytes while what it made is unedited
+    (blog/exporting.py, docs/importing.md "Exporting a site").
+
+    ``states`` holds what each object the file made was at import, in the common
+    vocabulary of the dialects (blog.importing.sources): an object whose state now is
+    the same is unedited; one that differs is written back with only the changed keys
+    rewritten. An image keeps no bytes here: ``stored_name`` is its copy in media
+    storage (imported images are stored unchanged).
+    """
+
+    root = models.CharField(max_length=1000)
+    path = models.CharField(max_length=500)
+    #: What the file was to the import: post, page, author, tag, category, site
+    #: settings, redirects, redirect, skipped, image.
+    kind = models.CharField(max_length=20)
+    dialect = models.CharField(max_length=20)
+    data = models.BinaryField(blank=True, default=b"")
+    sha256 = models.CharField(max_length=64, blank=True)
+    stored_name = models.CharField(max_length=300, blank=True)
+    states = models.JSONField(default=dict, blank=True)
+    recorded = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["root", "path"]
+        constraints = [
+            models.UniqueConstraint(fields=["root", "path"], name="source_file_unique_path"),
+        ]
+
+    def __str__(self):
+        return f"{self.root}/{self.path}"
+
+
+class SiteExport(models.Model):
+    """One "Export site" of the admin: a .zip written by a background process
+    (blog/exporting/jobs.py) into private storage (``FOLIO_EXPORT_ROOT``), with its
+    progress, for a superuser to download."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Writing the .zip"
+        DONE = "done", "Ready to download"
+        FAILED = "failed", "Failed"
+
+    dialect = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="The generator to write for; empty: the one the site was imported from "
+        "(a site made in Folio: Stackbit).",
+    )
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.QUEUED, editable=False
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, editable=False
+    )
+    done = models.PositiveIntegerField(default=0, editable=False)
+    total = models.PositiveIntegerField(default=0, editable=False)
+    file_name = models.CharField(max_length=200, blank=True, editable=False)
+    size = models.PositiveBigIntegerField(default=0, editable=False)
+    #: What the export says of each file not written as imported, and any problem.
+    report = models.TextField(blank=True, editable=False)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    updated = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "site export"
+
+    def __str__(self):
+        return f"Export of {self.created:%Y-%m-%d %H:%M}"

@@ -34,7 +34,7 @@ from pages import addresses as page_addresses
 from pages.models import Page, Section, SectionItem
 from sitesettings.models import SiteSettings
 
-from . import addresses, frontmatter, images, records, site_settings
+from . import addresses, frontmatter, images, records, site_settings, sources
 from . import sections as landing
 from .errors import ImportConflict, ImportFileError
 from .paths import Site
@@ -166,7 +166,7 @@ class _Importer:
         self.reader = ContentReader(site, self.site_host)
         self.authors = {}  # source -> pk (None in a dry run), or FAILED
         self.tags = {}  # (kind, slug) -> pk
-        self.stored = set()  # storage names of images stored during this run
+        self.stored = {}  # storage name -> site-relative sources of images stored this run
         self.image_paths = set()  # images whose old address this run has mapped
         self._bytes = {}  # source -> bytes of post files waiting to be prepared
         self.slugs_seen = {}  # slug -> source of the file that claimed it in this run
@@ -221,6 +221,8 @@ class _Importer:
         self._feed_aliases()
         # After the posts and pages: a menu link to a post names it, to follow its address.
         site_settings.import_settings(self)
+        # What the files said, for a lossless export (blog/exporting.py).
+        sources.record(self)
         return self.result
 
     def run(self, progress=None, content_done=None, rendition_progress=None) -> ImportResult:
@@ -445,7 +447,7 @@ class _Importer:
     def _store(self, checked):
         if checked.storage_name not in self.stored:
             images.store(self.site, checked)
-            self.stored.add(checked.storage_name)
+        self.stored.setdefault(checked.storage_name, set()).add(checked.source)
         return checked.storage_name
 
     # -- posts ---------------------------------------------------------------------

@@ -258,6 +258,14 @@ FOLIO_IMAGE_MAX_BYTES = 20 * 1024 * 1024
 FOLIO_IMAGE_MAX_PIXELS = 40_000_000
 # Source files larger than this are refused by the importer with a size message.
 FOLIO_IMPORT_MAX_FILE_BYTES = 8 * 1024 * 1024
+# Where the admin's "Export site" writes its .zip files: private, never under
+# MEDIA_ROOT (which nginx serves to anyone). With FOLIO_EXPORT_ACCEL_REDIRECT (the
+# internal nginx location that serves this folder, docs/deploy.md) nginx sends the
+# file, so a long download never holds a gunicorn worker past its timeout.
+FOLIO_EXPORT_ROOT = Path(os.environ.get("FOLIO_EXPORT_ROOT", BASE_DIR / "exports"))
+FOLIO_EXPORT_ACCEL_REDIRECT = os.environ.get("FOLIO_EXPORT_ACCEL_REDIRECT", "")
+#: Finished exports kept in FOLIO_EXPORT_ROOT; older ones are deleted as new ones start.
+FOLIO_EXPORTS_KEPT = 3
 
 # E-mail the editors when a writer's change to a live post awaits review (blog/review.py).
 # Off by default: the admin's counts tell editors anyway. Sent through Django's e-mail

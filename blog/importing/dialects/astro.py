@@ -31,7 +31,15 @@ from pathlib import Path, PurePosixPath
 from .. import siteconfig
 from ..errors import ImportFileError
 from . import cms, jsliteral, mdx, nodesites
-from .base import Dialect, Folders, PageInput, PostInput, read_text, text_list
+from .base import (
+    WRITTEN_KEYS,
+    Dialect,
+    Folders,
+    PageInput,
+    PostInput,
+    read_text,
+    text_list,
+)
 
 CONFIG_FILES = tuple(f"astro.config.{suffix}" for suffix in ("mjs", "ts", "js", "mts", "cjs"))
 CONSTS_FILES = ("src/consts.ts", "src/consts.js", "src/config.ts", "src/site.config.ts")
@@ -62,6 +70,15 @@ class Astro(Dialect):
     name = "astro"
     label = "Astro"
     config_files = CONFIG_FILES + CONSTS_FILES + CONTENT_CONFIG_FILES + cms.FILES
+
+    written_keys = {
+        **WRITTEN_KEYS,
+        "date": ("pubDate", "date"),
+        "image": ("heroImage", "image"),
+        "image_alt": ("heroImageAlt", "image_alt"),
+        "excerpt": ("description", "excerpt"),
+    }
+    body_conversion = "MDX imports and components (of an .mdx file)"
 
     @property
     def key_meanings(self):

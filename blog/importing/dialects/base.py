@@ -7,6 +7,37 @@ from pathlib import Path
 from .. import frontmatter
 from ..errors import ImportFileError
 from ..paths import MARKDOWN_SUFFIXES
+from ..records import EXCERPT_KEYS, HERO_IMAGE_KEYS, THUMB_IMAGE_KEYS, alt_key_of
+
+#: Data files a generator reads (kept_files).
+DATA_SUFFIXES = {".json", ".yml", ".yaml", ".toml", ".js", ".cjs", ".mjs", ".ts"}
+
+#: What the common vocabulary (records.parse_post, parse_page, parse_author) is read
+#: from, by default: the reverse of the readers' mapping, which an export writes.
+WRITTEN_KEYS = {
+    "title": ("title",),
+    "subtitle": ("subtitle",),
+    "date": ("date",),
+    "expire_at": ("expire_at",),
+    "draft": ("draft", "published"),
+    "excerpt": EXCERPT_KEYS,
+    "tags": ("tags",),
+    "categories": ("categories",),
+    "author": ("author",),
+    "image": HERO_IMAGE_KEYS,
+    "image_alt": tuple(alt_key_of(key) for key in HERO_IMAGE_KEYS),
+    "thumb_image": THUMB_IMAGE_KEYS,
+    "seo_title": ("meta_title",),
+    "seo_description": ("meta_description",),
+    "sections": ("sections",),
+    "name": ("name",),
+    "first_name": ("first_name",),
+    "last_name": ("last_name",),
+    "bio": ("bio",),
+    "website": ("website", "url"),
+    "photo": ("photo",),
+    "description": ("description",),
+}
 
 
 @dataclass(frozen=True)
@@ -193,6 +224,73 @@ class Dialect:
         could not be used."""
         raise NotImplementedError
 
+    # -- writing (blog/exporting: the writer beside the reader) ------------------------
+
+    #: A field of the common vocabulary -> the keys this reader takes it from: an edit
+    #: rewrites the one the file has (the first found), new content gets the first.
+    written_keys = WRITTEN_KEYS
+    #: The front matter of new content.
+    front_matter = "yaml"
+    #: Where a post made in Folio goes when the site has no posts yet ("": the posts
+    #: folder of :meth:`folders`).
+    new_posts_folder = ""
+    #: What the reader converts in a body; an edited body is written as Folio keeps it,
+    #: so an export says so of each such file.
+    body_conversion = ""
+
+    def kept_files(self, site) -> list[str]:
+        """Site-relative files beyond the content whose reading shapes the import (its
+        configuration, its data files): kept at import and exported as they were, so
+        an exported site imports as the same site."""
+        found = [name for name in self.config_files if (site.root / name).is_file()]
+        data = self.data_folder(site)
+        if data != site.root and data.is_dir():
+            found += [
+                site.relative(path)
+                for path in sorted(data.iterdir())
+                if path.is_file() and not path.is_symlink() and path.suffix.lower() in DATA_SUFFIXES
+            ]
+        return found
+
+    def new_post_name(self, post) -> str:
+        """The file name of a post made in Folio, inside the posts folder."""
+        return f"{post.slug}.md"
+
+    def new_page_path(self, page) -> str:
+        """Where a page made in Folio is written, site-relative."""
+        return f"{self.folders().pages}/{page.path.strip('/') or 'index'}.md".lstrip("./")
+
+    def image_reference(self, source: str, written_in: str) -> str:
+        """How a file at ``written_in`` names the site's image at ``source``: relative
+        when it is beside the file or below it (a page bundle's), else its old address
+        under the static folder."""
+        folder = written_in.rpartition("/")[0]
+        if folder and source.startswith(folder + "/"):
+            return source.removeprefix(folder + "/")
+        static = self.folders().static.strip("./")
+        return "/" + (source.removeprefix(static + "/") if static else source)
+
+    def new_site_config(self, site: dict) -> list[tuple[str, dict | str]]:
+        """[(path, content)] of the configuration a site made in Folio gets: ``site``
+        holds ``title``, ``tagline``, ``base_url``, ``footer_text``, ``logo``,
+        ``favicon`` (as the site names them), ``extra`` and ``menus`` ({header, footer,
+        social: [{label, url, style, column, new_window}]}). Content is a mapping (written
+        in the file's format) or text. None here: the export says so."""
+        return []
+
+    def new_author_place(self, slug: str) -> tuple[str, str | None]:
+        """(file, key in it or None) where an author made in Folio is written: by
+        default a file of its own in the authors folder, named by its slug (the name a
+        post's ``author`` gives)."""
+        return f"{self.folders().authors.strip('./')}/{slug}.yaml".lstrip("/"), None
+
+    def author_value(self, source: str) -> str:
+        """How a post names the author whose source is ``source``: a file, a file#key
+        (its key), or ``author:Name`` (an author a post names only by name: the name)."""
+        if source.startswith("author:"):
+            return source.removeprefix("author:")
+        return source.rpartition("#")[2] if "#" in source else source
+
 
 def _files(directory: Path, suffixes) -> list[Path]:
     if directory is None or not directory.is_dir():
@@ -246,6 +344,7 @@ def page_address(old) -> str:
 
 
 __all__ = [
+    "WRITTEN_KEYS",
     "Dialect",
     "Folders",
     "ImportFileError",

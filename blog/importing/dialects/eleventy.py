@@ -119,6 +119,7 @@ class Eleventy(Dialect):
     label = "Eleventy"
     config_files = (*CONFIG_FILES, "package.json")
     key_meanings = KEY_MEANINGS
+    body_conversion = "Liquid and Nunjucks tags"
     post_suffixes = TEMPLATE_SUFFIXES
     #: Site-relative folders: the input, data and includes directories.
     input: str = "."
@@ -171,6 +172,24 @@ class Eleventy(Dialect):
 
     def data_folder(self, site):
         return site.root / self.data_dir
+
+    def kept_files(self, site):
+        """Also every folder's and template's data files of the cascade."""
+        found = super().kept_files(site)
+        data = site.root / self.data_dir
+        found += [
+            site.relative(path)
+            for path in sorted(data.rglob("*"))
+            if data.is_dir() and path.is_file() and path.suffix in (".json", *JS_SUFFIXES)
+        ]
+        top = site.root / self.input
+        for path in sorted(top.rglob("*")) if top.is_dir() else []:
+            if not path.is_file() or path.is_symlink():
+                continue
+            folder_file = path.name in _directory_data_names(path.parent.name)
+            if folder_file or ".11tydata." in path.name:
+                found.append(site.relative(path))
+        return list(dict.fromkeys(found))
 
     def configure(self, site, reason=""):
         found = _read_config(site.root)

@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 from .. import frontmatter, siteconfig
 from ..errors import ImportFileError
 from . import cms, jsliteral, mdx, nodesites, stackbit
-from .base import Dialect, Folders, PostInput, text_list
+from .base import WRITTEN_KEYS, Dialect, Folders, PostInput, text_list
 
 CONFIG_FILES = ("gatsby-config.js", "gatsby-config.ts", "gatsby-config.mjs")
 POSTS_DIR = "content/blog"
@@ -50,6 +50,12 @@ class Gatsby(Dialect):
     name = "gatsby"
     label = "Gatsby starter blog"
     config_files = CONFIG_FILES + cms.FILES
+
+    written_keys = {**WRITTEN_KEYS, "excerpt": ("description", "excerpt")}
+
+    def new_post_name(self, post):
+        """``<slug>/index.md``: the starter's posts are folders, with their images."""
+        return f"{post.slug}/index.md"
 
     @property
     def key_meanings(self):

@@ -22,7 +22,7 @@ from ..errors import ImportFileError
 from ..hugo import config as hugo_config
 from ..hugo import content, shortcodes, urls
 from ..paths import MARKDOWN_SUFFIXES
-from .base import Dialect, Folders, PageInput, PostInput
+from .base import WRITTEN_KEYS, Dialect, Folders, PageInput, PostInput
 
 CONTENT_DIR = "content"
 BUNDLE_INDEXES = ("index.md", "index.markdown", "_index.md", "_index.markdown")
@@ -59,6 +59,16 @@ class Hugo(Dialect):
     label = "Hugo"
     config_files = hugo_config.ROOT_FILES
     key_meanings = KEY_MEANINGS
+    written_keys = {
+        **WRITTEN_KEYS,
+        "date": ("date", "publishDate", "pubDate", "published"),
+        "draft": ("draft",),
+        "excerpt": ("summary", "description"),
+        "expire_at": ("expiryDate", "unpublishdate"),
+        "author": ("author", "authors"),
+    }
+    body_conversion = "Hugo shortcodes"
+    new_posts_folder = f"{CONTENT_DIR}/posts"
     hugo: hugo_config.HugoConfig = field(default_factory=hugo_config.HugoConfig)
     #: The sections whose regular pages are posts.
     mains: frozenset = frozenset()
@@ -369,6 +379,26 @@ class Hugo(Dialect):
         return slugify(name, allow_unicode=True) or "author", {"name": name}
 
     # -- the site's configuration -------------------------------------------------
+
+    def new_site_config(self, site):
+        """``hugo.toml``: title, baseURL, copyright, the description and the menus."""
+        config = {"title": site["title"]}
+        if site["base_url"]:
+            config["baseURL"] = site["base_url"] + "/"
+        if site["footer_text"]:
+            config["copyright"] = site["footer_text"]
+        config["params"] = {"description": site["tagline"]}
+        menus = {
+            name: [
+                {"name": item["label"], "url": item["url"], "weight": n + 1}
+                for n, item in enumerate(site["menus"].get(menu, []))
+            ]
+            for name, menu in (("main", "header"), ("footer", "footer"))
+            if site["menus"].get(menu)
+        }
+        if menus:
+            config["menus"] = menus
+        return [("hugo.toml", config)]
 
     def site_config(self, site, read):
         sources, problems, files = [], [], []

@@ -35,6 +35,7 @@ from .. import addresses, frontmatter, records, siteconfig
 from ..errors import ImportFileError
 from . import liquid
 from .base import (
+    WRITTEN_KEYS,
     Dialect,
     Folders,
     PageInput,
@@ -101,6 +102,28 @@ class Jekyll(Dialect):
     label = "Jekyll"
     config_files = CONFIG_FILES + AUTHOR_FILES + NAVIGATION_FILES
     key_meanings = KEY_MEANINGS
+    written_keys = {
+        **WRITTEN_KEYS,
+        "tags": ("tags", "tag"),
+        "categories": ("categories", "category"),
+    }
+    body_conversion = "Liquid tags"
+
+    def new_author_place(self, slug):
+        """An entry of ``_data/authors.yml``, under its slug (what ``author`` names)."""
+        return self.authors_file or AUTHOR_FILES[0], slug
+
+    def new_site_config(self, site):
+        """``_config.yml``: the title, description and url Jekyll's reader takes."""
+        config = {"title": site["title"], "description": site["tagline"]}
+        if site["base_url"]:
+            config["url"] = site["base_url"]
+        return [("_config.yml", {**config, **site["extra"]})]
+
+    def new_post_name(self, post):
+        """``YYYY-MM-DD-slug.md``: Jekyll's posts carry their date in their name."""
+        return f"{post.publish_at:%Y-%m-%d}-{post.slug}.md"
+
     post_suffixes = POST_SUFFIXES
     #: The site's _data/authors.yml: {key: entry} and the file it came from.
     authors: dict = field(default_factory=dict)

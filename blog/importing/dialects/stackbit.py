@@ -103,6 +103,38 @@ class Stackbit(Dialect):
             meta = frontmatter.load_yaml(text, what="")
         return Path(source).stem, meta
 
+    def new_site_config(self, site):
+        """``site-metadata.json`` as the Azimuth theme writes it (siteconfig reads it)."""
+        menus = site["menus"]
+
+        def links(items):
+            return [
+                {"label": i["label"], "url": i["url"], "style": i["style"] or "link"} for i in items
+            ]
+
+        columns = {}
+        for item in menus.get("footer", []):
+            columns.setdefault(item["column"], []).append(item)
+        header = {"title": site["title"], "tagline": site["tagline"]}
+        if site["logo"]:
+            header |= {"logo_img": site["logo"], "logo_img_alt": site["logo_alt"]}
+        header |= {
+            "has_nav": bool(menus.get("header")),
+            "nav_links": links(menus.get("header", [])),
+        }
+        footer = {"content": site["footer_text"], "nav_links": links(columns.pop("", []))}
+        footer["sections"] = [
+            {"type": "footer_nav", "title": title, "nav_links": links(items)}
+            for title, items in columns.items()
+        ]
+        footer["social_links"] = links(menus.get("social", []))
+        config = {"title": site["title"], "header": header, "footer": footer}
+        if site["base_url"]:
+            config["domain"] = site["base_url"]
+        if site["favicon"]:
+            config["favicon"] = site["favicon"]
+        return [(siteconfig.CONFIG_FILE, {**config, **site["extra"]})]
+
     def site_config(self, site, read):
         sources, problems = siteconfig.find_sources(site, read)
         record, parse_problems = siteconfig.parse(sources)
