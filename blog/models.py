@@ -341,19 +341,8 @@ class Post(Publishable):
         ``imported=True`` (the importer) stamps ``imported_at`` with the same instant,
         so "updated after imported_at" means exactly "edited since the last import".
         """
-        self.render()
-        self.updated = timezone.now()
         update_fields = kwargs.get("update_fields")
-        derived = {"body_html", "has_math", "excerpt_html", "word_count", "updated"}
-        if imported:
-            self.imported_at = self.updated
-            derived.add("imported_at")
-        for field in ("image", "thumb_image"):
-            if update_fields is None or field in update_fields:
-                size = image_size(getattr(self, field))
-                setattr(self, f"{field}_width", size[0])
-                setattr(self, f"{field}_height", size[1])
-                derived |= {f"{field}_width", f"{field}_height"}
+        derived = self.derive(imported, update_fields)
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, *derived}
         created = self._state.adding
@@ -367,6 +356,26 @@ class Post(Publishable):
     @classmethod
     def address_of(cls, slug):
         return reverse("blog:post-detail", kwargs={"slug": slug})
+
+    def derive(self, imported=False, update_fields=None) -> set[str]:
+        """Fill in what every save stores besides what was written: the HTML, ``updated``
+        (and ``imported_at``), the images' sizes; the names of the fields it set.
+
+        :meth:`save` calls it; the importer calls it for the posts it inserts in bulk.
+        """
+        self.render()
+        self.updated = timezone.now()
+        derived = {"body_html", "has_math", "excerpt_html", "word_count", "updated"}
+        if imported:
+            self.imported_at = self.updated
+            derived.add("imported_at")
+        for field in ("image", "thumb_image"):
+            if update_fields is None or field in update_fields:
+                size = image_size(getattr(self, field))
+                setattr(self, f"{field}_width", size[0])
+                setattr(self, f"{field}_height", size[1])
+                derived |= {f"{field}_width", f"{field}_height"}
+        return derived
 
     def _keep_history(self, created):
         """What every save leaves behind: a revision, and a redirect if a live URL moved."""
@@ -528,7 +537,15 @@ class Revision(models.Model):
     def record(cls, owner, user=None, **values):
         """Keep ``owner`` as it is now, in memory (a change awaiting review is never
         saved on the post); ``values``: fields the caller provides."""
-        return cls.objects.create(
+        revision = cls.of(owner, user, **values)
+        revision.save(force_insert=True)
+        return revision
+
+    @classmethod
+    def of(cls, owner, user=None, **values):
+        """The revision :meth:`record` keeps, not saved yet (the importer inserts many
+        at once)."""
+        return cls(
             **{cls.owner_field: owner},
             **{name: getattr(owner, name) for name in cls.COPIED},
             **{name: getattr(owner, name).name or "" for name in cls.IMAGES},

@@ -94,9 +94,10 @@ STAGES = [
     ("claim slug", importer_module._Importer, "_claim_slug"),
     ("author", importer_module._Importer, "author_pk"),
     ("address check", importer_module._Importer, "_check_address"),
-    ("write", importer_module._Importer, "_write_post"),
+    ("write", importer_module._Importer, "_post"),
+    ("insert", importer_module._Importer, "_insert_posts"),
     ("image store", import_images, "store"),
-    ("tags", importer_module._Importer, "_set_tags"),
+    ("tags", importer_module._Importer, "_tag_pks"),
     ("redirect", RedirectQuerySet, "record_move"),
 ]
 

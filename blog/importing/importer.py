@@ -27,8 +27,8 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import resolve, reverse
 
 from authors.models import Author
-from blog import changes, history
-from blog.models import ImportRun, Post, Redirect, Tag
+from blog import changes
+from blog.models import ImportRun, Post, PostRevision, Redirect, Tag
 from folio.images import bulk_image_writes, make_missing_renditions
 from pages import addresses as page_addresses
 from pages.models import Page
@@ -51,6 +51,21 @@ PARALLEL_THRESHOLD = 400
 
 #: What :meth:`_Importer._isolated` returns for a file whose work failed.
 FAILED = object()
+# Prepared post files written per transaction (all or none of them, if killed).
+WRITE_BATCH = 250
+
+
+@dataclass
+class _PostWrite:
+    """What one post file writes, once it is known to be its to write."""
+
+    source: str
+    digest: str
+    existing: dict | None  # the row it updates (the _imported() columns), or None
+    prepared: "PreparedPost"
+    author_pk: int | None
+    addresses: list  # [OldAddress]
+    report: "FileReport"  # its line in the result (replaced if the write fails)
 
 
 class Action(StrEnum):
@@ -161,6 +176,7 @@ class _Importer:
         # file of another site with the same name or slug is never taken for theirs.
         self.root = str(site.root)
         self.run_row = None  # this run's ImportRun, from its first write on
+        self.renditions = None  # folio.images.bulk_image_writes() of the run
 
     # -- the run -------------------------------------------------------------------
 
@@ -217,6 +233,7 @@ class _Importer:
         interrupted = [] if self.dry_run else list(ImportRun.objects.values_list("pk", "started"))
         try:
             with bulk_image_writes() as renditions, changes.batch():
+                self.renditions = renditions
                 self._run(progress)
                 if interrupted:
                     _complete_interrupted_run(min(started for _, started in interrupted))
@@ -264,23 +281,27 @@ class _Importer:
         try:
             return work(*args)
         except Exception as exc:
-            action = Action.ERROR
-            if isinstance(exc, ImportConflict):
-                action, detail = Action.CONFLICT, str(exc)
-            elif isinstance(exc, ImportFileError):
-                detail = str(exc)
-            elif isinstance(exc, DatabaseError):
-                detail = f"database refused it: {exc}"
-            elif isinstance(exc, OSError) and exc.strerror:  # a full disk, a lost mount
-                where = f" ({exc.filename})" if exc.filename else ""
-                detail = f"could not write it: {exc.strerror}{where}; nothing of it was saved"
-            else:
-                logger.exception("Import of %s failed unexpectedly", source)
-                detail = f"unexpected {type(exc).__name__}: {exc}"
+            action, detail = self._failure(source, exc)
             reports = self.result.reports
             reports[mark:] = [report for report in reports[mark:] if report.path != source]
             self._report(source, kind, action, detail)
             return FAILED
+
+    @staticmethod
+    def _failure(source, exc):
+        """(action, detail) of the report of a file whose work raised ``exc``."""
+        if isinstance(exc, ImportConflict):
+            return Action.CONFLICT, str(exc)
+        if isinstance(exc, ImportFileError):
+            return Action.ERROR, str(exc)
+        if isinstance(exc, DatabaseError):
+            return Action.ERROR, f"database refused it: {exc}"
+        if isinstance(exc, OSError) and exc.strerror:  # a full disk, a lost mount
+            where = f" ({exc.filename})" if exc.filename else ""
+            detail = f"could not write it: {exc.strerror}{where}; nothing of it was saved"
+            return Action.ERROR, detail
+        logger.exception("Import of %s failed unexpectedly", source, exc_info=exc)
+        return Action.ERROR, f"unexpected {type(exc).__name__}: {exc}"
 
     def _files(self, directory: Path, suffixes, recursive):
         if not directory.is_dir():
@@ -431,6 +452,7 @@ class _Importer:
         """Read every post file; prepare the changed ones (on all cores when there are
         many), and apply each in order in this process."""
         pending = []  # (source, digest, existing) of files sent to be prepared
+        writes = []  # _PostWrite of prepared files, waiting to be written together
         batches = deque()  # batches of pending, in flight
         pool = None
         done = 0
@@ -447,12 +469,17 @@ class _Importer:
                     logger.warning("Import: a worker failed (%r); preparing here instead", exc)
                     outcomes = dict(run_batch(self.reader, data))
             for source, digest, existing in batch:
-                self._isolated(
+                write = self._isolated(
                     source, "post", self._apply_post, source, digest, existing, outcomes[source]
                 )
+                if isinstance(write, _PostWrite):
+                    writes.append(write)
                 done += 1
                 if progress:
                     progress(done, len(paths))
+            if len(writes) >= WRITE_BATCH:
+                self._write_posts(writes)
+                writes.clear()
 
         workers = self._worker_count(len(paths))
         try:
@@ -476,6 +503,8 @@ class _Importer:
                 batches.append(self._submit(pool, pending))
             while batches:
                 finish(batches.popleft())
+            if writes:
+                self._write_posts(writes)
         finally:
             if pool:
                 pool.shutdown(cancel_futures=True)
@@ -525,12 +554,59 @@ class _Importer:
         self._check_address(record)
         old_addresses = self._post_addresses(source, outcome)
         action = Action.UPDATED if existing else Action.CREATED
-        self._report(source, "post", action, warnings=record.warnings)
+        report = self._report(source, "post", action, warnings=record.warnings)
         if not self.dry_run:
-            self._writing()
+            return _PostWrite(source, digest, existing, outcome, author_pk, old_addresses, report)
+
+    def _write_posts(self, writes):
+        """Write these files' posts in one transaction; if it fails, each file in its
+        own, so a file that cannot be written fails alone (its report says why).
+
+        New posts are inserted in bulk (the post, its revision, its tags: a few
+        statements for the whole batch instead of a dozen per post); a post that
+        exists is saved as the admin saves it. A killed import leaves each batch
+        written whole or not at all.
+        """
+        self._writing()
+        try:
+            self._write_batch(writes)
+        except Exception as exc:
+            if len(writes) == 1:
+                self._failed_write(writes[0], exc)
+                return
+            for write in writes:
+                try:
+                    self._write_batch([write])
+                except Exception as exc:
+                    self._failed_write(write, exc)
+
+    def _failed_write(self, write, exc):
+        """The file's report says why its write failed (its earlier report, replaced
+        in place, so the result keeps the files' order)."""
+        action, detail = self._failure(write.source, exc)
+        report = write.report
+        report.action, report.detail, report.warnings = action, detail, []
+
+    def _write_batch(self, writes):
+        for write in writes:
+            for checked in write.prepared.images:
+                self._store(checked)
+        known_tags = dict(self.tags)  # tags created in a transaction that rolls back are not
+        try:
             with transaction.atomic():
-                self._write_post(source, digest, existing, outcome, author_pk)
-                self._write_addresses(old_addresses)
+                changes.serialize()
+                new = []
+                for write in writes:
+                    if write.existing:
+                        self._write_post(write)
+                    else:
+                        new.append(write)
+                    self._write_addresses(write.addresses)
+                if new:
+                    self._insert_posts(new)
+        except BaseException:
+            self.tags = known_tags
+            raise
 
     # -- the old site's addresses ------------------------------------------------------
 
@@ -630,11 +706,10 @@ class _Importer:
         for address in mapped:
             Redirect.objects.record_move(address.old, address.new)
 
-    def _write_post(self, source, digest, existing, prepared: PreparedPost, author_pk):
-        record = prepared.record
-        for checked in prepared.images:
-            self._store(checked)
-        post = Post.objects.get(pk=existing["pk"]) if existing else Post()
+    def _post(self, write, post):
+        """``post`` with what the file says."""
+        record = write.prepared.record
+        prepared = write.prepared
         post.slug = record.slug
         post.title = record.title
         post.subtitle = record.subtitle
@@ -644,29 +719,52 @@ class _Importer:
         post.excerpt = record.excerpt
         post.body = record.body
         post.adopt_rendering(prepared.rendering)
-        post.author_id = author_pk
+        post.author_id = write.author_pk
         post.image.name = prepared.hero.storage_name if prepared.hero else ""
         post.image_alt = record.image_alt
         post.thumb_image.name = prepared.thumb.storage_name if prepared.thumb else ""
         post.extra = record.extra
         post.source_root = self.root
-        post.source_path = source
-        post.source_hash = digest
-        post.save(imported=True)
-        self._set_tags(post, [self._tag_pk(ref) for ref in record.tags], existing)
+        post.source_path = write.source
+        post.source_hash = write.digest
+        return post
 
-    @staticmethod
-    def _set_tags(post, tag_ids, existing):
-        tag_ids = list(dict.fromkeys(tag_ids))
-        if existing:
-            post.tags.set(tag_ids)  # sends m2m_changed for the listeners
-        elif tag_ids:
-            # A new post has no tags yet: one INSERT instead of the related manager's
-            # lookups, then the same notification the manager would have sent.
-            through = Post.tags.through
-            through.objects.bulk_create(through(post_id=post.pk, tag_id=pk) for pk in tag_ids)
-            changes.notify(post_ids=[post.pk], tag_ids=tag_ids)
-            history.record_tags(post)
+    def _write_post(self, write):
+        """A post imported before: saved as any edit is (signals, revision, tags)."""
+        post = self._post(write, Post.objects.get(pk=write.existing["pk"]))
+        post.save(imported=True)
+        post.tags.set(self._tag_pks(write.prepared.record))  # sends m2m_changed
+
+    def _tag_pks(self, record):
+        return list(dict.fromkeys(self._tag_pk(ref) for ref in record.tags))
+
+    def _insert_posts(self, writes):
+        """New posts, their revisions and their tags, each kind in one INSERT, then the
+        notifications and renditions their saves would have brought about."""
+        posts, tag_ids = [], []
+        for write in writes:
+            post = self._post(write, Post())
+            post.derive(imported=True)
+            posts.append(post)
+            tag_ids.append(self._tag_pks(write.prepared.record))
+        Post.objects.bulk_create(posts)
+        # The revision every save keeps, with the tags (by kind, then name, as the tag
+        # list sorts them; blog.history.record_tags).
+        used = set().union(*tag_ids)
+        order = Tag.objects.filter(pk__in=used).order_by(*Tag._meta.ordering, "pk")
+        labels = {tag.pk: {"id": tag.pk, "name": str(tag)} for tag in order}
+        place = {pk: i for i, pk in enumerate(labels)}
+        revisions, through = [], Post.tags.through
+        rows = []
+        for post, pks in zip(posts, tag_ids, strict=True):
+            tags = [labels[pk] for pk in sorted(pks, key=place.__getitem__)]
+            revisions.append(PostRevision.of(post, tags=tags))
+            rows += [through(post_id=post.pk, tag_id=pk) for pk in pks]
+        PostRevision.objects.bulk_create(revisions)
+        through.objects.bulk_create(rows)
+        changes.notify(post_ids=[post.pk for post in posts], tag_ids=used)
+        for post in posts:
+            self.renditions.saved(Post, post)
 
     @staticmethod
     def _check_address(record):
