@@ -52,7 +52,7 @@ PARALLEL_THRESHOLD = 400
 #: What :meth:`_Importer._isolated` returns for a file whose work failed.
 FAILED = object()
 # Prepared post files written per transaction (all or none of them, if killed).
-WRITE_BATCH = 250
+WRITE_BATCH = 100
 
 
 @dataclass
