@@ -120,27 +120,38 @@ print(json.dumps({
 """
 
 
-def kill_imports(site, env, kills, longest, seed=1, earliest=0.3):
-    """``kills`` runs of ``import_posts --force``, the site changed before each but the
-    first, each killed (the whole process group: workers too) at a random moment
-    between ``earliest`` and ``longest`` seconds, then checked.
+def kill_imports(site, env, kills, longest, seed=1, earliest=0.3, force=True, watch=None):
+    """``kills`` runs of ``import_posts --force`` (``force=False``: of a plain import,
+    which writes what earlier runs left unwritten, and the site is left as it is), the
+    site changed before each but the first, each killed (the whole process group:
+    workers too) at a random moment between ``earliest`` and ``longest`` seconds, then
+    checked.
+
+    ``watch()``, if given, is called over and over while a run goes on and returns
+    what is wrong with the database as it stands (every state a run commits is one a
+    kill may leave behind), or nothing.
 
     Returns (killed_at: the delays of the runs that were still going, failures:
-    [(run, CONSISTENCY's answer)] of the checks that found a post that is not one whole
-    version of its file).
+    [(run, CONSISTENCY's answer or what watch() found)] of the checks that found a post
+    that is not one whole version of its file).
     """
     rng = random.Random(seed)
     failures, killed_at = [], []
     for version in range(1, kills + 1):
-        if version > 1:
+        if version > 1 and force:
             mutate(site, rng, version)
-        command = [PYTHON, "manage.py", "import_posts", str(site), "--force", "-v0"]
+        command = [PYTHON, "manage.py", "import_posts", str(site), "-v0"]
+        command += ["--force"] if force else []
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, start_new_session=True,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         delay = rng.uniform(earliest, longest)
-        time.sleep(delay)
+        deadline = time.monotonic() + delay
+        while time.monotonic() < deadline:
+            if watch and (problem := watch()):
+                failures.append((version, problem))
+            time.sleep(0.01)
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             killed_at.append(round(delay, 2))

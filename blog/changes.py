@@ -35,7 +35,8 @@ from sitesettings.models import MENU_MODELS, SiteSettings
 from .models import Post, Tag
 
 #: Sent with ``post_ids``, ``author_ids``, ``tag_ids`` and ``page_ids`` (frozensets of
-#: primary keys), and ``site_settings`` (True when the site's settings or menus changed).
+#: primary keys), ``site_settings`` (True when the site's settings or menus changed), and
+#: ``indexed_post_ids``: those of ``post_ids`` whose search documents the writer wrote.
 content_changed = Signal()
 
 
@@ -69,17 +70,39 @@ def _writing(sender, **kwargs):
     serialize()
 
 
-def notify(*, post_ids=(), author_ids=(), tag_ids=(), page_ids=(), site_settings=False):
+def notify(
+    *, post_ids=(), author_ids=(), tag_ids=(), page_ids=(), site_settings=False, indexed=False
+):
     """Tell every listener that these objects were created, changed or deleted
-    (``site_settings``: the site's settings or menus)."""
+    (``site_settings``: the site's settings or menus).
+
+    ``indexed``: the writer has written these posts' search documents itself, in the
+    same transaction (the importer, in bulk), so the search index leaves them be; any
+    later report of the same posts without it has them indexed again.
+    """
     held = _held.get()
     if held is not None:
         held["post_ids"].update(post_ids)
+        if indexed:
+            held["indexed_post_ids"].update(post_ids)
+        else:
+            held["indexed_post_ids"].difference_update(post_ids)
         held["author_ids"].update(author_ids)
         held["tag_ids"].update(tag_ids)
         held["page_ids"].update(page_ids)
         held["site_settings"] = held["site_settings"] or site_settings
         return
+    _send(
+        post_ids=post_ids,
+        author_ids=author_ids,
+        tag_ids=tag_ids,
+        page_ids=page_ids,
+        site_settings=site_settings,
+        indexed_post_ids=post_ids if indexed else (),
+    )
+
+
+def _send(*, post_ids, author_ids, tag_ids, page_ids, site_settings, indexed_post_ids):
     content_changed.send(
         sender=None,
         post_ids=frozenset(post_ids),
@@ -87,6 +110,7 @@ def notify(*, post_ids=(), author_ids=(), tag_ids=(), page_ids=(), site_settings
         tag_ids=frozenset(tag_ids),
         page_ids=frozenset(page_ids),
         site_settings=site_settings,
+        indexed_post_ids=frozenset(indexed_post_ids),
     )
 
 
@@ -108,6 +132,7 @@ def batch():
         "tag_ids": set(),
         "page_ids": set(),
         "site_settings": False,
+        "indexed_post_ids": set(),
     }
     token = _held.set(held)
     try:
@@ -116,13 +141,13 @@ def batch():
         _held.reset(token)
         if any(held.values()) and not transaction.get_connection().in_atomic_block:
             try:
-                notify(**held)  # committed already: listeners must hear of it
+                _send(**held)  # committed already: listeners must hear of it
             except Exception:
                 logger.exception("Could not report the changes made before the error")
         raise
     _held.reset(token)
     if any(held.values()):
-        notify(**held)
+        _send(**held)
 
 
 @receiver([post_save, post_delete], sender=Post, dispatch_uid="folio-post-changed")

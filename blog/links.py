@@ -176,8 +176,27 @@ def _refresh(model, post_ids, tag_ids):
             if links != stored:
                 changed.append(model(pk=pk, links=links))
     # Not save(): new links are not an edit (no revision, no "updated", no signal).
-    model.objects.bulk_update(changed, ["links"], batch_size=BATCH_SIZE)
+    _store(model, changed)
     return {post.pk for post in changed}
+
+
+def _store(model, posts):
+    """Write ``posts``' links: one UPDATE by primary key, executed for each (bulk_update
+    builds one CASE over a batch's keys, whose compiling cost more than the writes)."""
+    if not posts:
+        return
+    connection = transaction.get_connection()
+    field = model._meta.get_field("links")
+    quote = connection.ops.quote_name
+    statement = (
+        f"UPDATE {quote(model._meta.db_table)} SET {quote(field.column)} = %s "
+        f"WHERE {quote(model._meta.pk.column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            statement,
+            [(field.get_db_prep_save(post.links, connection), post.pk) for post in posts],
+        )
 
 
 @receiver(content_changed, dispatch_uid="folio-post-links")

@@ -305,6 +305,8 @@ class Post(Publishable):
     thumb = Renditions("thumb_image", widths=(640, 1024, 1600), ratio=(16, 9))
     # The (body, excerpt) the stored HTML was rendered from on this instance.
     _rendered_from = None
+    #: The text of body_html, as render() found it (what the search index holds).
+    body_text = None
     #: The user making the current save, when known (the admin sets it); the revision
     #: that every save leaves behind records it. Not a field.
     edited_by = None
@@ -393,7 +395,7 @@ class Post(Publishable):
             return
         self.body_html = render_markdown(self.body)
         self.has_math = has_math(self.body_html)
-        body_text = html_to_text(self.body_html)
+        body_text = self.body_text = html_to_text(self.body_html)
         self.word_count = len(body_text.split())
         if self.excerpt.strip():
             self.excerpt_html = render_markdown(self.excerpt)

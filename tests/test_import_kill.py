@@ -8,6 +8,7 @@ a small generated site whose files change between runs. The checks are those of
 """
 
 import os
+import sqlite3
 import time
 
 import pytest
@@ -15,6 +16,29 @@ import pytest
 from bench import killing
 
 POSTS = 140  # more than one of the importer's write batches (importer.WRITE_BATCH)
+
+
+def watcher(database):
+    """What is wrong, as committed now, with the posts in this SQLite file: a post
+    without its revision, without its search document, or without its tags."""
+
+    def problems():
+        try:
+            with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5) as db:
+                return db.execute(WHOLE).fetchone()[0]
+        except sqlite3.OperationalError:  # not migrated yet, or busy: not a state
+            return None
+
+    return problems
+
+
+# Posts that a kill would leave half-written (every generated post has tags).
+WHOLE = """
+SELECT group_concat(source_path) FROM blog_post p
+WHERE NOT EXISTS (SELECT 1 FROM blog_postrevision r WHERE r.post_id = p.id)
+   OR NOT EXISTS (SELECT 1 FROM search_post_fts f WHERE f.rowid = p.id)
+   OR NOT EXISTS (SELECT 1 FROM blog_post_tags t WHERE t.post_id = p.id)
+"""
 
 
 @pytest.fixture
@@ -38,16 +62,27 @@ def test_a_killed_import_leaves_whole_posts_and_the_next_run_completes(tmp_path,
     assert POSTS > importer.WRITE_BATCH
     site = tmp_path / "site"
     killing.generate(site, POSTS, images=3)
+    # How long a first import takes, into a scratch database.
+    scratch = {**environment, "SQLITE_PATH": str(tmp_path / "scratch.sqlite3")}
+    scratch["MEDIA_ROOT"] = str(tmp_path / "scratch-media")
+    killing.manage(scratch, "migrate", "--noinput")
     started = time.monotonic()
-    killing.manage(environment, "import_posts", site)
+    killing.manage(scratch, "import_posts", site)
     first = time.monotonic() - started
 
-    # Each --force re-run killed somewhere between its start and (about) its end.
+    # First imports killed (new posts, written in bulk), then --force re-runs of a site
+    # whose files change (posts saved one by one), each killed between its start and
+    # (about) its end.
+    watch = watcher(environment["SQLITE_PATH"])
     killed_at, failures = killing.kill_imports(
-        site, environment, kills=4, longest=max(1.0, first), seed=17, earliest=0.2
+        site, environment, kills=2, longest=first, seed=5, earliest=0.2, force=False, watch=watch
     )
-    assert killed_at, "no run was killed: the runs ended before the kill"
     assert not failures, failures
+    more, failures = killing.kill_imports(
+        site, environment, kills=3, longest=first, seed=17, earliest=0.2, watch=watch
+    )
+    assert not failures, failures
+    assert killed_at + more, "no run was killed: the runs ended before the kill"
 
     returncode, summary, state, derived = killing.finish(environment, site)
     assert returncode == 0, summary

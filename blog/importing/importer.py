@@ -32,6 +32,7 @@ from blog.models import ImportRun, Post, PostRevision, Redirect, Tag
 from folio.images import bulk_image_writes, make_missing_renditions
 from pages import addresses as page_addresses
 from pages.models import Page
+from search import indexing
 from sitesettings.models import SiteSettings
 
 from . import addresses, frontmatter, images, records, site_settings
@@ -47,6 +48,9 @@ IMPORTER_VERSION = "2"
 # Posts per unit of work sent to a worker, and how many posts make using workers worth it.
 BATCH_SIZE = 32
 PARALLEL_THRESHOLD = 400
+# Changed files before workers are started (their start costs as much as preparing
+# this many here: an unchanged re-run with a few new files never starts them).
+POOL_AFTER = 96
 
 
 #: What :meth:`_Importer._isolated` returns for a file whose work failed.
@@ -460,7 +464,7 @@ class _Importer:
         def finish(submitted):
             nonlocal done
             batch, data, future = submitted
-            if pool is None:
+            if isinstance(future, list):  # prepared here
                 outcomes = dict(future)
             else:
                 try:
@@ -481,12 +485,18 @@ class _Importer:
                 self._write_posts(writes)
                 writes.clear()
 
-        workers = self._worker_count(len(paths))
-        try:
-            if workers > 1:
+        def start_workers(changed):
+            """Worker processes, once enough files have changed to pay for their start
+            (at once when the caller asked for them)."""
+            nonlocal pool
+            if pool is None and workers > 1 and (self.options.workers or changed >= POOL_AFTER):
                 # forkserver: workers never inherit this process's database connections.
                 context = multiprocessing.get_context("forkserver")
                 pool = ProcessPoolExecutor(workers, mp_context=context, initializer=django.setup)
+
+        workers = self._worker_count(len(paths))
+        changed = 0
+        try:
             for path in paths:
                 source = self.site.relative(path)
                 item = self._isolated(source, "post", self._read_post, path, source)
@@ -494,12 +504,15 @@ class _Importer:
                     done += 1
                     continue
                 pending.append(item)
+                changed += 1
                 if len(pending) >= BATCH_SIZE:
+                    start_workers(changed)
                     batches.append(self._submit(pool, pending))
                     pending = []
                     while len(batches) > 2 * workers:
                         finish(batches.popleft())
             if pending:
+                start_workers(changed)
                 batches.append(self._submit(pool, pending))
             while batches:
                 finish(batches.popleft())
@@ -749,20 +762,34 @@ class _Importer:
             tag_ids.append(self._tag_pks(write.prepared.record))
         Post.objects.bulk_create(posts)
         # The revision every save keeps, with the tags (by kind, then name, as the tag
-        # list sorts them; blog.history.record_tags).
+        # list sorts them; blog.history.record_tags); the search documents.
         used = set().union(*tag_ids)
-        order = Tag.objects.filter(pk__in=used).order_by(*Tag._meta.ordering, "pk")
-        labels = {tag.pk: {"id": tag.pk, "name": str(tag)} for tag in order}
-        place = {pk: i for i, pk in enumerate(labels)}
-        revisions, through = [], Post.tags.through
-        rows = []
-        for post, pks in zip(posts, tag_ids, strict=True):
-            tags = [labels[pk] for pk in sorted(pks, key=place.__getitem__)]
-            revisions.append(PostRevision.of(post, tags=tags))
+        tags = {
+            tag.pk: tag
+            for tag in Tag.objects.filter(pk__in=used).order_by(*Tag._meta.ordering, "pk")
+        }
+        place = {pk: i for i, pk in enumerate(tags)}
+        authors = Author.objects.filter(pk__in={post.author_id for post in posts})
+        names = {author.pk: author.name for author in authors.only("first_name", "last_name")}
+        revisions, rows, documents, through = [], [], [], Post.tags.through
+        for post, pks, write in zip(posts, tag_ids, writes, strict=True):
+            ordered = [tags[pk] for pk in sorted(pks, key=place.__getitem__)]
+            revisions.append(
+                PostRevision.of(post, tags=[{"id": tag.pk, "name": str(tag)} for tag in ordered])
+            )
             rows += [through(post_id=post.pk, tag_id=pk) for pk in pks]
+            documents.append(
+                indexing.document(
+                    post,
+                    *write.prepared.text,
+                    [tag.name for tag in ordered],
+                    names.get(post.author_id, ""),
+                )
+            )
         PostRevision.objects.bulk_create(revisions)
         through.objects.bulk_create(rows)
-        changes.notify(post_ids=[post.pk for post in posts], tag_ids=used)
+        indexing.index_documents(documents)
+        changes.notify(post_ids=[post.pk for post in posts], tag_ids=used, indexed=True)
         for post in posts:
             self.renditions.saved(Post, post)
 
