@@ -1,4 +1,5 @@
-"""Import a whole Azimuth-style site: plan per file, then apply per file atomically.
+"""Import a whole Azimuth-style site: plan per file, then write batches of files, each
+batch atomically (and each file alone when its batch fails).
 
 Authors and tags first, then posts, then pages (every other markdown file under the
 pages folder, at the address the old site gave it).
@@ -230,9 +231,10 @@ class _Importer:
         return self.result
 
     def run(self, progress=None) -> ImportResult:
-        # Each file is written in its own transaction; what derives from the content
-        # (search index, page cache) is brought up to date once, for the whole run,
-        # when it ends. Image renditions are made in threads meanwhile.
+        # Post files are written in batches, a transaction each (with the new posts'
+        # search documents); what else derives from the content (post links, page
+        # cache, other search documents) is brought up to date once, for the whole
+        # run, when it ends. Image renditions are made in threads meanwhile.
         # Runs stopped before their end (a SIGKILL) left their rows: completed below.
         interrupted = [] if self.dry_run else list(ImportRun.objects.values_list("pk", "started"))
         try:
