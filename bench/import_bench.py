@@ -8,10 +8,11 @@ copy of the same markdown), builds it with ``hugo`` (Debian package), then, each
 fresh process on a fresh database and media folder: a first import, and a re-run of
 the unchanged site. With ``--database-url`` the first import is also run on
 PostgreSQL (the database named in the URL is created for the run and dropped after
-it; it must not exist). Prints wall time, posts/s and peak memory (resident memory
-of the process tree: the command and its workers), then every target (``TARGETS``)
-with its ratio to hugo's build time and whether it is met, in words. Exit status 1
-when a measured target is missed.
+it; it must not exist). Prints wall time, posts/s, peak memory (resident memory of
+the process tree: the command and its workers) and CPU time (user + system of the
+tree: what to compare on a machine busy with other work, where wall times are not
+comparable), then every target (``TARGETS``) with its ratio to hugo's build time and
+whether it is met, in words. Exit status 1 when a measured target is missed.
 
 A new kind of run (another site, other options) is one more entry in ``runs()``
 and its targets one more line in ``TARGETS``.
@@ -68,11 +69,13 @@ class Run:
     posts: int
     seconds: float
     peak_mb: float
+    cpu: float  # CPU seconds of its process tree
     summary: str = ""
 
 
-def tree_rss_mb(root_pid):
-    """Resident memory of a process and all its descendants, in MB (Linux /proc)."""
+def tree_usage(root_pid):
+    """(resident memory in MB, {pid: CPU seconds so far}) of a process and all its
+    descendants (Linux /proc)."""
     parents = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -87,32 +90,44 @@ def tree_rss_mb(root_pid):
         children = [child for child, parent in parents.items() if parent == pid]
         tree.update(children)
         frontier.extend(children)
-    total_kb = 0
+    total_kb, cpu = 0, {}
+    ticks = os.sysconf("SC_CLK_TCK")
     for pid in tree:
         try:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total_kb += int(line.split()[1])
-        except OSError:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            cpu[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+        except (OSError, IndexError, ValueError):
             continue
-    return total_kb / 1024
+    return total_kb / 1024, cpu
 
 
 def measure(command, env=None, cwd=ROOT):
-    """(seconds, peak RSS in MB of the command's whole process tree, stdout)."""
+    """(seconds, peak RSS in MB of the command's whole process tree, CPU seconds of the
+    tree (user + system, each process as last seen: within 50 ms), stdout)."""
+    out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
     started = time.perf_counter()
-    process = subprocess.Popen(
-        command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    peak = 0.0
-    while process.poll() is None:
-        peak = max(peak, tree_rss_mb(process.pid))
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=err, text=True)
+    peak, cpu = 0.0, {}
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        rss, seen = tree_usage(process.pid)
+        peak = max(peak, rss)
+        cpu.update(seen)
         time.sleep(0.05)
     seconds = time.perf_counter() - started
-    stdout, stderr = process.communicate()
-    if process.returncode != 0:
+    # The command itself, to its end (its descendants as last seen).
+    cpu[process.pid] = usage.ru_utime + usage.ru_stime
+    out.seek(0)
+    err.seek(0)
+    stdout, stderr = out.read(), err.read()
+    if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"{' '.join(map(str, command))} failed:\n{stdout}\n{stderr}")
-    return seconds, peak, stdout
+    return seconds, peak, sum(cpu.values()), stdout
 
 
 def django_env(work, database_url=None):
@@ -147,8 +162,8 @@ def import_runs(site, posts, work, name, database_url=None, rerun=True):
     command = [PYTHON, "manage.py", "import_posts", str(site)]
     runs = []
     for label in [name, "unchanged re-run"] if rerun else [name]:
-        seconds, peak, stdout = measure(command, env)
-        runs.append(Run(label, posts, seconds, peak, stdout.strip().splitlines()[-1]))
+        seconds, peak, cpu, stdout = measure(command, env)
+        runs.append(Run(label, posts, seconds, peak, cpu, stdout.strip().splitlines()[-1]))
     return runs
 
 
@@ -159,8 +174,8 @@ def runs(site, posts, work, database_url=None):
     if hugo and (site / "hugo").is_dir():
         public = work / "hugo-public"
         command = [hugo, "--quiet", "-s", str(site / "hugo"), "-d", str(public)]
-        seconds, peak, _ = measure(command)
-        found.append(Run("hugo", posts, seconds, peak))
+        seconds, peak, cpu, _ = measure(command)
+        found.append(Run("hugo", posts, seconds, peak, cpu))
     else:
         print("NOTICE: hugo is not installed (apt-get install hugo); no ratios.")
     found += import_runs(site, posts, work / "sqlite", "first import")
@@ -232,10 +247,12 @@ def main():
                 print(f"kept {work}")
         measured += found
         print(f"\n{posts:,} posts, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
-        print(f"{'what':<34} {'wall s':>8} {'posts/s':>9} {'peak MB':>8}")
+        print(f"{'what':<34} {'wall s':>8} {'posts/s':>9} {'peak MB':>8} {'CPU s':>7}")
         for run in found:
             rate = posts / run.seconds
-            print(f"{run.name:<34} {run.seconds:8.1f} {rate:9.0f} {run.peak_mb:8.0f}")
+            print(
+                f"{run.name:<34} {run.seconds:8.1f} {rate:9.0f} {run.peak_mb:8.0f} {run.cpu:7.1f}"
+            )
         for run in found:
             if run.summary:
                 print(f"  {run.name}: {run.summary}")

@@ -535,7 +535,11 @@ class _Importer:
         if pool is None:
             return batch, data, run_batch(self.reader, data)
         context = (self.site, self.site_host, _worker_settings())
-        return batch, data, pool.submit(prepare_batch_in_worker, context, data)
+        try:
+            return batch, data, pool.submit(prepare_batch_in_worker, context, data)
+        except Exception as exc:  # the workers could not start, or are gone
+            logger.warning("Import: workers unavailable (%r); preparing here instead", exc)
+            return batch, data, run_batch(self.reader, data)
 
     def _read_post(self, path: Path, source: str):
         """(source, digest, existing) of a file to prepare, or None once reported."""
