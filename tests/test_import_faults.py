@@ -166,6 +166,22 @@ def test_a_worker_that_fails_is_replaced_by_preparing_here(site, monkeypatch):
     assert Post.objects.count() == 5
 
 
+def test_workers_that_cannot_start_leave_the_preparing_to_this_process(site, monkeypatch):
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    for n in range(5):
+        site.post(f"p{n}", f"title: Пост {n}\ndate: '2021-01-01'\n")
+
+    def broken(*args, **kwargs):
+        raise BrokenProcessPool("the forkserver died")
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", broken)
+    result = run(site, workers=2)
+    assert not result.failed
+    assert sorted(Post.objects.values_list("title", flat=True)) == [f"Пост {n}" for n in range(5)]
+
+
 def test_a_failure_after_the_files_is_reported_and_keeps_what_was_written(site):
     from blog.changes import content_changed
 
