@@ -758,7 +758,7 @@ class _Importer:
         return list(dict.fromkeys(self._tag_pk(ref) for ref in record.tags))
 
     def _insert_posts(self, writes):
-        """New posts, their revisions and their tags, each kind in one INSERT, then the
+        """New posts, their revisions, tags and search documents, by bulk INSERTs, then the
         notifications and renditions their saves would have brought about."""
         posts, tag_ids = [], []
         for write in writes:
