@@ -1,11 +1,13 @@
 """Where the importer's main process spends its CPU, phase by phase.
 
-    python bench/import_phases.py SITE [--workdir DIR]
+    python bench/import_phases.py SITE [--workdir DIR] [--wall]
 
 Imports SITE (e.g. one written by bench/import_bench.py, bench/out/site-2000) into a
-fresh SQLite database, in this process, and prints the main thread's CPU seconds
-in each phase (thread CPU: the workers and the rendition threads are not counted,
-and a machine busy with other work changes these figures less than wall time).
+fresh SQLite database (with ``DATABASE_URL`` set: into that database, which must be
+empty), in this process, and prints the main thread's CPU seconds in each phase
+(thread CPU: the workers and the rendition threads are not counted, and a machine
+busy with other work changes these figures less than wall time). ``--wall``: wall
+seconds instead, which include the database server's work (PostgreSQL).
 """
 
 import argparse
@@ -20,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def timed(totals, owner, name, label=None):
+def timed(totals, clock, owner, name, label=None):
     """Count the main thread's CPU time in ``owner.name`` under ``label`` (if the code
     measured has it: the script also measures earlier versions of the importer)."""
     original = getattr(owner, name, None)
@@ -32,11 +34,11 @@ def timed(totals, owner, name, label=None):
         key = label or name
         if name == "bulk_create":
             key = f"bulk_create({args[0].model.__name__})"
-        started = time.thread_time()
+        started = clock()
         try:
             return original(*args, **kwargs)
         finally:
-            totals[key] += time.thread_time() - started
+            totals[key] += clock() - started
 
     setattr(owner, name, wrapper)
 
@@ -45,6 +47,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path)
     parser.add_argument("--workdir", type=Path, help="default: a new temporary folder")
+    parser.add_argument("--wall", action="store_true", help="Wall time, not thread CPU.")
     args = parser.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="folio-import-phases-"))
     os.environ.update(
@@ -66,6 +69,7 @@ def main():
 
     call_command("migrate", verbosity=0)
     totals = collections.Counter()
+    clock = time.perf_counter if args.wall else time.thread_time
     for owner, name in [
         (importer._Importer, "_read_post"),
         (importer._Importer, "_apply_post"),
@@ -79,13 +83,14 @@ def main():
         (links, "_refresh"),
         (importer, "_refresh_planner_statistics"),
     ]:
-        timed(totals, owner, name)
-    started = time.thread_time()
+        timed(totals, clock, owner, name)
+    started = clock()
     result = importer.import_site(args.site)
-    total = time.thread_time() - started
+    total = clock() - started
     posts = sum(1 for report in result.reports if report.kind == "post")
     print(result.counts())
-    print(f"main thread CPU: {total:.2f} s, {total / max(posts, 1) * 1000:.2f} ms per post file")
+    what = "wall time" if args.wall else "main thread CPU"
+    print(f"{what}: {total:.2f} s, {total / max(posts, 1) * 1000:.2f} ms per post file")
     for name, seconds in sorted(totals.items(), key=lambda item: -item[1]):
         print(f"  {name:<40} {seconds:6.2f} s")
 
