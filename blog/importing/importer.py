@@ -49,8 +49,9 @@ IMPORTER_VERSION = "2"
 # Posts per unit of work sent to a worker, and how many posts make using workers worth it.
 BATCH_SIZE = 32
 PARALLEL_THRESHOLD = 400
-# Changed files before workers are started (their start costs as much as preparing
-# this many here: an unchanged re-run with a few new files never starts them).
+# Changed files before workers are started, unless every file read so far changed
+# (a first import): their start costs as much as preparing about this many here, and
+# a re-run that finds a few changed files never starts them.
 POOL_AFTER = 96
 
 
@@ -490,19 +491,21 @@ class _Importer:
                 self._write_posts(writes)
                 writes.clear()
 
-        def start_workers(changed):
+        def start_workers(changed, read):
             """Worker processes, once enough files have changed to pay for their start
-            (at once when the caller asked for them)."""
+            (at once when the caller asked for them, or when every file has changed)."""
             nonlocal pool
-            if pool is None and workers > 1 and (self.options.workers or changed >= POOL_AFTER):
+            wanted = self.options.workers or changed >= POOL_AFTER or changed == read
+            if pool is None and workers > 1 and wanted:
                 # forkserver: workers never inherit this process's database connections.
                 context = multiprocessing.get_context("forkserver")
                 pool = ProcessPoolExecutor(workers, mp_context=context, initializer=django.setup)
 
         workers = self._worker_count(len(paths))
-        changed = 0
+        changed = read = 0
         try:
             for path in paths:
+                read += 1
                 source = self.site.relative(path)
                 item = self._isolated(source, "post", self._read_post, path, source)
                 if item is None or item is FAILED:
@@ -511,13 +514,13 @@ class _Importer:
                 pending.append(item)
                 changed += 1
                 if len(pending) >= BATCH_SIZE:
-                    start_workers(changed)
+                    start_workers(changed, read)
                     batches.append(self._submit(pool, pending))
                     pending = []
                     while len(batches) > 2 * workers:
                         finish(batches.popleft())
             if pending:
-                start_workers(changed)
+                start_workers(changed, read)
                 batches.append(self._submit(pool, pending))
             while batches:
                 finish(batches.popleft())
