@@ -63,7 +63,8 @@ def index_documents(documents):
     backend = get_backend()
     for start in range(0, len(documents), BATCH_SIZE):
         chunk = documents[start : start + BATCH_SIZE]
-        backend.replace([doc.post_id for doc in chunk], chunk)
+        with transaction.atomic():
+            backend.replace([doc.post_id for doc in chunk], chunk)
 
 
 def page_key(page_pk: int) -> int:
@@ -119,9 +120,9 @@ def index_pages(page_ids):
     page_ids = sorted(set(page_ids))
     for start in range(0, len(page_ids), BATCH_SIZE):
         chunk = page_ids[start : start + BATCH_SIZE]
-        backend.replace(
-            [page_key(pk) for pk in chunk], [page_document(page) for page in _pages(chunk)]
-        )
+        documents = [page_document(page) for page in _pages(chunk)]
+        with transaction.atomic():  # never a moment without the documents
+            backend.replace([page_key(pk) for pk in chunk], documents)
 
 
 def _posts(post_ids):
@@ -146,7 +147,12 @@ def index_posts(post_ids):
     post_ids = sorted(set(post_ids))
     for start in range(0, len(post_ids), BATCH_SIZE):
         chunk = post_ids[start : start + BATCH_SIZE]
-        backend.replace(chunk, [document_for(post) for post in _posts(chunk)])
+        documents = [document_for(post) for post in _posts(chunk)]
+        # Outside a writer's transaction (the end of an import), a moment between the
+        # DELETE and the INSERT would find these posts without documents (and a kill
+        # then would leave them so).
+        with transaction.atomic():
+            backend.replace(chunk, documents)
 
 
 def rebuild(progress=None) -> int:
