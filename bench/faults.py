@@ -55,6 +55,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.http_bench import Processes, find_tool, wait_for  # noqa: E402
+from bench.killing import (  # noqa: E402
+    DERIVED,
+    django_shell,
+    finish,
+    generate,
+    kill_imports,
+    manage,
+    whole,
+)
 
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent
@@ -81,33 +90,6 @@ def django_env(workdir, database_url, redis_url, **extra):
         "LOG_LEVEL": "ERROR",
         **extra,
     }
-
-
-def manage(env, *args, check=True, capture=True, timeout=600):
-    return subprocess.run(
-        [PYTHON, "manage.py", *map(str, args)],
-        cwd=ROOT,
-        env=env,
-        check=check,
-        capture_output=capture,
-        text=True,
-        timeout=timeout,
-    )
-
-
-def django_shell(env, script):
-    """Run ``script`` in ``manage.py shell``; the JSON it prints last."""
-    out = manage(env, "shell", "-c", script).stdout
-    return json.loads(out.strip().splitlines()[-1])
-
-
-def generate(site, posts, images=20):
-    subprocess.run(
-        [PYTHON, ROOT / "bench" / "generate_site.py", site, "--posts", str(posts), "--force"]
-        + ["--images", str(images), "--jobs", "1"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
 
 
 def free_port():
@@ -496,78 +478,8 @@ def case_postgres(workdir, processes, results):
 # -- SIGKILL during an import ------------------------------------------------------------------
 
 
-def mutate(site, rng, version, share=0.3):
-    """Give a share of the posts a new version: title, body and tags all say ``version``."""
-    import yaml
-
-    posts = sorted((site / "src/pages/blog").glob("post-*.md"))
-    for path in rng.sample(posts, int(len(posts) * share)):
-        front, _, body = path.read_text()[4:].partition("\n---\n")
-        title = re.sub(r" v\d+$", "", yaml.safe_load(front)["title"])
-        kept = re.sub(r"^(?:title|tags):.*(?:\n[ \t]+.*)*\n?", "", front, flags=re.M)
-        title_line = f"title: {json.dumps(f'{title} v{version}')}"
-        front = f"{title_line}\n{kept.rstrip()}\ntags:\n  - version-{version}"
-        body = re.sub(r"\n\nVersion \d+ of this post\.\n$", "", body)
-        path.write_text(f"---\n{front}\n---\n{body}\n\nVersion {version} of this post.\n")
-
-
-CONSISTENCY = """
-import json, re
-from blog.models import Post
-bad = []
-for post in Post.objects.prefetch_related("tags", "revisions"):
-    title = re.search(r" v(\\d+)$", post.title)
-    body = re.search(r"Version (\\d+) of this post\\.\\s*$", post.body)
-    tags = sorted(t.name for t in post.tags.all() if t.name.startswith("version-"))
-    versions = {
-        "title": title.group(1) if title else None,
-        "body": body.group(1) if body else None,
-        "tags": tags[0].removeprefix("version-") if tags else None,
-    }
-    if len(set(versions.values())) != 1 or len(tags) > 1:
-        bad.append((post.source_path, versions))
-    latest = post.revisions.all()[0] if post.revisions.all() else None
-    if latest is None or latest.title != post.title or latest.body != post.body:
-        bad.append((post.source_path, "latest revision differs"))
-    if not post.body_html:
-        bad.append((post.source_path, "not rendered"))
-print(json.dumps({"posts": Post.objects.count(), "bad": bad[:5], "bad_count": len(bad)}))
-"""
-
-DERIVED = """
-import json
-from django.core.files.storage import default_storage
-from blog.models import ImportRun, Post
-from search.backends import get_backend
-posts = list(Post.objects.prefetch_related("tags"))
-index = get_backend()
-stale_in_index = 0
-for post in posts:
-    names = index.indexed_names(post.pk)
-    tags = " ".join(sorted(t.name for t in post.tags.all()))
-    if names is None or sorted(names[1].split()) != sorted(tags.split()):
-        stale_in_index += 1
-missing = []
-for post in posts:
-    for renditions in (post.hero, post.thumb):
-        if renditions:
-            for width, suffix in renditions.renditions.specs:
-                name = renditions.url(width, suffix).removeprefix("/media/")
-                if not default_storage.exists(name):
-                    missing.append(name)
-print(json.dumps({
-    "posts": len(posts),
-    "stale_in_index": stale_in_index,
-    "without_links": sum(1 for p in posts if not p.links),
-    "missing_renditions": len(set(missing)),
-    "unfinished_runs": ImportRun.objects.count(),
-}))
-"""
-
-
 def case_kill(workdir, processes, results, kills=20, seed=1):
     print(f"\n== The import is killed with SIGKILL at random moments, {kills} times")
-    rng = random.Random(seed)
     site = workdir / "site"
     generate(site, 120, images=12)
     env = django_env(workdir, f"sqlite:///{workdir / 'db.sqlite3'}", "redis://127.0.0.1:1/0")
@@ -593,25 +505,8 @@ def case_kill(workdir, processes, results, kills=20, seed=1):
         f"   a first import takes {full:.1f} s, a --force re-run {forced:.1f} s; each run "
         f"below is a --force re-run, killed within 0.3-{0.9 * forced:.1f} s"
     )
-    failures, killed_at = [], []
-    for version in range(1, kills + 1):
-        if version > 1:
-            mutate(site, rng, version)
-        command = [PYTHON, "manage.py", "import_posts", str(site), "--force", "-v0"]
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        # Within the run's measured length, so that (nearly) every run is killed.
-        delay = rng.uniform(0.3, 0.9 * forced)
-        time.sleep(delay)
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            killed_at.append(round(delay, 2))
-        process.wait()
-        state = django_shell(env, CONSISTENCY)
-        if state["bad_count"]:
-            failures.append((version, state))
+    # Within the run's measured length, so that (nearly) every run is killed.
+    killed_at, failures = kill_imports(site, env, kills, 0.9 * forced, seed=seed)
     print(f"   killed {len(killed_at)} of {kills} runs, at {killed_at} s")
     check(
         results,
@@ -620,21 +515,14 @@ def case_kill(workdir, processes, results, kills=20, seed=1):
         f"{len(failures)} checks found a post that is not one whole version of its file"
         + (f": {failures[0]}" if failures else ""),
     )
-    finish = manage(env, "import_posts", site, "-v1", check=False)
-    state = django_shell(env, CONSISTENCY)
-    derived = django_shell(env, DERIVED)
+    returncode, summary, state, derived = finish(env, site)
     partial = sum(1 for _ in (workdir / "media").rglob("*.partial"))
-    print(f"   the next run: exit {finish.returncode}; {finish.stdout.strip().splitlines()[-1]}")
+    print(f"   the next run: exit {returncode}; {summary}")
     print(f"   after it: {json.dumps(derived)}; {partial} temporary .partial files left")
     check(
         results,
         "kill: the next run completes and everything derived is whole",
-        finish.returncode == 0
-        and not state["bad_count"]
-        and derived["stale_in_index"] == 0
-        and derived["without_links"] == 0
-        and derived["missing_renditions"] == 0
-        and derived["unfinished_runs"] == 0,
+        returncode == 0 and not state["bad_count"] and whole(derived),
         json.dumps(derived),
     )
     return {"killed": killed_at, "derived": derived, "partial_files": partial}

@@ -35,9 +35,10 @@ from sitesettings.models import MENU_MODELS, SiteSettings
 from .models import Post, Tag
 
 #: Sent with ``post_ids``, ``author_ids``, ``tag_ids`` and ``page_ids`` (frozensets of
-#: primary keys), ``site_settings`` (True when the site's settings or menus changed), and
+#: primary keys), ``site_settings`` (True when the site's settings or menus changed),
 #: ``posts_in_place``: those of ``post_ids`` known to keep their status and publish date
-#: (the order of posts, which their links derive from), however else they changed.
+#: (the order of posts, which their links derive from), however else they changed, and
+#: ``indexed_post_ids``: those of ``post_ids`` whose search documents the writer wrote.
 content_changed = Signal()
 
 
@@ -79,6 +80,7 @@ def notify(
     page_ids=(),
     site_settings=False,
     posts_in_place=(),
+    indexed=False,
 ):
     """Tell every listener that these objects were created, changed or deleted
     (``site_settings``: the site's settings or menus).
@@ -86,10 +88,18 @@ def notify(
     ``posts_in_place``: those of ``post_ids`` this write is known to have left at their
     status and publish date (a post saved with both as loaded, a change of its tags).
     Any other post may have moved: a writer that does not say is taken to move them.
+
+    ``indexed``: the writer has written these posts' search documents itself, in the
+    same transaction (the importer, in bulk), so the search index leaves them be; any
+    later report of the same posts without it has them indexed again.
     """
     held = _held.get()
     if held is not None:
         held["post_ids"].update(post_ids)
+        if indexed:
+            held["indexed_post_ids"].update(post_ids)
+        else:
+            held["indexed_post_ids"].difference_update(post_ids)
         held["author_ids"].update(author_ids)
         held["tag_ids"].update(tag_ids)
         held["page_ids"].update(page_ids)
@@ -97,6 +107,20 @@ def notify(
         # A post is in place when no write of the block moved it.
         held["moved"].update(set(post_ids).difference(posts_in_place))
         return
+    _send(
+        post_ids=post_ids,
+        author_ids=author_ids,
+        tag_ids=tag_ids,
+        page_ids=page_ids,
+        site_settings=site_settings,
+        posts_in_place=frozenset(post_ids).intersection(posts_in_place),
+        indexed_post_ids=post_ids if indexed else (),
+    )
+
+
+def _send(
+    *, post_ids, author_ids, tag_ids, page_ids, site_settings, posts_in_place, indexed_post_ids
+):
     content_changed.send(
         sender=None,
         post_ids=frozenset(post_ids),
@@ -104,14 +128,15 @@ def notify(
         tag_ids=frozenset(tag_ids),
         page_ids=frozenset(page_ids),
         site_settings=site_settings,
-        posts_in_place=frozenset(post_ids).intersection(posts_in_place),
+        posts_in_place=frozenset(posts_in_place),
+        indexed_post_ids=frozenset(indexed_post_ids),
     )
 
 
 def _release(held):
-    """notify() with what a batch() held."""
+    """Send what a batch() held."""
     moved = held.pop("moved")
-    notify(**held, posts_in_place=held["post_ids"] - moved)
+    _send(**held, posts_in_place=held["post_ids"] - moved)
 
 
 @contextmanager
@@ -133,6 +158,7 @@ def batch():
         "page_ids": set(),
         "site_settings": False,
         "moved": set(),
+        "indexed_post_ids": set(),
     }
     token = _held.set(held)
     try:

@@ -174,7 +174,7 @@ def _refresh(model, post_ids, tag_ids, in_place=()):
             if links != stored:
                 changed.append(model(pk=pk, links=links))
     # Not save(): new links are not an edit (no revision, no "updated", no signal).
-    model.objects.bulk_update(changed, ["links"], batch_size=BATCH_SIZE)
+    _store(model, changed)
     return {post.pk for post in changed}
 
 
@@ -214,7 +214,7 @@ def refresh_retagged(pk, tag_ids, *, model=Post):
             return None
         changed = [model(pk=pk, links=links) for pk, (links, stored) in found.items()]
         changed = [post for post in changed if post.links != found[post.pk][1]]
-        model.objects.bulk_update(changed, ["links"])
+        _store(model, changed)
         return {post.pk for post in changed}
 
 
@@ -290,6 +290,25 @@ def _carrying(posts, tags):
     for tag in tags:
         posts = posts.filter(tags=tag)
     return posts.order_by()
+
+
+def _store(model, posts):
+    """Write ``posts``' links: one UPDATE by primary key, executed for each (bulk_update
+    builds one CASE over a batch's keys, whose compiling cost more than the writes)."""
+    if not posts:
+        return
+    connection = transaction.get_connection()
+    field = model._meta.get_field("links")
+    quote = connection.ops.quote_name
+    statement = (
+        f"UPDATE {quote(model._meta.db_table)} SET {quote(field.column)} = %s "
+        f"WHERE {quote(model._meta.pk.column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            statement,
+            [(field.get_db_prep_save(post.links, connection), post.pk) for post in posts],
+        )
 
 
 @receiver(content_changed, dispatch_uid="folio-post-links")

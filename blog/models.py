@@ -307,6 +307,8 @@ class Post(Publishable):
     thumb = Renditions("thumb_image", widths=(640, 1024, 1600), ratio=(16, 9))
     # The (body, excerpt) the stored HTML was rendered from on this instance.
     _rendered_from = None
+    #: The text of body_html, as render() found it (what the search index holds).
+    body_text = None
     #: The user making the current save, when known (the admin sets it); the revision
     #: that every save leaves behind records it. Not a field.
     edited_by = None
@@ -350,19 +352,8 @@ class Post(Publishable):
         ``imported=True`` (the importer) stamps ``imported_at`` with the same instant,
         so "updated after imported_at" means exactly "edited since the last import".
         """
-        self.render()
-        self.updated = timezone.now()
         update_fields = kwargs.get("update_fields")
-        derived = {"body_html", "has_math", "excerpt_html", "word_count", "updated"}
-        if imported:
-            self.imported_at = self.updated
-            derived.add("imported_at")
-        for field in ("image", "thumb_image"):
-            if update_fields is None or field in update_fields:
-                size = image_size(getattr(self, field))
-                setattr(self, f"{field}_width", size[0])
-                setattr(self, f"{field}_height", size[1])
-                derived |= {f"{field}_width", f"{field}_height"}
+        derived = self.derive(imported, update_fields)
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, *derived}
         elif not self._state.adding and not kwargs.get("force_insert"):
@@ -429,6 +420,26 @@ class Post(Publishable):
             return None
         return fields["status"], fields["publish_at"]
 
+    def derive(self, imported=False, update_fields=None) -> set[str]:
+        """Fill in what every save stores besides what was written: the HTML, ``updated``
+        (and ``imported_at``), the images' sizes; the names of the fields it set.
+
+        :meth:`save` calls it; the importer calls it for the posts it inserts in bulk.
+        """
+        self.render()
+        self.updated = timezone.now()
+        derived = {"body_html", "has_math", "excerpt_html", "word_count", "updated"}
+        if imported:
+            self.imported_at = self.updated
+            derived.add("imported_at")
+        for field in ("image", "thumb_image"):
+            if update_fields is None or field in update_fields:
+                size = image_size(getattr(self, field))
+                setattr(self, f"{field}_width", size[0])
+                setattr(self, f"{field}_height", size[1])
+                derived |= {f"{field}_width", f"{field}_height"}
+        return derived
+
     def _keep_history(self, created):
         """What every save leaves behind: a revision, and a redirect if a live URL moved."""
         # A new post has no tags yet (whoever sets them next updates this revision).
@@ -445,7 +456,7 @@ class Post(Publishable):
             return
         self.body_html = render_markdown(self.body)
         self.has_math = has_math(self.body_html)
-        body_text = html_to_text(self.body_html)
+        body_text = self.body_text = html_to_text(self.body_html)
         self.word_count = len(body_text.split())
         if self.excerpt.strip():
             self.excerpt_html = render_markdown(self.excerpt)
@@ -589,7 +600,15 @@ class Revision(models.Model):
     def record(cls, owner, user=None, **values):
         """Keep ``owner`` as it is now, in memory (a change awaiting review is never
         saved on the post); ``values``: fields the caller provides."""
-        return cls.objects.create(
+        revision = cls.of(owner, user, **values)
+        revision.save(force_insert=True)
+        return revision
+
+    @classmethod
+    def of(cls, owner, user=None, **values):
+        """The revision :meth:`record` keeps, not saved yet (the importer inserts many
+        at once)."""
+        return cls(
             **{cls.owner_field: owner},
             **{name: getattr(owner, name) for name in cls.COPIED},
             **{name: getattr(owner, name).name or "" for name in cls.IMAGES},

@@ -34,15 +34,37 @@ def _clean(text):
 
 def document_for(post) -> Document:
     """The text a reader can see of this post, by field (needs author and tags loaded)."""
+    return document(
+        post,
+        html_to_text(post.excerpt_html),
+        html_to_text(post.body_html),
+        [tag.name for tag in post.tags.all()],
+        post.author.name if post.author else "",
+    )
+
+
+def document(post, excerpt_text, body_text, tag_names, author_name) -> Document:
+    """:func:`document_for`, given the text of the post's HTML and the names of its tags
+    and author (the importer has them at hand for the posts it writes)."""
     return Document(
         post_id=post.pk,
         title=_clean(post.title),
         subtitle=_clean(post.subtitle),
-        excerpt=_clean(html_to_text(post.excerpt_html)),
-        body=_clean(html_to_text(post.body_html)),
-        tags="\n".join(_clean(tag.name) for tag in post.tags.all()),
-        author=_clean(post.author.name) if post.author else "",
+        excerpt=_clean(excerpt_text),
+        body=_clean(body_text),
+        tags="\n".join(_clean(name) for name in tag_names),
+        author=_clean(author_name),
     )
+
+
+def index_documents(documents):
+    """Write these posts' documents (in the writer's transaction), in place of any they
+    had; the writer then reports the posts as ``indexed`` (blog.changes.notify)."""
+    backend = get_backend()
+    for start in range(0, len(documents), BATCH_SIZE):
+        chunk = documents[start : start + BATCH_SIZE]
+        with transaction.atomic():
+            backend.replace([doc.post_id for doc in chunk], chunk)
 
 
 def page_key(page_pk: int) -> int:
@@ -98,9 +120,9 @@ def index_pages(page_ids):
     page_ids = sorted(set(page_ids))
     for start in range(0, len(page_ids), BATCH_SIZE):
         chunk = page_ids[start : start + BATCH_SIZE]
-        backend.replace(
-            [page_key(pk) for pk in chunk], [page_document(page) for page in _pages(chunk)]
-        )
+        documents = [page_document(page) for page in _pages(chunk)]
+        with transaction.atomic():  # never a moment without the documents
+            backend.replace([page_key(pk) for pk in chunk], documents)
 
 
 def _posts(post_ids):
@@ -125,7 +147,12 @@ def index_posts(post_ids):
     post_ids = sorted(set(post_ids))
     for start in range(0, len(post_ids), BATCH_SIZE):
         chunk = post_ids[start : start + BATCH_SIZE]
-        backend.replace(chunk, [document_for(post) for post in _posts(chunk)])
+        documents = [document_for(post) for post in _posts(chunk)]
+        # Outside a writer's transaction (the end of an import), a moment between the
+        # DELETE and the INSERT would find these posts without documents (and a kill
+        # then would leave them so).
+        with transaction.atomic():
+            backend.replace(chunk, documents)
 
 
 def rebuild(progress=None) -> int:
@@ -182,15 +209,18 @@ def sync(
     author_ids=frozenset(),
     tag_ids=frozenset(),
     page_ids=frozenset(),
+    indexed_post_ids=frozenset(),
     **kwargs,
 ):
-    stale = set(post_ids)
+    # Posts whose writer already wrote their documents need none (blog.changes.notify).
+    stale = set(post_ids) - indexed_post_ids
+    changed = set(stale)
     if author_ids:
         names = {author.pk: author.name for author in Author.objects.filter(pk__in=author_ids)}
-        stale |= _posts_of_renamed("author", names, post_ids)
+        stale |= _posts_of_renamed("author", names, changed)
     if tag_ids:
         names = dict(Tag.objects.filter(pk__in=tag_ids).values_list("pk", "name"))
-        stale |= _posts_of_renamed("tags", names, post_ids)
+        stale |= _posts_of_renamed("tags", names, changed)
     if stale:
         index_posts(stale)
     if page_ids:

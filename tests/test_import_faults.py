@@ -94,9 +94,10 @@ STAGES = [
     ("claim slug", importer_module._Importer, "_claim_slug"),
     ("author", importer_module._Importer, "author_pk"),
     ("address check", importer_module._Importer, "_check_address"),
-    ("write", importer_module._Importer, "_write_post"),
+    ("write", importer_module._Importer, "_post"),
+    ("insert", importer_module._Importer, "_insert_posts"),
     ("image store", import_images, "store"),
-    ("tags", importer_module._Importer, "_set_tags"),
+    ("tags", importer_module._Importer, "_tag_pks"),
     ("redirect", RedirectQuerySet, "record_move"),
 ]
 
@@ -163,6 +164,22 @@ def test_a_worker_that_fails_is_replaced_by_preparing_here(site, monkeypatch):
     result = run(site, workers=2)
     assert not result.failed
     assert Post.objects.count() == 5
+
+
+def test_workers_that_cannot_start_leave_the_preparing_to_this_process(site, monkeypatch):
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    for n in range(5):
+        site.post(f"p{n}", f"title: Пост {n}\ndate: '2021-01-01'\n")
+
+    def broken(*args, **kwargs):
+        raise BrokenProcessPool("the forkserver died")
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", broken)
+    result = run(site, workers=2)
+    assert not result.failed
+    assert sorted(Post.objects.values_list("title", flat=True)) == [f"Пост {n}" for n in range(5)]
 
 
 def test_a_failure_after_the_files_is_reported_and_keeps_what_was_written(site):
@@ -286,7 +303,10 @@ def test_an_import_stopped_before_its_end_is_completed_by_the_next_run(
         with pytest.raises(KeyboardInterrupt):
             run(site)
     assert Post.objects.count() == 3 and ImportRun.objects.count() == 1
-    assert client.get("/search/", {"q": "zebra"}).context["page_obj"].paginator.count == 0
+    # New posts' search documents are written with them, in their transaction; their
+    # links and renditions are not there yet.
+    assert client.get("/search/", {"q": "zebra"}).context["page_obj"].paginator.count == 3
+    assert not any(Post.objects.values_list("links", flat=True))
     assert not (media_root / "renditions").exists()
 
     result = run(site)

@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.test.utils import override_settings
 
 from blog.models import Post
+from folio.rendering import html_to_text
 
 from . import frontmatter, images, records
 from .errors import ImportFileError
@@ -38,6 +39,8 @@ class PreparedPost:
     hero: images.CheckedImage | None
     thumb: images.CheckedImage | None
     images: set = field(default_factory=set)  # every CheckedImage the post uses
+    #: (excerpt, body) as plain text, for the search index (search.indexing.document).
+    text: tuple = ("", "")
 
 
 @dataclass
@@ -136,8 +139,10 @@ class ContentReader:
             record.thumb_image, "thumb_image", record.warnings
         )
         used |= {checked for checked in (hero, thumb) if checked}
-        rendering = Post(body=record.body, excerpt=record.excerpt).rendering()
-        return PreparedPost(record, rendering, hero or None, thumb or None, used)
+        post = Post(body=record.body, excerpt=record.excerpt)
+        rendering = post.rendering()
+        text = (html_to_text(post.excerpt_html), post.body_text)
+        return PreparedPost(record, rendering, hero or None, thumb or None, used, text)
 
 
 # -- running in worker processes ----------------------------------------------------
