@@ -6,6 +6,7 @@ The test modules declare ``pytestmark = BROWSER_TEST`` and take the ``browser`` 
 """
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,18 @@ def log_in(browser, live_server, username, **page_options):
     page.click("input[type=submit]")
     page.wait_for_url(f"{live_server.url}/admin/")
     return page
+
+
+def load_every_image(page):
+    """Make the page's lazy images load and wait until every image is complete.
+
+    Polled through ``evaluate`` (run by the DevTools protocol): ``wait_for_function``
+    evaluates a string inside the page, which the pages' CSP (no 'unsafe-eval') refuses.
+    """
+    page.evaluate(
+        "document.querySelectorAll('img[loading=lazy]').forEach(img => { img.loading = 'eager'; })"
+    )
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while not page.evaluate("[...document.images].every(img => img.complete)"):
+        assert time.monotonic() < deadline, f"images still loading after {TIMEOUT_MS} ms"
+        page.wait_for_timeout(50)

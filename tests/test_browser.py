@@ -18,6 +18,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
+from tests.browsing import load_every_image
 from tests.factories import make_author, make_post, make_tag
 
 CHROMIUM = "/usr/bin/chromium"
@@ -136,11 +137,7 @@ def test_pages_render_cleanly_in_a_real_browser(live_server, pages, browser, wid
             errors.clear()
             page.goto(live_server.url + path, wait_until="networkidle")
             # Lazy images below the fold would never load in a screenshot run.
-            page.evaluate(
-                "document.querySelectorAll('img[loading=lazy]')"
-                ".forEach(img => { img.loading = 'eager'; })"
-            )
-            page.wait_for_function("[...document.images].every(img => img.complete)")
+            load_every_image(page)
             broken = page.evaluate(
                 "[...document.images].filter(img => img.naturalWidth === 0)"
                 ".map(img => img.currentSrc || img.src)"
@@ -171,11 +168,7 @@ def test_images_whose_renditions_are_not_made_yet_are_shown_whole(
     try:
         for name, path in pages.items():
             page.goto(live_server.url + path, wait_until="networkidle")
-            page.evaluate(
-                "document.querySelectorAll('img[loading=lazy]')"
-                ".forEach(img => { img.loading = 'eager'; })"
-            )
-            page.wait_for_function("[...document.images].every(img => img.complete)")
+            load_every_image(page)
             shown = page.evaluate(
                 "[...document.images].filter(img => img.src.includes('/media/')).map(img => ["
                 "img.currentSrc, img.naturalWidth, img.naturalHeight,"
