@@ -454,6 +454,23 @@ def test_nginx_sends_the_file_when_configured(staff_client, exports, settings):
     assert response.content == b""
 
 
+def test_deleting_exports_from_the_list_deletes_their_files(staff_client, exports):
+    exports.mkdir(parents=True)
+    kept, gone = (
+        SiteExport.objects.create(state=SiteExport.State.DONE, file_name=f"{name}.zip")
+        for name in ("kept", "сайт-gone")
+    )
+    for export in (kept, gone):
+        jobs.path_of(export).write_bytes(b"PK")
+    response = staff_client.post(
+        reverse("admin:blog_siteexport_changelist"),
+        {"action": "delete_selected", "_selected_action": [gone.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert list(SiteExport.objects.all()) == [kept]
+    assert not jobs.path_of(gone).exists() and jobs.path_of(kept).exists()
+
+
 def test_only_superusers_may_export(client, django_user_model, exports):
     editor = django_user_model.objects.create_user("ed", password="pw", is_staff=True)
     editor.user_permissions.set(Permission.objects.filter(codename__endswith="siteexport"))

@@ -106,10 +106,15 @@ def _save(export, **values):
     SiteExport.objects.filter(pk=export.pk).update(**values)
 
 
+def forget(export: SiteExport) -> None:
+    """Delete the file of ``export`` (its row is the caller's to delete)."""
+    if export.file_name:
+        path_of(export).unlink(missing_ok=True)
+
+
 def _forget_old():
     """Keep the files of the last FOLIO_EXPORTS_KEPT exports; delete the others."""
     old = SiteExport.objects.order_by("-created")[settings.FOLIO_EXPORTS_KEPT :]
     for export in old:
-        if export.file_name:
-            (folder() / export.file_name).unlink(missing_ok=True)
+        forget(export)
         export.delete()
