@@ -687,3 +687,34 @@ def test_a_file_changed_during_the_import_is_kept_by_the_next_run(tmp_path, monk
         Action.UPDATED
     ]
     _assert_round_trip(root, tmp_path)
+
+
+def test_a_link_in_the_folder_never_leads_the_export_out_of_it(tmp_path):
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    imported(root)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "src").symlink_to(elsewhere, target_is_directory=True)
+    result = export_site(Folder(out))
+    assert not list(elsewhere.iterdir())
+    assert any("leads outside it" in problem for problem in result.problems)
+    assert (out / "static/images/seedlings.jpg").is_file()  # the rest is written
+
+
+def test_settings_recorded_without_a_field_are_written_as_they_were(tmp_path):
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    imported(root)
+    site = SiteSettings.objects.get()
+    config = SourceFile.objects.get(path=site.source_path.split(", ")[0])
+    del config.states["site settings"]["title"]  # (recorded before the field was)
+    config.save()
+    site.title = "Пекарня «Закваска»"
+    site.save()
+    result = _export(tmp_path / "out")
+    note = next(note for note in result.files if note.path == config.path)
+    assert (tmp_path / "out" / config.path).read_bytes() == (root / config.path).read_bytes()
+    assert "(title)" in note.detail and "by hand" in note.detail

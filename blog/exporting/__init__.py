@@ -135,10 +135,10 @@ class _Exporter(DataFiles):
         self.done = 0
         for part, step in steps:
             if part in self.parts:
-                step()
+                self._isolated(part, step)  # (each object is isolated within its step)
         if "redirects" in self.parts:
             self._isolated("_redirects", self._redirects)
-        self._remaining()
+        self._isolated("the other kept files", self._remaining)
         self._images()
         self.output.close()
         return self.result
@@ -405,16 +405,17 @@ class _Exporter(DataFiles):
             return
         found = [*self.image_paths, *self.uploads.items()]
         for stored, path in found:
-            if _safe(path) in self.written:
-                continue
             self._isolated(path, self._image, stored, path)
 
     def _image(self, stored, path):
         how = NEW if stored in self.uploads else AS_IMPORTED
+        path = _safe(path)
+        if path in self.written:
+            return
         with default_storage.open(stored, "rb") as file:
-            self.output.write_file(_safe(path), file)
-        self.written[_safe(path)] = ("image", b"")
-        self.result.files.append(FileNote(_safe(path), "image", how))
+            self.output.write_file(path, file)
+        self.written[path] = ("image", b"")
+        self.result.files.append(FileNote(path, "image", how))
 
 
 def _post_move(dialect, path, present, old, new):

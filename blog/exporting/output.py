@@ -17,6 +17,10 @@ class Folder:
 
     def _target(self, path):
         target = self.root / path
+        # ``path`` is checked by the exporter (no "..", not absolute); a symbolic link
+        # already in the folder could still lead out of it.
+        if not target.resolve().is_relative_to(self.root.resolve()):
+            raise ValueError(f"{path}: a link in {self.root} leads outside it; not written")
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
