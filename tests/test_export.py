@@ -718,3 +718,28 @@ def test_settings_recorded_without_a_field_are_written_as_they_were(tmp_path):
     note = next(note for note in result.files if note.path == config.path)
     assert (tmp_path / "out" / config.path).read_bytes() == (root / config.path).read_bytes()
     assert "(title)" in note.detail and "by hand" in note.detail
+
+
+def test_a_hugo_edit_rewrites_the_key_hugo_read_it_from(tmp_path):
+    """Hugo reads the publish date from publishDate before date, and the hero image
+    from cover as well as image: an edit goes where the value was read from."""
+    root = tmp_path / "hugo"
+    hugo_site.write(root)
+    import_site(root)
+    later = Post.objects.get(source_path="content/posts/later.md")
+    later.publish_at = later.publish_at.replace(year=2098)
+    later.save()
+    trip = Post.objects.get(source_path="content/posts/trip/index.md")
+    assert trip.image
+    trip.image = ""
+    trip.save()
+    out = tmp_path / "out"
+    _export(out)
+    written = (out / "content/posts/later.md").read_text()
+    assert "date: 2022-03-01\n" in written and "publishDate: 2098-01-01" in written
+    assert "cover" not in (out / "content/posts/trip/index.md").read_text()
+    _fresh_database()
+    import_site(out)
+    assert Post.objects.get(source_path=later.source_path).publish_at == later.publish_at
+    assert not Post.objects.get(source_path=trip.source_path).image
+
