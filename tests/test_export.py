@@ -743,3 +743,23 @@ def test_a_hugo_edit_rewrites_the_key_hugo_read_it_from(tmp_path):
     assert Post.objects.get(source_path=later.source_path).publish_at == later.publish_at
     assert not Post.objects.get(source_path=trip.source_path).image
 
+
+def test_an_edited_file_keeps_its_byte_order_mark(tmp_path):
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    source = root / "src/pages/blog/a-loaf-a-week.md"
+    source.write_bytes(b"\xef\xbb\xbf" + source.read_bytes())
+    imported(root)
+    post = Post.objects.get(slug="a-loaf-a-week")
+    post.title = "Un pain par semaine — 一週間に一斤"
+    post.save()
+    out = tmp_path / "out"
+    _export(out)
+    written = (out / "src/pages/blog/a-loaf-a-week.md").read_bytes()
+    assert written.startswith(b"\xef\xbb\xbf---")
+    old_lines = source.read_bytes().splitlines()
+    differ = [a for a, b in zip(old_lines, written.splitlines(), strict=True) if a != b]
+    assert len(differ) == 1 and differ[0].startswith(b"title:")
+    _fresh_database()
+    imported(out)
+    assert Post.objects.get(slug="a-loaf-a-week").title == post.title

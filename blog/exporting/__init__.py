@@ -20,6 +20,7 @@ stops the others; nothing raises past :func:`export_site` but the output's own
 failure (a full disk).
 """
 
+import codecs
 import datetime
 import hashlib
 import re
@@ -232,8 +233,9 @@ class _Exporter(DataFiles):
     # -- a markdown file: rewritten, or new ------------------------------------------
 
     def _rewrite(self, row, old, new, kind, body, move):
-        text = frontmatter.decode(bytes(row.data))
-        parts = matter.split(text)
+        data = bytes(row.data)
+        text = ("\ufeff" if data.startswith(codecs.BOM_UTF8) else "") + frontmatter.decode(data)
+        parts = matter.split(text)  # (the byte-order mark kept in its head)
         if parts is None:
             raise ValueError("its front matter can no longer be found")
         present = matter.load(parts.format, parts.text) if parts.text.strip() else {}
