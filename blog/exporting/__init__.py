@@ -198,16 +198,10 @@ class _Exporter(DataFiles):
                 self._tick()
 
     def _post(self, post, row):
-        state = kept.post_state(post)
-        key = f"post:{post.source_path}"
-        old = row.states.get(key) if row else None
-        if old == state:
-            return self._write(row.path, bytes(row.data), "post", AS_IMPORTED)
-        if old is not None:
-            return self._rewrite(row, old, state, "post", post.body, _post_move)
-        mapping = self._new_mapping(state)
-        path = f"{self.posts_folder}/{self.dialect.new_post_name(post)}".lstrip("/")
-        self._write(path, self._markdown(mapping, post.extra, post.body, path), "post", NEW)
+        self._content("post", post, row, kept.post_state(post), _post_move, self._new_post_path)
+
+    def _new_post_path(self, post):
+        return f"{self.posts_folder}/{self.dialect.new_post_name(post)}".lstrip("/")
 
     # -- pages ---------------------------------------------------------------------
 
@@ -220,17 +214,22 @@ class _Exporter(DataFiles):
 
     def _page(self, page, row):
         state = kept.page_state(page)
-        key = f"page:{page.source_path}"
-        old = row.states.get(key) if row else None
-        if old == state:
-            return self._write(row.path, bytes(row.data), "page", AS_IMPORTED)
-        if old is not None:
-            return self._rewrite(row, old, state, "page", page.body, _page_move)
-        path = self.dialect.new_page_path(page)
-        mapping = self._new_mapping(state)
-        self._write(path, self._markdown(mapping, page.extra, page.body, path), "page", NEW)
+        self._content("page", page, row, state, _page_move, self.dialect.new_page_path)
 
-    # -- a markdown file: rewritten, or new ------------------------------------------
+    # -- a markdown file: as imported, rewritten, or new ----------------------------
+
+    def _content(self, kind, obj, row, state, move, new_path):
+        """Write a post or page: the bytes it was imported from while its ``state`` is
+        the recorded one, else that file rewritten (``move``: its new path when its
+        address changed), else a new file at ``new_path(obj)``."""
+        old = row.states.get(f"{kind}:{obj.source_path}") if row else None
+        if old == state:
+            return self._write(row.path, bytes(row.data), kind, AS_IMPORTED)
+        if old is not None:
+            return self._rewrite(row, old, state, kind, obj.body, move)
+        path = new_path(obj)
+        mapping = self._new_mapping(state)
+        self._write(path, self._markdown(mapping, obj.extra, obj.body, path), kind, NEW)
 
     def _rewrite(self, row, old, new, kind, body, move):
         data = bytes(row.data)
