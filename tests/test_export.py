@@ -763,3 +763,10 @@ def test_an_edited_file_keeps_its_byte_order_mark(tmp_path):
     _fresh_database()
     imported(out)
     assert Post.objects.get(slug="a-loaf-a-week").title == post.title
+
+
+def test_a_site_recorded_with_an_unknown_generator_is_an_error_not_a_traceback(tmp_path):
+    SourceFile.objects.create(root=str(tmp_path), path="_posts/été.md", kind="post", dialect="gone")
+    with pytest.raises(CommandError, match="unknown dialect 'gone'"):
+        call_command("export_site", str(tmp_path / "out"))
+    call_command("export_site", str(tmp_path / "out"), "--dialect", "jekyll")  # this one can
