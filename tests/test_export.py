@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from authors.models import Author
+from blog import exporting
 from blog.exporting import (
     AS_IMPORTED,
     LEFT_OUT,
@@ -770,3 +771,16 @@ def test_a_site_recorded_with_an_unknown_generator_is_an_error_not_a_traceback(t
     with pytest.raises(CommandError, match="unknown dialect 'gone'"):
         call_command("export_site", str(tmp_path / "out"))
     call_command("export_site", str(tmp_path / "out"), "--dialect", "jekyll")  # this one can
+
+
+def test_copying_the_images_keeps_reporting_progress(tmp_path, monkeypatch):
+    """The admin takes an export whose row has not moved for minutes for a dead one:
+    a site's images, copied after its posts and pages, keep it moving."""
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    imported(root)
+    monkeypatch.setattr(exporting, "IMAGES_PER_PROGRESS", 1)
+    calls = []
+    result = export_site(Folder(tmp_path / "out"), progress=lambda *call: calls.append(call))
+    images = sum(note.kind == "image" for note in result.files)
+    assert images and calls.count(calls[-1]) == images + 1  # (the last page's, then each)

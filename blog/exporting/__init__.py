@@ -56,6 +56,8 @@ __all__ = [
     "export_site",
 ]
 CHUNK = 500
+#: While images are copied, ``progress`` is called again after this many.
+IMAGES_PER_PROGRESS = 100
 
 #: What ``--only`` may name, and the recorded kinds each covers.
 PARTS = {
@@ -405,8 +407,12 @@ class _Exporter(DataFiles):
         if "images" not in self.parts:
             return
         found = [*self.image_paths, *self.uploads.items()]
-        for stored, path in found:
+        for n, (stored, path) in enumerate(found, 1):
             self._isolated(path, self._image, stored, path)
+            if self.progress and n % IMAGES_PER_PROGRESS == 0:
+                # Still going: the admin takes an export that stops moving for minutes
+                # for one whose process died (jobs.stalled).
+                self.progress(self.done, self.total)
 
     def _image(self, stored, path):
         how = NEW if stored in self.uploads else AS_IMPORTED
