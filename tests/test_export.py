@@ -10,6 +10,7 @@ import io
 import json
 import shutil
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.db.models import Q
 from django.urls import resolve, reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -470,6 +472,23 @@ def test_deleting_exports_from_the_list_deletes_their_files(staff_client, export
     assert response.status_code == 302
     assert list(SiteExport.objects.all()) == [kept]
     assert not jobs.path_of(gone).exists() and jobs.path_of(kept).exists()
+
+
+def test_old_exports_are_forgotten_but_never_one_under_way(settings, exports):
+    settings.FOLIO_EXPORTS_KEPT = 1
+    exports.mkdir(parents=True)
+    start = timezone.now()
+    made = {}
+    for n, (name, state) in enumerate(
+        [("в-работе", SiteExport.State.RUNNING), ("old", "done"), ("newer", "done")]
+    ):
+        made[name] = SiteExport.objects.create(
+            state=state, file_name=f"{name}.zip", created=start + timedelta(minutes=n)
+        )
+        jobs.path_of(made[name]).write_bytes(b"PK")
+    jobs._forget_old()
+    assert set(SiteExport.objects.all()) == {made["в-работе"], made["newer"]}
+    assert sorted(path.name for path in exports.iterdir()) == ["newer.zip", "в-работе.zip"]
 
 
 def test_only_superusers_may_export(client, django_user_model, exports):

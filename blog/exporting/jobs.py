@@ -113,8 +113,12 @@ def forget(export: SiteExport) -> None:
 
 
 def _forget_old():
-    """Keep the files of the last FOLIO_EXPORTS_KEPT exports; delete the others."""
-    old = SiteExport.objects.order_by("-created")[settings.FOLIO_EXPORTS_KEPT :]
-    for export in old:
+    """Keep the files of the last FOLIO_EXPORTS_KEPT exports that ended; delete the
+    others'. One under way is left to its process (deleting its row would leave the
+    file it then writes to no one)."""
+    ended = SiteExport.objects.exclude(
+        state__in=[SiteExport.State.QUEUED, SiteExport.State.RUNNING]
+    )
+    for export in ended.order_by("-created")[settings.FOLIO_EXPORTS_KEPT :]:
         forget(export)
         export.delete()
