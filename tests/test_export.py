@@ -6,6 +6,7 @@ import finds everything unchanged); an edit in Folio rewrites only what changed,
 importing the export into a fresh database gives the edited site.
 """
 
+import errno
 import io
 import json
 import shutil
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db.models import Q
 from django.urls import resolve, reverse
@@ -803,3 +805,44 @@ def test_copying_the_images_keeps_reporting_progress(tmp_path, monkeypatch):
     result = export_site(Folder(tmp_path / "out"), progress=lambda *call: calls.append(call))
     images = sum(note.kind == "image" for note in result.files)
     assert images and calls.count(calls[-1]) == images + 1  # (the last page's, then each)
+
+
+class _FullDisk(io.RawIOBase):
+    """A file that takes ``room`` bytes, then says the disk is full."""
+
+    def __init__(self, room):
+        self.room = room
+        self.refused = 0
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        if len(data) > self.room:
+            self.refused += 1
+            raise OSError(errno.ENOSPC, "No space left on device")
+        self.room -= len(data)
+        return len(data)
+
+
+def test_a_full_disk_stops_the_export_with_its_reason(tmp_path):
+    """Not one problem per post for the rest of the site: the output's own failure
+    stops the export (the command and the admin's job say why)."""
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    imported(root)
+    disk = _FullDisk(3000)
+    with pytest.raises(OSError, match="No space left on device"):
+        export_site(ZipOutput(disk))
+    assert disk.refused == 1
+
+
+def test_an_image_missing_from_storage_is_its_own_problem(tmp_path):
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    imported(root)
+    lost = SourceFile.objects.get(kind="image", path="static/images/seedlings.jpg")
+    default_storage.delete(lost.stored_name)
+    result = export_site(Folder(tmp_path / "out"))
+    assert [problem.split(":")[0] for problem in result.problems] == [lost.path]
+    assert (tmp_path / "out/src/pages/blog/a-loaf-a-week.md").is_file()

@@ -41,7 +41,7 @@ from pages.models import Page
 from . import matter
 from .data import DataFiles
 from .matter import REMOVE
-from .output import Folder, ZipOutput
+from .output import Folder, OutputError, ZipOutput
 from .result import AS_IMPORTED, LEFT_OUT, NEW, REWRITTEN, ExportResult, FileNote
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "REWRITTEN",
     "ExportResult",
     "Folder",
+    "OutputError",
     "ZipOutput",
     "export_site",
 ]
@@ -166,6 +167,8 @@ class _Exporter(DataFiles):
     def _isolated(self, what, work, *args):
         try:
             work(*args)
+        except OutputError:
+            raise  # (a full disk: no other file could be written either)
         except Exception as exc:  # noqa: BLE001 - one object never stops the export
             self.result.problems.append(
                 f"{what}: could not be written ({type(exc).__name__}: {exc})"
