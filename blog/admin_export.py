@@ -5,9 +5,10 @@ export's page refreshes itself every few seconds while it runs, then links the .
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -68,14 +69,17 @@ class SiteExportAdmin(admin.ModelAdmin):
         return super().add_view(request, form_url, extra_context)
 
     def response_add(self, request, obj, post_url_continue=None):
-        from django.http import HttpResponseRedirect
-
         return HttpResponseRedirect(reverse("admin:blog_siteexport_change", args=[obj.pk]))
 
     def delete_model(self, request, obj):
-        if obj.file_name:
-            jobs.path_of(obj).unlink(missing_ok=True)
+        jobs.forget(obj)
         super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # The list's "Delete selected" action: each export's file goes with its row.
+        for export in queryset:
+            jobs.forget(export)
+        super().delete_queryset(request, queryset)
 
     @admin.display(description="state")
     def state_now(self, obj):
@@ -125,16 +129,10 @@ class SiteExportAdmin(admin.ModelAdmin):
         if not target.is_file():
             raise Http404("The file of this export is gone; export again.")
         disposition = f'attachment; filename="{export.file_name}"'
-        if prefix := self.accel_prefix():
+        if prefix := settings.FOLIO_EXPORT_ACCEL_REDIRECT:
             # nginx sends the file from its internal location: no worker is held.
             response = HttpResponse(content_type="application/zip")
             response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + export.file_name
             response["Content-Disposition"] = disposition
             return response
         return FileResponse(open(target, "rb"), as_attachment=True, filename=export.file_name)
-
-    @staticmethod
-    def accel_prefix():
-        from django.conf import settings
-
-        return settings.FOLIO_EXPORT_ACCEL_REDIRECT

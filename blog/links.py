@@ -200,6 +200,10 @@ def _affected(model, snapshot, post_ids, tag_ids, in_place):
 #: How many other posts' rankings a change of one post's tags may recompute through
 #: :func:`refresh_retagged` (past it, :func:`refresh`).
 RETAGGED_OTHERS = 50
+#: How many tags the post may carry, and how many sets of them may be looked at (a
+#: query or two each), before :func:`refresh` is the cheaper way.
+RETAGGED_TAGS = 12
+RETAGGED_SETS = 64
 
 
 def refresh_retagged(pk, tag_ids, *, model=Post):
@@ -266,18 +270,26 @@ def _may_rank_it(model, pk, post, old, new):
     RELATED_SHOWN + 1 live posts newer than it carry all of U may the posts carrying
     all of U rank it.
     """
+    if len(old | new) > RETAGGED_TAGS:
+        return None  # (the sets of its tags are 2 ** tags)
     now = timezone.now()
     newer = Q(publish_at__gt=post["publish_at"]) | Q(publish_at=post["publish_at"], pk__gt=pk)
     ahead = model.objects.filter(newer, status=Status.PUBLISHED, publish_at__lte=now)
     others = set()
+    asked = 0
     for tags, changed in ((new, new - old), (old, old - new)):
+        found = []  # sets whose carriers were taken: a larger set's are among them
         for size in range(1, len(tags) + 1):
-            for shared in combinations(sorted(tags), size):
-                if changed.isdisjoint(shared):
+            for shared in map(set, combinations(sorted(tags), size)):
+                if changed.isdisjoint(shared) or any(smaller <= shared for smaller in found):
                     continue
+                asked += 1
+                if asked > RETAGGED_SETS:
+                    return None
                 before = _carrying(ahead, shared).values_list("pk")[: RELATED_SHOWN + 1]
                 if len(before) > RELATED_SHOWN:
                     continue
+                found.append(shared)
                 carriers = _carrying(model.objects.exclude(pk=pk), shared)
                 others.update(carriers.values_list("pk", flat=True)[: RETAGGED_OTHERS + 1])
                 if len(others) > RETAGGED_OTHERS:

@@ -797,7 +797,7 @@ class ImportRun(models.Model):
 class SourceFile(models.Model):
     """A file of an imported site as the importer read it, so that ``manage.py
     export_site`` can write back the same bytes while what it made is unedited
-    (blog/exporting.py, docs/importing.md "Exporting a site").
+    (blog/exporting/, docs/importing.md "Exporting a site").
 
     ``states`` holds what each object the file made was at import, in the common
     vocabulary of the dialects (blog.importing.sources): an object whose state now is

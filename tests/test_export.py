@@ -6,21 +6,26 @@ import finds everything unchanged); an edit in Folio rewrites only what changed,
 importing the export into a fresh database gives the edited site.
 """
 
+import errno
 import io
 import json
 import shutil
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db.models import Q
 from django.urls import resolve, reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from authors.models import Author
+from blog import exporting
 from blog.exporting import (
     AS_IMPORTED,
     LEFT_OUT,
@@ -454,6 +459,40 @@ def test_nginx_sends_the_file_when_configured(staff_client, exports, settings):
     assert response.content == b""
 
 
+def test_deleting_exports_from_the_list_deletes_their_files(staff_client, exports):
+    exports.mkdir(parents=True)
+    kept, gone = (
+        SiteExport.objects.create(state=SiteExport.State.DONE, file_name=f"{name}.zip")
+        for name in ("kept", "сайт-gone")
+    )
+    for export in (kept, gone):
+        jobs.path_of(export).write_bytes(b"PK")
+    response = staff_client.post(
+        reverse("admin:blog_siteexport_changelist"),
+        {"action": "delete_selected", "_selected_action": [gone.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert list(SiteExport.objects.all()) == [kept]
+    assert not jobs.path_of(gone).exists() and jobs.path_of(kept).exists()
+
+
+def test_old_exports_are_forgotten_but_never_one_under_way(settings, exports):
+    settings.FOLIO_EXPORTS_KEPT = 1
+    exports.mkdir(parents=True)
+    start = timezone.now()
+    made = {}
+    for n, (name, state) in enumerate(
+        [("в-работе", SiteExport.State.RUNNING), ("old", "done"), ("newer", "done")]
+    ):
+        made[name] = SiteExport.objects.create(
+            state=state, file_name=f"{name}.zip", created=start + timedelta(minutes=n)
+        )
+        jobs.path_of(made[name]).write_bytes(b"PK")
+    jobs._forget_old()
+    assert set(SiteExport.objects.all()) == {made["в-работе"], made["newer"]}
+    assert sorted(path.name for path in exports.iterdir()) == ["newer.zip", "в-работе.zip"]
+
+
 def test_only_superusers_may_export(client, django_user_model, exports):
     editor = django_user_model.objects.create_user("ed", password="pw", is_staff=True)
     editor.user_permissions.set(Permission.objects.filter(codename__endswith="siteexport"))
@@ -670,3 +709,140 @@ def test_a_file_changed_during_the_import_is_kept_by_the_next_run(tmp_path, monk
         Action.UPDATED
     ]
     _assert_round_trip(root, tmp_path)
+
+
+def test_a_link_in_the_folder_never_leads_the_export_out_of_it(tmp_path):
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    imported(root)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "src").symlink_to(elsewhere, target_is_directory=True)
+    result = export_site(Folder(out))
+    assert not list(elsewhere.iterdir())
+    assert any("leads outside it" in problem for problem in result.problems)
+    assert (out / "static/images/seedlings.jpg").is_file()  # the rest is written
+
+
+def test_settings_recorded_without_a_field_are_written_as_they_were(tmp_path):
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    imported(root)
+    site = SiteSettings.objects.get()
+    config = SourceFile.objects.get(path=site.source_path.split(", ")[0])
+    del config.states["site settings"]["title"]  # (recorded before the field was)
+    config.save()
+    site.title = "Пекарня «Закваска»"
+    site.save()
+    result = _export(tmp_path / "out")
+    note = next(note for note in result.files if note.path == config.path)
+    assert (tmp_path / "out" / config.path).read_bytes() == (root / config.path).read_bytes()
+    assert "(title)" in note.detail and "by hand" in note.detail
+
+
+def test_a_hugo_edit_rewrites_the_key_hugo_read_it_from(tmp_path):
+    """Hugo reads the publish date from publishDate before date, and the hero image
+    from cover as well as image: an edit goes where the value was read from."""
+    root = tmp_path / "hugo"
+    hugo_site.write(root)
+    import_site(root)
+    later = Post.objects.get(source_path="content/posts/later.md")
+    later.publish_at = later.publish_at.replace(year=2098)
+    later.save()
+    trip = Post.objects.get(source_path="content/posts/trip/index.md")
+    assert trip.image
+    trip.image = ""
+    trip.save()
+    out = tmp_path / "out"
+    _export(out)
+    written = (out / "content/posts/later.md").read_text()
+    assert "date: 2022-03-01\n" in written and "publishDate: 2098-01-01" in written
+    assert "cover" not in (out / "content/posts/trip/index.md").read_text()
+    _fresh_database()
+    import_site(out)
+    assert Post.objects.get(source_path=later.source_path).publish_at == later.publish_at
+    assert not Post.objects.get(source_path=trip.source_path).image
+
+
+def test_an_edited_file_keeps_its_byte_order_mark(tmp_path):
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    source = root / "src/pages/blog/a-loaf-a-week.md"
+    source.write_bytes(b"\xef\xbb\xbf" + source.read_bytes())
+    imported(root)
+    post = Post.objects.get(slug="a-loaf-a-week")
+    post.title = "Un pain par semaine — 一週間に一斤"
+    post.save()
+    out = tmp_path / "out"
+    _export(out)
+    written = (out / "src/pages/blog/a-loaf-a-week.md").read_bytes()
+    assert written.startswith(b"\xef\xbb\xbf---")
+    old_lines = source.read_bytes().splitlines()
+    differ = [a for a, b in zip(old_lines, written.splitlines(), strict=True) if a != b]
+    assert len(differ) == 1 and differ[0].startswith(b"title:")
+    _fresh_database()
+    imported(out)
+    assert Post.objects.get(slug="a-loaf-a-week").title == post.title
+
+
+def test_a_site_recorded_with_an_unknown_generator_is_an_error_not_a_traceback(tmp_path):
+    SourceFile.objects.create(root=str(tmp_path), path="_posts/été.md", kind="post", dialect="gone")
+    with pytest.raises(CommandError, match="unknown dialect 'gone'"):
+        call_command("export_site", str(tmp_path / "out"))
+    call_command("export_site", str(tmp_path / "out"), "--dialect", "jekyll")  # this one can
+
+
+def test_copying_the_images_keeps_reporting_progress(tmp_path, monkeypatch):
+    """The admin takes an export whose row has not moved for minutes for a dead one:
+    a site's images, copied after its posts and pages, keep it moving."""
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    imported(root)
+    monkeypatch.setattr(exporting, "IMAGES_PER_PROGRESS", 1)
+    calls = []
+    result = export_site(Folder(tmp_path / "out"), progress=lambda *call: calls.append(call))
+    images = sum(note.kind == "image" for note in result.files)
+    assert images and calls.count(calls[-1]) == images + 1  # (the last page's, then each)
+
+
+class _FullDisk(io.RawIOBase):
+    """A file that takes ``room`` bytes, then says the disk is full."""
+
+    def __init__(self, room):
+        self.room = room
+        self.refused = 0
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        if len(data) > self.room:
+            self.refused += 1
+            raise OSError(errno.ENOSPC, "No space left on device")
+        self.room -= len(data)
+        return len(data)
+
+
+def test_a_full_disk_stops_the_export_with_its_reason(tmp_path):
+    """Not one problem per post for the rest of the site: the output's own failure
+    stops the export (the command and the admin's job say why)."""
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    imported(root)
+    disk = _FullDisk(3000)
+    with pytest.raises(OSError, match="No space left on device"):
+        export_site(ZipOutput(disk))
+    assert disk.refused == 1
+
+
+def test_an_image_missing_from_storage_is_its_own_problem(tmp_path):
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    imported(root)
+    lost = SourceFile.objects.get(kind="image", path="static/images/seedlings.jpg")
+    default_storage.delete(lost.stored_name)
+    result = export_site(Folder(tmp_path / "out"))
+    assert [problem.split(":")[0] for problem in result.problems] == [lost.path]
+    assert (tmp_path / "out/src/pages/blog/a-loaf-a-week.md").is_file()

@@ -373,3 +373,18 @@ def test_two_writers_at_once_leave_every_link_right(monkeypatch):
     assert links.refresh() == set(), stored  # nothing left to correct
     assert Post.objects.get(pk=older.pk).links["next"] == draft.pk
     assert Post.objects.get(pk=newer.pk).links["previous"] != older.pk
+
+
+def test_retagging_a_post_with_many_tags_asks_a_bounded_number_of_queries(
+    django_assert_max_num_queries,
+):
+    """The sets of a post's tags that may rank it are 2 ** tags: past a few, one full
+    recomputation, never thousands of queries for one save."""
+    tags = [make_tag(f"Тег {n}") for n in range(14)]
+    with time_machine.travel(NOW, tick=False):
+        for n in range(4):  # newer posts sharing two of its tags
+            make_post(publish_at=NOW - timedelta(hours=n), tags=tags[:2])
+        post = make_post(publish_at=NOW - timedelta(days=3), tags=tags[:13])
+        with django_assert_max_num_queries(60):
+            post.tags.add(tags[13])
+        assert dict(Post.objects.values_list("pk", "links")) == _recomputed()

@@ -71,6 +71,15 @@ def test_production_settings_say_why_the_proxy_count_is_needed():
     assert "1 behind nginx" in result.stderr and "lock an account for everyone" in result.stderr
 
 
+def test_production_settings_refuse_site_exports_in_a_public_folder(tmp_path):
+    env = {**PRODUCTION_ENV, "MEDIA_ROOT": str(tmp_path / "médias")}
+    result = _import_production_settings(**env, FOLIO_EXPORT_ROOT=str(tmp_path / "médias/x"))
+    assert result.returncode != 0
+    assert "FOLIO_EXPORT_ROOT" in result.stderr and "served to anyone" in result.stderr
+    result = _import_production_settings(**env, FOLIO_EXPORT_ROOT=str(tmp_path / "exports"))
+    assert result.returncode == 0, result.stderr
+
+
 def test_production_settings_load_with_required_env():
     result = _import_production_settings(**PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr

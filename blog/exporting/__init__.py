@@ -20,6 +20,7 @@ stops the others; nothing raises past :func:`export_site` but the output's own
 failure (a full disk).
 """
 
+import codecs
 import datetime
 import hashlib
 import re
@@ -40,7 +41,7 @@ from pages.models import Page
 from . import matter
 from .data import DataFiles
 from .matter import REMOVE
-from .output import Folder, ZipOutput
+from .output import Folder, OutputError, ZipOutput
 from .result import AS_IMPORTED, LEFT_OUT, NEW, REWRITTEN, ExportResult, FileNote
 
 __all__ = [
@@ -51,10 +52,13 @@ __all__ = [
     "REWRITTEN",
     "ExportResult",
     "Folder",
+    "OutputError",
     "ZipOutput",
     "export_site",
 ]
 CHUNK = 500
+#: While images are copied, ``progress`` is called again after this many.
+IMAGES_PER_PROGRESS = 100
 
 #: What ``--only`` may name, and the recorded kinds each covers.
 PARTS = {
@@ -135,10 +139,10 @@ class _Exporter(DataFiles):
         self.done = 0
         for part, step in steps:
             if part in self.parts:
-                step()
+                self._isolated(part, step)  # (each object is isolated within its step)
         if "redirects" in self.parts:
             self._isolated("_redirects", self._redirects)
-        self._remaining()
+        self._isolated("the other kept files", self._remaining)
         self._images()
         self.output.close()
         return self.result
@@ -163,6 +167,8 @@ class _Exporter(DataFiles):
     def _isolated(self, what, work, *args):
         try:
             work(*args)
+        except OutputError:
+            raise  # (a full disk: no other file could be written either)
         except Exception as exc:  # noqa: BLE001 - one object never stops the export
             self.result.problems.append(
                 f"{what}: could not be written ({type(exc).__name__}: {exc})"
@@ -197,16 +203,10 @@ class _Exporter(DataFiles):
                 self._tick()
 
     def _post(self, post, row):
-        state = kept.post_state(post)
-        key = f"post:{post.source_path}"
-        old = row.states.get(key) if row else None
-        if old == state:
-            return self._write(row.path, bytes(row.data), "post", AS_IMPORTED)
-        if old is not None:
-            return self._rewrite(row, old, state, "post", post.body, _post_move)
-        mapping = self._new_mapping(state)
-        path = f"{self.posts_folder}/{self.dialect.new_post_name(post)}".lstrip("/")
-        self._write(path, self._markdown(mapping, post.extra, post.body, path), "post", NEW)
+        self._content("post", post, row, kept.post_state(post), _post_move, self._new_post_path)
+
+    def _new_post_path(self, post):
+        return f"{self.posts_folder}/{self.dialect.new_post_name(post)}".lstrip("/")
 
     # -- pages ---------------------------------------------------------------------
 
@@ -219,21 +219,27 @@ class _Exporter(DataFiles):
 
     def _page(self, page, row):
         state = kept.page_state(page)
-        key = f"page:{page.source_path}"
-        old = row.states.get(key) if row else None
-        if old == state:
-            return self._write(row.path, bytes(row.data), "page", AS_IMPORTED)
-        if old is not None:
-            return self._rewrite(row, old, state, "page", page.body, _page_move)
-        path = self.dialect.new_page_path(page)
-        mapping = self._new_mapping(state)
-        self._write(path, self._markdown(mapping, page.extra, page.body, path), "page", NEW)
+        self._content("page", page, row, state, _page_move, self.dialect.new_page_path)
 
-    # -- a markdown file: rewritten, or new ------------------------------------------
+    # -- a markdown file: as imported, rewritten, or new ----------------------------
+
+    def _content(self, kind, obj, row, state, move, new_path):
+        """Write a post or page: the bytes it was imported from while its ``state`` is
+        the recorded one, else that file rewritten (``move``: its new path when its
+        address changed), else a new file at ``new_path(obj)``."""
+        old = row.states.get(f"{kind}:{obj.source_path}") if row else None
+        if old == state:
+            return self._write(row.path, bytes(row.data), kind, AS_IMPORTED)
+        if old is not None:
+            return self._rewrite(row, old, state, kind, obj.body, move)
+        path = new_path(obj)
+        mapping = self._new_mapping(state)
+        self._write(path, self._markdown(mapping, obj.extra, obj.body, path), kind, NEW)
 
     def _rewrite(self, row, old, new, kind, body, move):
-        text = frontmatter.decode(bytes(row.data))
-        parts = matter.split(text)
+        data = bytes(row.data)
+        text = ("\ufeff" if data.startswith(codecs.BOM_UTF8) else "") + frontmatter.decode(data)
+        parts = matter.split(text)  # (the byte-order mark kept in its head)
         if parts is None:
             raise ValueError("its front matter can no longer be found")
         present = matter.load(parts.format, parts.text) if parts.text.strip() else {}
@@ -404,17 +410,22 @@ class _Exporter(DataFiles):
         if "images" not in self.parts:
             return
         found = [*self.image_paths, *self.uploads.items()]
-        for stored, path in found:
-            if _safe(path) in self.written:
-                continue
+        for n, (stored, path) in enumerate(found, 1):
             self._isolated(path, self._image, stored, path)
+            if self.progress and n % IMAGES_PER_PROGRESS == 0:
+                # Still going: the admin takes an export that stops moving for minutes
+                # for one whose process died (jobs.stalled).
+                self.progress(self.done, self.total)
 
     def _image(self, stored, path):
         how = NEW if stored in self.uploads else AS_IMPORTED
+        path = _safe(path)
+        if path in self.written:
+            return
         with default_storage.open(stored, "rb") as file:
-            self.output.write_file(_safe(path), file)
-        self.written[_safe(path)] = ("image", b"")
-        self.result.files.append(FileNote(_safe(path), "image", how))
+            self.output.write_file(path, file)
+        self.written[path] = ("image", b"")
+        self.result.files.append(FileNote(path, "image", how))
 
 
 def _post_move(dialect, path, present, old, new):

@@ -137,7 +137,7 @@ class DataFiles:
             if texts and (fmt := _data_format(path, config=True)):
                 text = frontmatter.decode(data)
                 for name in list(texts):
-                    rewritten = _config_rewrite(fmt, text, old[name], now[name])
+                    rewritten = _config_rewrite(fmt, text, old.get(name), now[name])
                     if rewritten is not None:
                         text = rewritten
                         texts.remove(name)

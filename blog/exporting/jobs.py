@@ -106,10 +106,19 @@ def _save(export, **values):
     SiteExport.objects.filter(pk=export.pk).update(**values)
 
 
+def forget(export: SiteExport) -> None:
+    """Delete the file of ``export`` (its row is the caller's to delete)."""
+    if export.file_name:
+        path_of(export).unlink(missing_ok=True)
+
+
 def _forget_old():
-    """Keep the files of the last FOLIO_EXPORTS_KEPT exports; delete the others."""
-    old = SiteExport.objects.order_by("-created")[settings.FOLIO_EXPORTS_KEPT :]
-    for export in old:
-        if export.file_name:
-            (folder() / export.file_name).unlink(missing_ok=True)
+    """Keep the files of the last FOLIO_EXPORTS_KEPT exports that ended; delete the
+    others'. One under way is left to its process (deleting its row would leave the
+    file it then writes to no one)."""
+    ended = SiteExport.objects.exclude(
+        state__in=[SiteExport.State.QUEUED, SiteExport.State.RUNNING]
+    )
+    for export in ended.order_by("-created")[settings.FOLIO_EXPORTS_KEPT :]:
+        forget(export)
         export.delete()

@@ -27,6 +27,9 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
+from blog.importing import frontmatter
+from blog.importing.errors import ImportFileError
+
 #: A value that means "remove the key".
 REMOVE = object()
 _KEY_LINE = re.compile(
@@ -50,35 +53,20 @@ def newline_of(text: str) -> str:
 
 
 def split(text: str) -> Split | None:
-    """The file's parts, or None when it has no front matter this module can find."""
+    """The file's parts, or None when it has no front matter: cut where the importer
+    cuts it (:func:`blog.importing.frontmatter.split_any`), delimiters kept."""
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     text = text.removeprefix(bom)
-    lines = text.splitlines(keepends=True)
-    if not lines:
+    try:
+        found = frontmatter.split_any(text)
+    except ImportFileError:
         return None
-    first = lines[0].strip()
-    if first in ("---", "+++"):
-        ends = {"---", "..."} if first == "---" else {"+++"}
-        for index in range(1, len(lines)):
-            if lines[index].strip() in ends:
-                return Split(
-                    "yaml" if first == "---" else "toml",
-                    bom + lines[0],
-                    "".join(lines[1:index]),
-                    lines[index],
-                    "".join(lines[index + 1 :]),
-                )
-        return None
-    if text.lstrip(" \t").startswith("{"):
-        start = len(text) - len(text.lstrip(" \t"))
-        try:
-            _, end = json.JSONDecoder().raw_decode(text, start)
-        except (json.JSONDecodeError, RecursionError):
-            return None
-        rest = text[end:]
-        gap = "\r\n" if rest.startswith("\r\n") else "\n" if rest.startswith("\n") else ""
-        return Split("json", bom + text[:start], text[start:end], gap, rest[len(gap) :])
-    return None
+    if found.format == "json":
+        head = text[: len(text) - len(text.lstrip(" \t"))]
+    else:
+        head = text.splitlines(keepends=True)[0]
+    tail = text[len(head) + len(found.text) : len(text) - len(found.body)]
+    return Split(found.format, bom + head, found.text, tail, found.body)
 
 
 def join(parts: Split) -> str:
@@ -314,8 +302,6 @@ def _rewrite_json(text, changes, at):
 
 def load(fmt: str, text: str) -> dict:
     """The mapping ``text`` holds, as plain data (for reading what a key says)."""
-    from blog.importing import frontmatter
-
     if fmt == "toml":
         return frontmatter.load_toml(text)
     if fmt == "json":

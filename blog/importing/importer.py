@@ -244,7 +244,7 @@ class _Importer:
         self._feed_aliases()
         # After the posts and pages: a menu link to a post names it, to follow its address.
         site_settings.import_settings(self)
-        # What the files said, for a lossless export (blog/exporting.py).
+        # What the files said, for a lossless export (blog/exporting/).
         sources.record(self)
         return self.result
 

@@ -10,7 +10,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_list, trusted_proxy_count
+from .base import FOLIO_EXPORT_ROOT, MEDIA_ROOT, STATIC_ROOT, env_list, trusted_proxy_count
 
 
 def required_env(name):
@@ -67,6 +67,15 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Uploads and collected static files live outside the code checkout; base.py reads
 # MEDIA_ROOT and STATIC_ROOT from the environment (docs/deploy.md says where).
+
+# The admin's site exports hold every draft and the site's configuration: never in a
+# folder nginx serves to anyone.
+for _public in (MEDIA_ROOT, STATIC_ROOT):
+    if FOLIO_EXPORT_ROOT.resolve().is_relative_to(_public.resolve()):
+        raise ImproperlyConfigured(
+            f"FOLIO_EXPORT_ROOT ({FOLIO_EXPORT_ROOT}) is inside {_public}, which is served "
+            "to anyone: give the site exports a private folder (docs/deploy.md)."
+        )
 
 # Everything to stdout: systemd/journald (or the container runtime) collects it.
 LOGGING = {

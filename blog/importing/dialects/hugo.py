@@ -53,19 +53,29 @@ KEY_MEANINGS = {
 }
 
 
+def _camel(keys):
+    """Hugo's keys as its documentation writes them (``publishDate``): what new content
+    gets."""
+    spelled = {"publishdate": "publishDate", "pubdate": "pubDate", "expirydate": "expiryDate"}
+    return tuple(spelled.get(key, key) for key in keys)
+
+
 @dataclass(frozen=True, eq=False)
 class Hugo(Dialect):
     name = "hugo"
     label = "Hugo"
     config_files = hugo_config.ROOT_FILES
     key_meanings = KEY_MEANINGS
+    # The reader's own keys, in the order it takes them (blog/importing/hugo/content.py;
+    # keys match whatever their case): an edit rewrites the key the value was read from.
     written_keys = {
         **WRITTEN_KEYS,
-        "date": ("date", "publishDate", "pubDate", "published"),
+        "date": _camel(content.DATE_KEYS["publishdate"]),
         "draft": ("draft",),
         "excerpt": ("summary", "description"),
-        "expire_at": ("expiryDate", "unpublishdate"),
+        "expire_at": _camel(content.DATE_KEYS["expirydate"]),
         "author": ("author", "authors"),
+        "image": content.IMAGE_KEYS,
     }
     body_conversion = "Hugo shortcodes"
     new_posts_folder = f"{CONTENT_DIR}/posts"

@@ -82,6 +82,8 @@ class Command(BaseCommand):
             )
         except OSError as exc:  # a full disk, a folder it may not write
             raise CommandError(f"could not write {target}: {exc.strerror or exc}") from None
+        except ValueError as exc:  # the dialect the site was recorded with is unknown
+            raise CommandError(str(exc)) from None
         if show_progress:
             self.stderr.write("")
         for note in result.files:
