@@ -13,10 +13,19 @@ A 2xx or 3xx (after following redirects) answers; 401, 403 and 429 are not count
 as broken (the page exists; the server keeps robots out or asks them to slow down),
 and 429 is not kept, so the next run asks again. Anything else, a timeout or a failed
 connection is broken, with the reason.
+
+Only public addresses are asked (``allow_private`` aside): a link whose host resolves
+to a loopback, private, link-local or otherwise non-global address (a cloud's metadata
+service at 169.254.169.254, the database next door) is reported broken without a
+request (readers on the internet cannot reach it either), and a redirect to one is not
+followed. Otherwise any writer could put such a URL in a draft
+and read on Site health what the server's own network answers. Only HTTP and HTTPS are
+spoken, redirects included.
 """
 
 import hashlib
 import http.client
+import ipaddress
 import socket
 import ssl
 import threading
@@ -27,7 +36,15 @@ from datetime import timedelta
 from itertools import zip_longest
 from urllib.error import HTTPError, URLError
 from urllib.parse import quote, urlsplit
-from urllib.request import HTTPRedirectHandler, Request, build_opener
+from urllib.request import (
+    HTTPDefaultErrorHandler,
+    HTTPErrorProcessor,
+    HTTPHandler,
+    HTTPRedirectHandler,
+    HTTPSHandler,
+    OpenerDirector,
+    Request,
+)
 
 from django.utils import timezone
 
@@ -39,14 +56,58 @@ USER_AGENT = "Mozilla/5.0 (compatible; Folio link check)"
 NOT_BROKEN = {401, 403, 429}
 
 
+class PrivateAddress(URLError):
+    """A URL whose host is not a public address (see the module's docstring)."""
+
+
+def refuse_private(url: str) -> None:
+    """Raise :class:`PrivateAddress` unless every address ``url``'s host resolves to is
+    global (a host that does not resolve is left to the request to report)."""
+    parts = urlsplit(url)
+    try:
+        found = socket.getaddrinfo(parts.hostname or "", parts.port or 80, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, ValueError):
+        return
+    for *_, address in found:
+        ip = ipaddress.ip_address(address[0].split("%", 1)[0])
+        if not ip.is_global:
+            raise PrivateAddress(
+                f"{parts.hostname} is a private address ({ip}), which readers cannot reach; "
+                "not requested (check_links --allow-private asks it)"
+            )
+
+
 class _KeepMethod(HTTPRedirectHandler):
-    """Follow a redirect with the same method: urllib turns a ``HEAD`` into a ``GET``."""
+    """Follow a redirect with the same method (urllib turns a ``HEAD`` into a ``GET``),
+    over HTTP or HTTPS only, and never to a private address unless allowed."""
+
+    def __init__(self, allow_private):
+        self.allow_private = allow_private
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
         if new is not None:
+            if urlsplit(new.full_url).scheme not in ("http", "https"):
+                raise URLError(f"redirected to {urlsplit(new.full_url).scheme}:, not checked")
+            if not self.allow_private:
+                refuse_private(new.full_url)
             new.method = req.get_method()
         return new
+
+
+def _opener(allow_private):
+    """An opener that speaks HTTP and HTTPS only (urllib's default also reads ftp: and
+    file: URLs, and goes through proxies from the environment)."""
+    opener = OpenerDirector()
+    for handler in (
+        HTTPHandler(),
+        HTTPSHandler(),
+        HTTPDefaultErrorHandler(),
+        _KeepMethod(allow_private),
+        HTTPErrorProcessor(),
+    ):
+        opener.add_handler(handler)
+    return opener
 
 
 def key_of(url: str) -> str:
@@ -69,12 +130,21 @@ def ascii_url(url: str) -> str:
 
 
 class ExternalChecker:
-    def __init__(self, *, workers=8, timeout=10.0, delay=1.0, max_age=timedelta(days=1)):
+    def __init__(
+        self,
+        *,
+        workers=8,
+        timeout=10.0,
+        delay=1.0,
+        max_age=timedelta(days=1),
+        allow_private=False,
+    ):
         self.workers = max(1, workers)
         self.timeout = timeout
         self.delay = delay
         self.max_age = max_age
-        self._opener = build_opener(_KeepMethod)
+        self.allow_private = allow_private
+        self._opener = _opener(allow_private)
         self._lock = threading.Lock()
         self._next_slot = {}  # host -> monotonic time its next request may start
         #: Requests made by the last check (tests, and the command's summary).
@@ -117,9 +187,13 @@ class ExternalChecker:
     def _ask(self, url):
         """(status or None, answers?, reason) for one URL."""
         try:
+            if not self.allow_private:
+                refuse_private(ascii_url(url))
             status = self._request(url, "HEAD")
             if status >= 400 and status != 429:
                 status = self._request(url, "GET")
+        except PrivateAddress as refused:
+            return None, False, refused.reason
         except (URLError, OSError, http.client.HTTPException, ValueError) as error:
             return None, False, _why(error)
         if status < 400 or status in NOT_BROKEN:

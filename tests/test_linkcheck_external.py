@@ -73,7 +73,8 @@ def server():
 
 
 def checker(**options):
-    options = {"workers": 4, "timeout": 1.0, "delay": 0.0, **options}
+    # The test server is on 127.0.0.1: a private address, asked only when allowed.
+    options = {"workers": 4, "timeout": 1.0, "delay": 0.0, "allow_private": True, **options}
     return ExternalChecker(**options)
 
 
@@ -154,7 +155,9 @@ def test_the_command_checks_external_links_only_when_asked(server):
     assert "broken external" not in out.getvalue()
     assert not [r for r in server.requests]
     out = io.StringIO()
-    call_command("check_links", "--external", "--delay", "0", "--timeout", "2", stdout=out)
+    call_command(
+        "check_links", "--external", "--allow-private", "--delay", "0", "--timeout", "2", stdout=out
+    )
     text = out.getvalue()
     assert f"link “gone” → {base}/missing" in text
     assert "1 broken external link in 1 post" in text
@@ -164,6 +167,47 @@ def test_the_command_checks_external_links_only_when_asked(server):
     # An internal-only check (an import) leaves the external findings in place.
     call_command("check_links", stdout=io.StringIO())
     assert BrokenLink.objects.filter(scope=Scope.EXTERNAL).count() == 1
+
+
+def test_private_addresses_are_never_requested_unless_allowed(server):
+    """A writer's link to the server's own network (a cloud's metadata service, the
+    database next door) must not make the check request it and show what it answered."""
+    base = server.base
+    make_post(
+        title="Внутри",
+        body=(
+            f"[local]({base}/ok) [metadata](http://169.254.169.254/latest/meta-data/) "
+            f"[loopback by name](http://localhost:{server.server_address[1]}/ok) "
+            "[outward bound](https://example.invalid/) "
+        ),
+    )
+    report = checking.check(checking.sources(), external=checker(allow_private=False))
+    broken = external_broken(report)
+    assert server.requests == []
+    for url in (f"{base}/ok", "http://169.254.169.254/latest/meta-data/"):
+        assert "private address" in broken[url] and "not requested" in broken[url], broken
+    assert "private address" in broken[f"http://localhost:{server.server_address[1]}/ok"]
+    # A host that does not resolve is left to the request, which reports it.
+    assert "private address" not in broken["https://example.invalid/"]
+
+
+def test_a_redirect_to_a_private_address_is_not_followed(server, monkeypatch):
+    from linkcheck import external
+
+    # The first hop is taken as public, its redirect (to 127.0.0.1/ok) is refused.
+    asked = []
+
+    def first_public(url):
+        asked.append(url)
+        if len(asked) > 1:
+            return real(url)
+
+    real = external.refuse_private
+    monkeypatch.setattr(external, "refuse_private", first_public)
+    make_post(body=f"[moved]({server.base}/moved)")
+    report = checking.check(checking.sources(), external=checker(allow_private=False))
+    assert "private address" in external_broken(report)[f"{server.base}/moved"]
+    assert [path for _, path, _ in server.requests] == ["/moved"]
 
 
 def test_non_ascii_hosts_and_paths_are_sent_as_ascii():

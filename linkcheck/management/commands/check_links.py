@@ -41,6 +41,12 @@ class Command(BaseCommand):
             help="Seconds between two requests to the same host (default 1).",
         )
         parser.add_argument(
+            "--allow-private",
+            action="store_true",
+            help="Also request links to loopback, private and link-local addresses (an "
+            "intranet site); by default they are reported broken without a request.",
+        )
+        parser.add_argument(
             "--fail",
             action="store_true",
             help="Exit with an error when a link is broken (for CI and cron).",
@@ -54,7 +60,10 @@ class Command(BaseCommand):
         external = None
         if options["external"]:
             external = ExternalChecker(
-                workers=options["workers"], timeout=options["timeout"], delay=options["delay"]
+                workers=options["workers"],
+                timeout=options["timeout"],
+                delay=options["delay"],
+                allow_private=options["allow_private"],
             )
         show_progress = external is not None and self.verbosity >= 1 and sys.stderr.isatty()
         report = checking.check(
