@@ -423,6 +423,24 @@ def exports(settings, tmp_path, monkeypatch):
     return settings.FOLIO_EXPORT_ROOT
 
 
+def test_an_export_deleted_while_it_runs_leaves_no_file(exports, tmp_path, monkeypatch):
+    """Deleting an export from the admin while its process writes: the finished file
+    would belong to no row, shown nowhere and never cleaned up."""
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE, root)
+    imported(root)
+    export = SiteExport.objects.create()
+    real = jobs.export_site
+
+    def deleted_meanwhile(*args, **kwargs):
+        SiteExport.objects.filter(pk=export.pk).delete()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "export_site", deleted_meanwhile)
+    jobs.run(export.pk)
+    assert not exports.exists() or list(exports.iterdir()) == []
+
+
 def test_a_superuser_exports_the_site_as_a_zip_from_the_admin(staff_client, exports, tmp_path):
     root = tmp_path / "sample"
     shutil.copytree(SAMPLE, root)

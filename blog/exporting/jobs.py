@@ -73,6 +73,9 @@ def run(pk: int) -> SiteExport:
         with open(partial, "wb") as file:
             result = export_site(ZipOutput(file), dialect=export.dialect or None, progress=progress)
         os.replace(partial, target)
+        if not SiteExport.objects.filter(pk=pk).exists():  # deleted from the admin meanwhile
+            target.unlink()
+            return export
     except Exception as exc:  # noqa: BLE001 - said on the export's page, logged in full
         logger.exception("Export %s failed", pk)
         partial.unlink(missing_ok=True)
