@@ -112,6 +112,9 @@ class ImportResult:
     #: The renditions made of the images the run stored, after its files (None: none
     #: were looked at, as in a dry run).
     renditions: RenditionsMade | None = None
+    #: Whether the run wrote any content (or completed a stopped run's): False for a
+    #: re-run that found every file unchanged, which has nothing to check again.
+    wrote: bool = False
 
     def counts(self) -> dict[str, int]:
         totals = {action.value: 0 for action in Action}
@@ -275,6 +278,7 @@ class _Importer:
             )
         else:
             refreshed = True
+        self.result.wrote = self.run_row is not None or bool(interrupted)
         if self.run_row is not None:
             _compress_with_lz4(False)
         counts = self.result.counts()
