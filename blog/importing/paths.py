@@ -196,4 +196,7 @@ class Site:
 
     def relative(self, path: Path) -> str:
         """The site-relative, POSIX-style name used in reports and as a source key."""
+        text, root = os.fspath(path), str(self.root)
+        if text.startswith(root + os.sep):  # (most: a string's slice, not a Path's parts)
+            return text[len(root) + 1 :].replace(os.sep, "/")
         return path.relative_to(self.root).as_posix()
