@@ -9,7 +9,7 @@ through :meth:`Site.read_bytes`, which also refuses hard links (see there).
 import os
 import stat
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from django.conf import settings
 
@@ -112,14 +112,14 @@ class Site:
         Refuses absolute paths and anything that, after following ``..`` and symlinks,
         is not inside the site root. The file is never opened here.
         """
+        return Path(self._resolved(written, base, what, must_exist))
+
+    def _resolved(self, written, base, what, must_exist) -> str:
+        """:meth:`resolve`, as a string (what :meth:`read_bytes` opens)."""
         written = str(written)
         if "\x00" in written:
             raise ImportFileError(f"{what} path {written!r} contains a NUL byte")
-        if (
-            written.startswith(("/", "\\"))
-            or PurePosixPath(written).is_absolute()
-            or (len(written) > 1 and written[1] == ":")
-        ):
+        if written.startswith(("/", "\\")) or (len(written) > 1 and written[1] == ":"):
             raise ImportFileError(f"{what} path {written!r} is absolute; it must be relative")
         candidate = os.path.join(base or self.root, written)
         try:
@@ -131,7 +131,7 @@ class Site:
         root = str(self.root)
         if resolved != root and not resolved.startswith(root.rstrip(os.sep) + os.sep):
             raise ImportFileError(f"{what} {written!r} points outside the site root; not read")
-        return Path(resolved)
+        return resolved
 
     def _realpath(self, candidate: str, strict: bool) -> str:
         """``os.path.realpath(candidate, strict=strict)``, with the folder part of an
@@ -165,7 +165,7 @@ class Site:
         """
         if limit is None:
             limit, limit_name = settings.FOLIO_IMPORT_MAX_FILE_BYTES, "FOLIO_IMPORT_MAX_FILE_BYTES"
-        path = self.resolve(written, base=base, what=what)
+        path = self._resolved(written, base, what, True)
         try:
             # O_NOFOLLOW: the last component is the resolved path; were it swapped for
             # a symlink since, the open fails instead of following it.
@@ -199,4 +199,4 @@ class Site:
         text, root = os.fspath(path), str(self.root)
         if text.startswith(root + os.sep):  # (most: a string's slice, not a Path's parts)
             return text[len(root) + 1 :].replace(os.sep, "/")
-        return path.relative_to(self.root).as_posix()
+        return Path(path).relative_to(self.root).as_posix()
