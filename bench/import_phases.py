@@ -64,13 +64,14 @@ def main():
     from django.db.models import QuerySet
 
     from blog import links
-    from blog.importing import importer
+    from blog.importing import importer, sources
+    from linkcheck import checking
     from search import indexing
 
     call_command("migrate", verbosity=0)
     totals = collections.Counter()
     clock = time.perf_counter if args.wall else time.thread_time
-    for owner, name in [
+    for owner, name, *label in [
         (importer._Importer, "_read_post"),
         (importer._Importer, "_apply_post"),
         (importer._Importer, "_write_posts"),
@@ -82,10 +83,14 @@ def main():
         (indexing, "index_posts"),
         (links, "_refresh"),
         (importer, "_refresh_planner_statistics"),
+        (sources, "record"),
+        (checking, "check_site", "check_site (the link check after it)"),
     ]:
-        timed(totals, clock, owner, name)
+        timed(totals, clock, owner, name, *label)
     started = clock()
     result = importer.import_site(args.site)
+    if result.wrote:  # what import_posts does next (a run that wrote nothing: no check)
+        checking.check_site("an import")
     total = clock() - started
     posts = sum(1 for report in result.reports if report.kind == "post")
     print(result.counts())
