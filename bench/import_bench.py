@@ -190,8 +190,11 @@ def measure(command, env=None, cwd=ROOT) -> Measured:
 def django_env(work, database_url=None):
     """The environment of a manage.py command on the database and media of ``work``
     (or the database at ``database_url``), settings as in production."""
+    # (Bytecode cached as a deployment has it: without it every process compiles
+    # the project's modules again, 0.15 s of a re-run.)
+    unset = {"DATABASE_URL", "PYTHONDONTWRITEBYTECODE"}
     env = {
-        **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+        **{k: v for k, v in os.environ.items() if k not in unset},
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
         "DJANGO_DEBUG": "false",  # as in production: no per-query bookkeeping
         "SQLITE_PATH": str(work / "bench.sqlite3"),
