@@ -4,10 +4,13 @@
 
 Imports SITE (e.g. one written by bench/import_bench.py, bench/out/site-2000) into a
 fresh SQLite database (with ``DATABASE_URL`` set: into that database, which must be
-empty), in this process, and prints the main thread's CPU seconds in each phase
-(thread CPU: the workers and the rendition threads are not counted, and a machine
-busy with other work changes these figures less than wall time). ``--wall``: wall
-seconds instead, which include the database server's work (PostgreSQL).
+empty), in this process, then checks its links as ``import_posts`` does after it, and
+prints the main thread's CPU seconds in each phase, keeping the site's files for
+export (``record``) and the link check (``check_site``) included (thread CPU: the
+post and rendition worker processes are not counted, and a machine busy with other
+work changes these figures less than wall time). ``--wall``: wall seconds instead,
+which include the database server's work (PostgreSQL), and the renditions made at the
+end of the import.
 """
 
 import argparse
