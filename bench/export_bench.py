@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.generate_site import generate_site  # noqa: E402
-from bench.import_bench import measure  # noqa: E402
+from bench.import_bench import django_env, measure  # noqa: E402
 
 EDIT = """
 from blog.models import Post
@@ -53,34 +53,28 @@ def main():
         print(f"generating {args.posts} posts into {site} ...", flush=True)
         generate_site(site, posts=args.posts, hugo=False, force=True)
     work = Path(tempfile.mkdtemp(prefix="folio-export-bench-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DJANGO_DEBUG": "false",
-        "SQLITE_PATH": str(work / "bench.sqlite3"),
-        "MEDIA_ROOT": str(work / "media"),
-    }
+    env = django_env(work)
     python = sys.executable
     manage = [python, "manage.py"]
     subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=ROOT, check=True)
 
-    rows = [("import_posts, first run", *measure([*manage, "import_posts", str(site)], env))]
+    rows = [("import_posts, first run", measure([*manage, "import_posts", str(site)], env))]
     folder = work / "export"
-    rows.append(("export_site into a folder", *measure([*manage, "export_site", str(folder)], env)))
+    rows.append(("export_site into a folder", measure([*manage, "export_site", str(folder)], env)))
     different = _differences(site, folder)
     zipped = work / "export.zip"
-    rows.append(("export_site into a .zip", *measure([*manage, "export_site", str(zipped)], env)))
+    rows.append(("export_site into a .zip", measure([*manage, "export_site", str(zipped)], env)))
     subprocess.run([*manage, "shell", "-c", EDIT], env=env, cwd=ROOT, check=True)
     edited = work / "export-edited"
     label = "export_site, 10% of posts edited"
-    rows.append((label, *measure([*manage, "export_site", str(edited)], env)))
+    rows.append((label, measure([*manage, "export_site", str(edited)], env)))
 
     print(f"\n{args.posts} posts, {os.cpu_count()} cores\n")
     print(f"{'what':<34} {'wall s':>8} {'peak MB':>8}")
-    for label, seconds, peak, _ in rows:
-        print(f"{label:<34} {seconds:8.1f} {peak:8.0f}")
-    for label, _, _, stdout in rows:
-        print(f"  {label}: {stdout.strip().splitlines()[-1]}")
+    for label, run in rows:
+        print(f"{label:<34} {run.seconds:8.1f} {run.peak_mb:8.0f}")
+    for label, run in rows:
+        print(f"  {label}: {run.stdout.strip().splitlines()[-1]}")
     print(f"  .zip: {zipped.stat().st_size / 1e6:.1f} MB")
     print(
         "  unedited export: "

@@ -4,10 +4,13 @@
 
 Imports SITE (e.g. one written by bench/import_bench.py, bench/out/site-2000) into a
 fresh SQLite database (with ``DATABASE_URL`` set: into that database, which must be
-empty), in this process, and prints the main thread's CPU seconds in each phase
-(thread CPU: the workers and the rendition threads are not counted, and a machine
-busy with other work changes these figures less than wall time). ``--wall``: wall
-seconds instead, which include the database server's work (PostgreSQL).
+empty), in this process, then checks its links as ``import_posts`` does after it, and
+prints the main thread's CPU seconds in each phase, keeping the site's files for
+export (``record``) and the link check (``check_site``) included (thread CPU: the
+post and rendition worker processes are not counted, and a machine busy with other
+work changes these figures less than wall time). ``--wall``: wall seconds instead,
+which include the database server's work (PostgreSQL), and the renditions made at the
+end of the import.
 """
 
 import argparse
@@ -64,13 +67,14 @@ def main():
     from django.db.models import QuerySet
 
     from blog import links
-    from blog.importing import importer
+    from blog.importing import importer, sources
+    from linkcheck import checking
     from search import indexing
 
     call_command("migrate", verbosity=0)
     totals = collections.Counter()
     clock = time.perf_counter if args.wall else time.thread_time
-    for owner, name in [
+    for owner, name, *label in [
         (importer._Importer, "_read_post"),
         (importer._Importer, "_apply_post"),
         (importer._Importer, "_write_posts"),
@@ -82,10 +86,14 @@ def main():
         (indexing, "index_posts"),
         (links, "_refresh"),
         (importer, "_refresh_planner_statistics"),
+        (sources, "record"),
+        (checking, "check_site", "check_site (the link check after it)"),
     ]:
-        timed(totals, clock, owner, name)
+        timed(totals, clock, owner, name, *label)
     started = clock()
     result = importer.import_site(args.site)
+    if result.wrote:  # what import_posts does next (a run that wrote nothing: no check)
+        checking.check_site("an import")
     total = clock() - started
     posts = sum(1 for report in result.reports if report.kind == "post")
     print(result.counts())

@@ -350,6 +350,23 @@ def check_site(by: str) -> Report:
     return report
 
 
+def last_check() -> tuple[Report, CheckRun] | None:
+    """What the last check of the internal links found, as kept (:func:`store`, and
+    each editor's save since: :func:`check_one`), with its run; None before the first.
+
+    An import that changed nothing says this instead of checking again: nothing it
+    could have broken or mended has changed since."""
+    run = CheckRun.objects.filter(scope=Scope.INTERNAL).first()
+    if run is None:
+        return None
+    report = Report(sources=run.sources, links=run.links, targets=run.targets)
+    for row in BrokenLink.objects.filter(scope=Scope.INTERNAL):
+        ref = SourceRef(row.source_kind, row.source_id, row.source_title, row.source_url)
+        link = FoundLink(row.target, row.text, row.image)
+        report.broken.append(Broken(ref, link, Scope.INTERNAL, row.reason))
+    return report, run
+
+
 def check_one(source: Source, *, keep=True) -> list[Broken]:
     """The broken internal links of one post or page (an editor's save); ``keep``:
     in place of what the last check found in it, so the Site health page stays current

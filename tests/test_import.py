@@ -387,6 +387,26 @@ def test_symlinks_out_of_the_root_are_never_read(site, tmp_path):
     assert not Post.objects.exists()
 
 
+def test_a_folder_resolved_once_still_refuses_what_leads_out_of_the_root(site, tmp_path):
+    from blog.importing.errors import ImportFileError
+    from blog.importing.paths import Site
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "тайна.md").write_text("secret")
+    os.symlink(outside, site.root / "src/pages/blog/linked")
+    os.symlink(outside / "тайна.md", site.root / "src/pages/blog/linked-file.md")
+    site.post("пост", "title: x\ndate: '2021-01-01'\n")
+    checked = Site.at(site.root)
+    for _ in range(2):  # the second time from the folders it has resolved
+        assert checked.read_bytes("src/pages/blog/пост.md").startswith(b"---")
+        for name in ("linked/тайна.md", "linked-file.md", "linked/../../../../outside/тайна.md"):
+            with pytest.raises(ImportFileError, match="outside the site root|does not exist"):
+                checked.read_bytes(f"src/pages/blog/{name}")
+        with pytest.raises(ImportFileError, match="does not exist"):
+            checked.read_bytes("src/pages/blog/nowhere.md")
+
+
 def test_image_problems_are_warnings_and_the_post_imports(site, settings):
     settings.FOLIO_IMAGE_MAX_PIXELS = 10_000
     site.write("static/images/fake.jpg", b"this is text, not a jpeg")

@@ -282,6 +282,34 @@ def test_every_import_ends_with_the_link_summary(site):
     assert "broken internal" not in dry.getvalue()
 
 
+def test_an_import_that_changed_nothing_says_what_the_last_check_found(site):
+    site.post("первый", body="A [gone one](/blog/nowhere/) and [the other](/blog/второй/).\n")
+    site.post("второй", body="Back to [the first](/blog/первый/).\n")
+    call_command("import_posts", str(site.root), stdout=io.StringIO(), stderr=io.StringIO())
+    CheckRun.objects.update(by="manage.py check_links")  # to tell a new check apart
+    out = io.StringIO()
+    call_command("import_posts", str(site.root), stdout=out, stderr=io.StringIO())
+    assert (
+        out.getvalue()
+        .strip()
+        .splitlines()[-1]
+        .startswith("Nothing changed, so no new link check; the last one (manage.py check_links, ")
+    )
+    assert (
+        out.getvalue()
+        .strip()
+        .endswith("found: 1 broken internal link in 1 post; run manage.py check_links")
+    )
+    assert CheckRun.objects.get().by == "manage.py check_links"
+    # A changed file: checked again, and what it mended is gone.
+    site.post("первый", body="Only [the other](/blog/второй/) now.\n")
+    out = io.StringIO()
+    call_command("import_posts", str(site.root), stdout=out, stderr=io.StringIO())
+    assert out.getvalue().strip().splitlines()[-1].startswith("No broken internal links")
+    assert CheckRun.objects.get().by == "an import"
+    assert not BrokenLink.objects.exists()
+
+
 def test_uploads_at_a_full_media_url_are_checked_in_storage(settings):
     settings.MEDIA_URL = "https://cdn.example.net/media/"
     default_storage.save("posts/here.jpg", ContentFile(b"x"))

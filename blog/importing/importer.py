@@ -10,6 +10,8 @@ walks the same code path and stops short of every write, so it reports exactly w
 a real run would do.
 """
 
+import ctypes
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -112,6 +114,9 @@ class ImportResult:
     #: The renditions made of the images the run stored, after its files (None: none
     #: were looked at, as in a dry run).
     renditions: RenditionsMade | None = None
+    #: Whether the run wrote any content (or completed a stopped run's): False for a
+    #: re-run that found every file unchanged, which has nothing to check again.
+    wrote: bool = False
 
     def counts(self) -> dict[str, int]:
         totals = {action.value: 0 for action in Action}
@@ -275,6 +280,7 @@ class _Importer:
             )
         else:
             refreshed = True
+        self.result.wrote = self.run_row is not None or bool(interrupted)
         if self.run_row is not None:
             _compress_with_lz4(False)
         counts = self.result.counts()
@@ -289,6 +295,7 @@ class _Importer:
             return self.result
         # The run's row stays until its renditions exist: a run stopped while they are
         # made is completed, renditions included, by the next.
+        _release_memory()  # before the rendition processes start: the run's peak
         made = self.result.renditions = renditions.make(self.options.workers, rendition_progress)
         if made.failed:
             self.result.problems.append(
@@ -1086,6 +1093,17 @@ def _compress_with_lz4(on):
                 cursor.execute("RESET default_toast_compression")
     except DatabaseError as exc:
         logger.info("Import: could not change how large values are compressed (%s)", exc)
+
+
+def _release_memory():
+    """Give the memory this process freed back to the system (what the end of a run
+    and the link check after it held), before the rendition processes start: its
+    heap is otherwise kept for reuse, and counts in the peak of the whole import."""
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)  # glibc; elsewhere there is nothing to do
+    except (OSError, AttributeError):
+        pass
 
 
 def _refresh_planner_statistics():

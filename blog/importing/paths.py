@@ -8,8 +8,8 @@ through :meth:`Site.read_bytes`, which also refuses hard links (see there).
 
 import os
 import stat
-from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from django.conf import settings
 
@@ -38,6 +38,8 @@ class Site:
     allow_hard_links: bool = False
     #: The generator's rules (blog/importing/dialects), bound to this site.
     dialect: object = None
+    #: {folder as written: its real path} (:meth:`_realpath`), for the site's lifetime.
+    _folders: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def at(
@@ -110,25 +112,43 @@ class Site:
         Refuses absolute paths and anything that, after following ``..`` and symlinks,
         is not inside the site root. The file is never opened here.
         """
+        return Path(self._resolved(written, base, what, must_exist))
+
+    def _resolved(self, written, base, what, must_exist) -> str:
+        """:meth:`resolve`, as a string (what :meth:`read_bytes` opens)."""
         written = str(written)
         if "\x00" in written:
             raise ImportFileError(f"{what} path {written!r} contains a NUL byte")
-        if (
-            written.startswith(("/", "\\"))
-            or PurePosixPath(written).is_absolute()
-            or (len(written) > 1 and written[1] == ":")
-        ):
+        if written.startswith(("/", "\\")) or (len(written) > 1 and written[1] == ":"):
             raise ImportFileError(f"{what} path {written!r} is absolute; it must be relative")
-        candidate = (base or self.root) / written
+        candidate = os.path.join(base or self.root, written)
         try:
-            resolved = candidate.resolve(strict=must_exist)
+            resolved = self._realpath(candidate, must_exist)
         except FileNotFoundError:
             raise ImportFileError(f"{what} {written!r} does not exist") from None
         except (OSError, RuntimeError) as exc:  # symlink loops, overlong names
             raise ImportFileError(f"{what} {written!r} cannot be resolved: {exc}") from None
-        if not resolved.is_relative_to(self.root):
+        root = str(self.root)
+        if resolved != root and not resolved.startswith(root.rstrip(os.sep) + os.sep):
             raise ImportFileError(f"{what} {written!r} points outside the site root; not read")
         return resolved
+
+    def _realpath(self, candidate: str, strict: bool) -> str:
+        """``os.path.realpath(candidate, strict=strict)``, with the folder part of an
+        existing file's path resolved once per folder (a site's posts share one): the
+        file's own name is then looked at alone, and resolved in full if it is a
+        symlink. Each name of a path costs an ``lstat``, and a re-run reads every file.
+        """
+        folder, name = os.path.split(candidate)
+        if not strict or name in ("", ".", ".."):
+            return os.path.realpath(candidate, strict=strict)
+        real_folder = self._folders.get(folder)
+        if real_folder is None:
+            real_folder = self._folders[folder] = os.path.realpath(folder, strict=True)
+        path = os.path.join(real_folder, name)
+        if stat.S_ISLNK(os.lstat(path).st_mode):  # (FileNotFoundError when it is not there)
+            return os.path.realpath(path, strict=True)
+        return path
 
     def read_bytes(
         self, written, *, base=None, what="file", limit: int | None = None, limit_name=""
@@ -145,23 +165,24 @@ class Site:
         """
         if limit is None:
             limit, limit_name = settings.FOLIO_IMPORT_MAX_FILE_BYTES, "FOLIO_IMPORT_MAX_FILE_BYTES"
-        path = self.resolve(written, base=base, what=what)
-        name = self.relative(path)
+        path = self._resolved(written, base, what, True)
         try:
             # O_NOFOLLOW: the last component is the resolved path; were it swapped for
             # a symlink since, the open fails instead of following it.
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         except OSError as exc:
-            raise ImportFileError(f"{what} {name} cannot be read: {exc.strerror}") from None
+            raise ImportFileError(
+                f"{what} {self.relative(path)} cannot be read: {exc.strerror}"
+            ) from None
         with open(fd, "rb") as file:
             info = os.fstat(file.fileno())
             if not stat.S_ISREG(info.st_mode):
-                raise ImportFileError(f"{what} {name} is not a regular file")
+                raise ImportFileError(f"{what} {self.relative(path)} is not a regular file")
             if info.st_nlink > 1 and not self.allow_hard_links:
                 raise ImportFileError(
-                    f"{what} {name} is a hard link ({info.st_nlink} names for one file), so "
-                    "its content may come from outside the site; not read. Copy it into "
-                    "place, or import with --allow-hard-links"
+                    f"{what} {self.relative(path)} is a hard link ({info.st_nlink} names for "
+                    "one file), so its content may come from outside the site; not read. "
+                    "Copy it into place, or import with --allow-hard-links"
                 )
             size = info.st_size
             data = file.read(limit + 1) if size <= limit else b""
@@ -175,4 +196,7 @@ class Site:
 
     def relative(self, path: Path) -> str:
         """The site-relative, POSIX-style name used in reports and as a source key."""
-        return path.relative_to(self.root).as_posix()
+        text, root = os.fspath(path), str(self.root)
+        if text.startswith(root + os.sep):  # (most: a string's slice, not a Path's parts)
+            return text[len(root) + 1 :].replace(os.sep, "/")
+        return Path(path).relative_to(self.root).as_posix()

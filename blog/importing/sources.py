@@ -160,15 +160,24 @@ def pages(queryset):
     )
 
 
+def of_files(model, root, paths):
+    """The rows of ``model`` (Post, Page) made from the files at ``paths`` of the site
+    at ``root``: looked up through the index of (root, path), whose condition
+    (a path) is written out so that the database sees it applies (SQLite otherwise
+    reads the whole table, bodies and all, for each chunk)."""
+    rows = model.objects.filter(source_root=root, source_path__in=list(paths))
+    return rows.exclude(source_path="").order_by()
+
+
 def states_of(root: str, paths) -> dict[str, dict]:
     """{file path: {object key: state}} of what the files at ``paths`` made now."""
     paths = list(paths)
     found = defaultdict(dict)
     for start in range(0, len(paths), CHUNK):
         chunk = paths[start : start + CHUNK]
-        for post in posts(Post.objects.filter(source_root=root, source_path__in=chunk)):
+        for post in posts(of_files(Post, root, chunk)):
             found[post.source_path][f"post:{post.source_path}"] = post_state(post)
-        for page in pages(Page.objects.filter(source_root=root, source_path__in=chunk)):
+        for page in pages(of_files(Page, root, chunk)):
             found[page.source_path][f"page:{page.source_path}"] = page_state(page)
         for tag in Tag.objects.filter(source_path__in=chunk):
             found[tag.source_path][f"{tag.kind}:{tag.slug}"] = tag_state(tag)
@@ -269,8 +278,7 @@ def _source_hashes(root, paths) -> dict[str, str]:
     """{path: the importer's hash of the bytes it made a post or page from}."""
     found = {}
     for model in (Post, Page):
-        rows = model.objects.filter(source_root=root, source_path__in=list(paths))
-        found.update(rows.values_list("source_path", "source_hash"))
+        found.update(of_files(model, root, paths).values_list("source_path", "source_hash"))
     return found
 
 

@@ -1,5 +1,6 @@
 """The interface every dialect implements (see the package's docstring)."""
 
+import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -163,8 +164,7 @@ class Dialect:
         return _files(site.posts_dir, None)
 
     def page_files(self, site) -> list[Path]:
-        found = _files(site.pages_dir, MARKDOWN_SUFFIXES)
-        return [path for path in found if not path.is_relative_to(site.posts_dir)]
+        return _files(site.pages_dir, MARKDOWN_SUFFIXES, outside=site.posts_dir)
 
     def is_post(self, meta: dict) -> tuple[bool, str]:
         from .. import records
@@ -292,14 +292,36 @@ class Dialect:
         return source.rpartition("#")[2] if "#" in source else source
 
 
-def _files(directory: Path, suffixes) -> list[Path]:
+def _files(directory: Path, suffixes, outside: Path | None = None) -> list[Path]:
+    """The regular files under ``directory`` ending in one of ``suffixes`` (None: any),
+    and its symlinks, which are listed, not followed (the read refuses those that lead
+    out of the site); none under the folder ``outside``. In path order, as Paths sort.
+
+    On strings (os.scandir): a large site's posts folder has 10,000 files, and
+    Path.rglob builds and compares a Path for each."""
     if directory is None or not directory.is_dir():
         return []
-    return sorted(
-        p
-        for p in directory.rglob("*")
-        if (p.is_file() or p.is_symlink()) and (suffixes is None or p.suffix.lower() in suffixes)
-    )
+    if outside is not None and directory.is_relative_to(outside):
+        return []
+    skip = str(outside) if outside is not None else None
+    found = []
+
+    def walk(folder):
+        try:
+            with os.scandir(folder) as entries:
+                entries = list(entries)
+        except PermissionError:
+            return
+        for entry in entries:
+            if entry.is_symlink() or entry.is_file():
+                if suffixes is None or os.path.splitext(entry.name)[1].lower() in suffixes:
+                    found.append(entry.path)
+            elif entry.is_dir() and entry.path != skip:
+                walk(entry.path)
+
+    walk(str(directory))
+    found.sort(key=lambda path: path.split(os.sep))  # part by part, as Paths sort
+    return [Path(path) for path in found]
 
 
 def text_list(value, *, split_spaces=False) -> list:
