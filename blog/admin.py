@@ -40,10 +40,24 @@ class StaleEditRefusingForm(UploadsStoredFirstForm):
 
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
+    #: Instants the admin shows to the second, while an import may store a fraction of
+    #: one (front matter's ``2022-09-03T21:22:24.665Z``).
+    WHOLE_SECONDS = ("publish_at", "expire_at")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.opened_on()
+
+    def _keep_stored_fractions(self, cleaned_data):
+        """A date sent back as the form showed it keeps the fraction of a second it is
+        stored with: saving without touching it must not move the post among others
+        (its neighbours' links), nor make the export rewrite its date."""
+        for name in self.WHOLE_SECONDS:
+            sent = cleaned_data.get(name)
+            stored = getattr(self.instance, name, None) if self.instance.pk else None
+            if sent and stored and sent == stored.replace(microsecond=0):
+                cleaned_data[name] = stored
 
     def opened_on(self):
         """The token of the state the form was opened on."""
@@ -59,6 +73,7 @@ class StaleEditRefusingForm(UploadsStoredFirstForm):
         cleaned_data = super().clean()
         if not self.instance.pk:
             return cleaned_data
+        self._keep_stored_fractions(cleaned_data)
         current = self.opened_on()
         if cleaned_data.get("version") != current:
             who, did, when = self.last_change()

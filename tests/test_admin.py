@@ -1,4 +1,5 @@
 import re
+from datetime import UTC
 
 import pytest
 from django.urls import reverse
@@ -125,3 +126,41 @@ def test_the_admin_is_headed_by_the_sites_own_name(staff_client):
     html = staff_client.get(reverse("admin:index")).content.decode()
     assert "Café Écrit · Admin</a>" in html and "Django administration" not in html
     assert "<title>Site administration | Café Écrit admin</title>" in html
+
+
+def test_a_date_sent_back_as_shown_keeps_its_stored_fraction_of_a_second(staff_client, monkeypatch):
+    """The admin shows whole seconds; an imported date may hold milliseconds. Saving
+    without touching the date must not move the post (a recomputation of every
+    neighbour's links) nor change what the export writes."""
+    from datetime import datetime
+
+    from blog import links
+    from pages.models import Page
+    from tests.factories import make_page, page_form_data, post_form_data
+
+    imported = datetime(2022, 9, 3, 21, 22, 24, 665000, tzinfo=UTC)
+    post = make_post(title="Привет", publish_at=imported)
+    page = make_page(title="Страница", publish_at=imported)
+
+    def moved(*args, **kwargs):
+        raise AssertionError("the post was taken to have moved")
+
+    monkeypatch.setattr(links, "refresh", moved)
+    url = reverse("admin:blog_post_change", args=[post.pk])
+    response = staff_client.post(url, post_form_data(post, body="Новый текст."))
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert (post.body, post.publish_at) == ("Новый текст.", imported)
+
+    url = reverse("admin:pages_page_change", args=[page.pk])
+    response = staff_client.post(url, page_form_data(page, body="Новый текст."))
+    assert response.status_code == 302
+    assert Page.objects.get(pk=page.pk).publish_at == imported
+
+    # A date the editor changes is taken as sent, to the second.
+    monkeypatch.undo()
+    post.refresh_from_db()
+    later = post_form_data(post, publish_at_1="21:22:25")
+    staff_client.post(reverse("admin:blog_post_change", args=[post.pk]), later)
+    post.refresh_from_db()
+    assert post.publish_at == imported.replace(second=25, microsecond=0)
