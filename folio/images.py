@@ -21,7 +21,8 @@ import os
 import posixpath
 import re
 import warnings
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -317,25 +318,25 @@ class _BulkWrites:
 
     def make(self, workers=None, progress=None) -> RenditionsMade:
         """Make the renditions of every image noted, on ``workers`` processes (one per
-        core by default); ``progress(done, total)`` after each image."""
+        core by default: this one and ``workers - 1`` others); ``progress(done, total)``
+        after each batch of images."""
         jobs = list(self.jobs.values())
         self.jobs.clear()
         result = RenditionsMade(images=len(jobs))
         workers = min(workers or os.cpu_count() or 1, len(jobs))
+        pool = None
         if workers <= 1 or len(jobs) < PARALLEL_IMAGES:
             outcomes = ([_make(job)] for job in jobs)
-            pool = None
         else:
             # forkserver: workers never inherit this process's database connections
-            # (they need none) or its threads.
+            # (they need none) or its threads. This process is one of the ``workers``:
+            # each other one loads Django anew (~80 MB), and this one would only wait.
             context = multiprocessing.get_context("forkserver")
-            pool = ProcessPoolExecutor(workers, mp_context=context, initializer=django.setup)
-            overrides = {name: getattr(settings, name) for name in WORKER_SETTINGS}
+            pool = ProcessPoolExecutor(workers - 1, mp_context=context, initializer=django.setup)
             # Small batches: little to send per task, and the last ones end together.
             size = max(1, min(IMAGES_PER_TASK, len(jobs) // (4 * workers)))
-            batches = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-            futures = {pool.submit(_make_in_worker, overrides, batch): batch for batch in batches}
-            outcomes = (_outcome(future, futures[future]) for future in as_completed(futures))
+            batches = deque(jobs[i : i + size] for i in range(0, len(jobs), size))
+            outcomes = _shared_with(pool, batches, workers - 1)
         done = 0
         try:
             for batch in outcomes:
@@ -352,6 +353,27 @@ class _BulkWrites:
                 # Pages cached meanwhile show the originals: render them anew, with these.
                 pagecache.invalidate_everything()
         return result
+
+
+def _shared_with(pool, batches, others):
+    """The outcomes of ``batches``, made by ``pool``'s ``others`` processes and this one:
+    each keeps two batches queued, this process takes the next one itself whenever none
+    of theirs has finished."""
+    overrides = {name: getattr(settings, name) for name in WORKER_SETTINGS}
+    queued = {}
+    while batches or queued:
+        while batches and len(queued) < 2 * others:
+            batch = batches.popleft()
+            queued[pool.submit(_make_in_worker, overrides, batch)] = batch
+        finished = [future for future in queued if future.done()]
+        for future in finished:
+            yield _outcome(future, queued.pop(future))
+        if finished:
+            continue
+        if batches:
+            yield [_make(job) for job in batches.popleft()]
+        else:
+            wait(queued, return_when=FIRST_COMPLETED)
 
 
 # Fewer images than this are resized in this process: starting workers costs more.

@@ -633,13 +633,23 @@ def test_renditions_are_made_by_worker_processes_and_a_bad_source_stops_none(sit
         default_storage.save(job.name, ContentFile(b"\xff\xd8 not a jpeg any more"))
         return original_make(bulk, 2, progress)
 
+    here = []  # the images this process resized: it is one of the two
+    original_one = images._make
+
+    def made_here(job):
+        here.append(job.name)
+        return original_one(job)
+
     images._BulkWrites.make = spoil_one_then_make
+    images._make = made_here
     try:
         result = import_site(site.root, ImportOptions())
     finally:
         images._BulkWrites.make = original_make
+        images._make = original_one
     made = result.renditions
     assert made.images == images.PARALLEL_IMAGES + 2
+    assert 0 < len(here) < made.images  # shared between this process and the worker
     assert len(made.failed) == 4 and made.made == 4 * (images.PARALLEL_IMAGES + 1)
     assert "could not be made" in result.problems[0] and "make_renditions" in result.problems[0]
     written = {p.parent.name for p in (media_root / "renditions").rglob("*.webp")}
