@@ -39,6 +39,7 @@ from .base import (
     PostInput,
     read_text,
     text_list,
+    under_base,
 )
 
 CONFIG_FILES = tuple(f"astro.config.{suffix}" for suffix in ("mjs", "ts", "js", "mts", "cjs"))
@@ -242,11 +243,7 @@ class Astro(Dialect):
         return lines
 
     def route_aliases(self):
-        aliases = super().route_aliases()
-        if self.base:
-            aliases.update({self.base + old: route for old, route in list(aliases.items())})
-            aliases[self.base + "/"] = "home"
-        return aliases
+        return under_base(super().route_aliases(), self.base)
 
     def post_url(self, post_id):
         prefix = f"/{self.route}/" if self.route else "/"

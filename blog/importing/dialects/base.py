@@ -324,6 +324,15 @@ def _files(directory: Path, suffixes, outside: Path | None = None) -> list[Path]
     return [Path(path) for path in found]
 
 
+def under_base(aliases: dict, base: str) -> dict:
+    """``aliases`` (old address -> Folio's route) with each address under the site's base
+    path too, and the base path itself -> the home page (the old site's home there)."""
+    if base:
+        aliases.update({base + old: route for old, route in list(aliases.items())})
+        aliases[base + "/"] = "home"
+    return aliases
+
+
 def text_list(value, *, split_spaces=False) -> list:
     """A front-matter list written as a list or as one string (comma-separated; with
     ``split_spaces``, space-separated too, as Jekyll reads ``tags: a b``)."""

@@ -58,6 +58,7 @@ from .base import (
     page_address,
     text_list,
     title_from,
+    under_base,
 )
 
 CONFIG_FILES = (".eleventy.js", "eleventy.config.js", "eleventy.config.cjs", "eleventy.config.mjs")
@@ -324,10 +325,7 @@ class Eleventy(Dialect):
             if isinstance(entry, dict) and (path := addresses.as_request_path(entry.get("path"))):
                 aliases.setdefault(path, "blog:feed")
         aliases.update(self.tag_addresses())
-        if self.path_prefix:
-            aliases.update({self.path_prefix + old: route for old, route in list(aliases.items())})
-            aliases[self.path_prefix + "/"] = "home"
-        return aliases
+        return under_base(aliases, self.path_prefix)
 
     def tag_addresses(self) -> dict:
         """{old tag page: the tag's page on Folio} for the tags of the published posts,

@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 from .. import frontmatter, siteconfig
 from ..errors import ImportFileError
 from . import cms, jsliteral, mdx, nodesites, stackbit
-from .base import WRITTEN_KEYS, Dialect, Folders, PostInput, text_list
+from .base import WRITTEN_KEYS, Dialect, Folders, PostInput, text_list, under_base
 
 CONFIG_FILES = ("gatsby-config.js", "gatsby-config.ts", "gatsby-config.mjs")
 POSTS_DIR = "content/blog"
@@ -168,11 +168,7 @@ class Gatsby(Dialect):
         return lines
 
     def route_aliases(self):
-        aliases = super().route_aliases()
-        if self.base:
-            aliases.update({self.base + old: route for old, route in list(aliases.items())})
-            aliases[self.base + "/"] = "home"
-        return aliases
+        return under_base(super().route_aliases(), self.base)
 
     # -- posts --------------------------------------------------------------------
 

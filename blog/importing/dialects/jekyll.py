@@ -44,6 +44,7 @@ from .base import (
     page_address,
     text_list,
     title_from,
+    under_base,
 )
 
 CONFIG_FILES = ("_config.yml", "_config.yaml")
@@ -244,11 +245,7 @@ class Jekyll(Dialect):
     def route_aliases(self):
         """The feeds (jekyll-feed's /feed.xml among them), and under a baseurl the
         feeds there and the old home page (/journal/ → the home page)."""
-        aliases = super().route_aliases()
-        if self.baseurl:
-            aliases.update({self.baseurl + old: route for old, route in list(aliases.items())})
-            aliases[self.baseurl + "/"] = "home"
-        return aliases
+        return under_base(super().route_aliases(), self.baseurl)
 
     def _with_base(self, found):
         """Each (address, origin), and the same under the site's baseurl."""
