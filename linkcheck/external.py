@@ -87,8 +87,9 @@ class _KeepMethod(HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
         if new is not None:
-            if urlsplit(new.full_url).scheme not in ("http", "https"):
-                raise URLError(f"redirected to {urlsplit(new.full_url).scheme}:, not checked")
+            scheme = urlsplit(new.full_url).scheme
+            if scheme not in ("http", "https"):
+                raise URLError(f"redirected to {scheme}:, not checked")
             if not self.allow_private:
                 refuse_private(new.full_url)
             new.method = req.get_method()
