@@ -229,15 +229,19 @@ class Hugo(Dialect):
             self.hugo, source, self._relative(site, source), meta, body, self.mains, self.now
         )
 
-    def read_post(self, site, source, meta, body, body_line=1):
-        item = self._item(site, source, meta, body)
-        if item.kind != "post":
-            return PostInput(meta, body, skip=item.reason or "not a post")
-        converted = shortcodes.convert(
+    def _convert(self, site, source, item, body_line):
+        """The item's body with its shortcodes converted (``ref``/``relref`` resolved)."""
+        return shortcodes.convert(
             item.body,
             first_line=body_line,
             resolve_ref=lambda target: self.resolve(site, source, target),
         )
+
+    def read_post(self, site, source, meta, body, body_line=1):
+        item = self._item(site, source, meta, body)
+        if item.kind != "post":
+            return PostInput(meta, body, skip=item.reason or "not a post")
+        converted = self._convert(site, source, item, body_line)
         out = self._common_meta(item, meta)
         out["date"] = item.publish_at.isoformat()
         if item.expire_at is not None:
@@ -269,11 +273,7 @@ class Hugo(Dialect):
         item = self._item(site, source, meta, body)
         if item.kind != "page":
             return PageInput(meta, body, skip=item.reason or "a post outside the main sections")
-        converted = shortcodes.convert(
-            item.body,
-            first_line=body_line,
-            resolve_ref=lambda target: self.resolve(site, source, target),
-        )
+        converted = self._convert(site, source, item, body_line)
         address = records.page_address(item.path)
         return PageInput(
             meta=self._common_meta(item, meta),
